@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .unsafeFlags(["-warnings-as-errors"], .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "nomen",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nomen", targets: ["nomen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The only C in the project: PCRE2 (Debian's libpcre2-dev) plus the two libc
+        // prototypes Glibc's Swift overlay does not export (memmem).
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        // Owns all PCRE2 memory; nothing else imports CPCRE2.
+        .target(name: "NomenRegex", dependencies: ["CPCRE2"], swiftSettings: strict),
+        // The engine: grammar, rules, scanners, fixes, reporters. Never prints.
+        .target(
+            name: "NomenCore",
+            dependencies: ["NomenRegex", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "nomen",
+            dependencies: ["NomenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NomenCoreTests",
+            dependencies: ["NomenCore", "NomenRegex"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,13 @@
+#ifndef NOMEN_CPCRE2_SHIM_H
+#define NOMEN_CPCRE2_SHIM_H
+
+// Swift sees only the 8-bit (`_8`-suffixed) PCRE2 API.
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+
+// glibc defines memmem only under _GNU_SOURCE, which must not be set here;
+// the symbol is always in libc, so declare the prototype ourselves.
+void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
+
+#endif

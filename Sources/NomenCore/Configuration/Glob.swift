@@ -1,0 +1,85 @@
+/// A gitignore-style glob: `*` (not `/`), `**` (any folders), `?`, `[abc]`. A glob without `/`
+/// matches a name in any folder; with a `/` it is anchored at the root.
+public struct Glob: Sendable, Equatable {
+    public let source: String
+    let pattern: [UInt8]
+    let anchored: Bool
+    let directoryOnly: Bool
+
+    public init(_ source: String) {
+        self.source = source
+        var s = source
+        directoryOnly = s.hasSuffix("/")
+        if directoryOnly { s.removeLast() }
+        if s.hasPrefix("/") { s.removeFirst(); anchored = true } else { anchored = s.contains("/") }
+        pattern = Array(s.utf8)
+    }
+
+    /// `path` is relative to the glob's base, `/`-separated.
+    public func matches(_ path: String, isDirectory: Bool = false) -> Bool {
+        if directoryOnly && !isDirectory { return false }
+        let p = Array(path.utf8)
+        if anchored { return Self.match(pattern[...], p[...]) }
+        // Unanchored: match against the last component.
+        let name = p.lastIndex(of: UInt8(ascii: "/")).map { p[(p.index(after: $0))...] } ?? p[...]
+        return Self.match(pattern[...], name)
+    }
+
+    static func match(_ pat: ArraySlice<UInt8>, _ str: ArraySlice<UInt8>) -> Bool {
+        var p = pat.startIndex, s = str.startIndex
+        var starP = -1, starS = -1
+        while s < str.endIndex {
+            if p < pat.endIndex {
+                let c = pat[p]
+                if c == UInt8(ascii: "*") {
+                    if p + 1 < pat.endIndex, pat[p + 1] == UInt8(ascii: "*") {
+                        // `**`: any number of folders.
+                        var rest = p + 2
+                        if rest < pat.endIndex, pat[rest] == UInt8(ascii: "/") { rest += 1 }
+                        var k = s
+                        while true {
+                            if match(pat[rest...], str[k...]) { return true }
+                            guard k < str.endIndex else { return false }
+                            k += 1
+                        }
+                    }
+                    starP = p; starS = s; p += 1
+                    continue
+                }
+                if c == UInt8(ascii: "?"), str[s] != UInt8(ascii: "/") { p += 1; s += 1; continue }
+                if c == UInt8(ascii: "["), let (matched, next) = classMatch(pat, p, str[s]) {
+                    if matched { p = next; s += 1; continue }
+                } else if c == str[s] {
+                    p += 1; s += 1; continue
+                }
+            }
+            if starP >= 0, str[starS] != UInt8(ascii: "/") {
+                starS += 1; s = starS; p = starP + 1
+                continue
+            }
+            return false
+        }
+        while p < pat.endIndex, pat[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pat.endIndex
+    }
+
+    private static func classMatch(_ pat: ArraySlice<UInt8>, _ start: Int, _ c: UInt8) -> (Bool, Int)? {
+        var i = start + 1
+        var negate = false
+        if i < pat.endIndex, pat[i] == UInt8(ascii: "!") || pat[i] == UInt8(ascii: "^") { negate = true; i += 1 }
+        var matched = false
+        var first = true
+        while i < pat.endIndex, pat[i] != UInt8(ascii: "]") || first {
+            first = false
+            if i + 2 < pat.endIndex, pat[i + 1] == UInt8(ascii: "-"), pat[i + 2] != UInt8(ascii: "]") {
+                if pat[i] <= c && c <= pat[i + 2] { matched = true }
+                i += 3
+            } else {
+                if pat[i] == c { matched = true }
+                i += 1
+            }
+        }
+        guard i < pat.endIndex else { return nil }
+        return (matched != negate, i + 1)
+    }
+}

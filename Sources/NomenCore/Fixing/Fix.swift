@@ -1,0 +1,63 @@
+/// Replace the bytes in `range` with `replacement`.
+public struct Edit: Sendable, Equatable {
+    public let range: Range<Int>
+    public let replacement: [UInt8]
+
+    public init(range: Range<Int>, replacement: [UInt8]) {
+        self.range = range
+        self.replacement = replacement
+    }
+
+    public init(range: Range<Int>, replacement: String) {
+        self.init(range: range, replacement: Array(replacement.utf8))
+    }
+}
+
+public enum Applicability: String, Sendable, Codable {
+    /// A deterministic mapping: applied by `rewrite`.
+    case safe
+    /// A guess (a did-you-mean): applied only with `--unsafe-fixes`.
+    case unsafe
+}
+
+/// A sorted, non-overlapping set of edits and how safe it is.
+public struct Fix: Sendable, Equatable {
+    public let edits: [Edit]
+    public let applicability: Applicability
+    public let title: String
+
+    public init(edits: [Edit], applicability: Applicability, title: String) {
+        self.edits = edits.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        self.applicability = applicability
+        self.title = title
+    }
+}
+
+/// The one place that turns edits into new bytes.
+public enum Fixer {
+    /// Edits overlap when one starts before the previous one ends (two insertions at the
+    /// same offset overlap too).
+    public static func overlaps(_ edits: [Edit]) -> Bool {
+        let sorted = edits.sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where b.range.lowerBound < a.range.upperBound || (a.range == b.range) {
+            return true
+        }
+        return false
+    }
+
+    /// Applies non-overlapping edits; bytes outside the edited ranges are copied unchanged.
+    public static func apply(_ edits: [Edit], to bytes: [UInt8]) -> [UInt8] {
+        let sorted = edits.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        var cursor = 0
+        for edit in sorted {
+            precondition(edit.range.lowerBound >= cursor, "overlapping edits must be rejected before applying")
+            out.append(contentsOf: bytes[cursor..<edit.range.lowerBound])
+            out.append(contentsOf: edit.replacement)
+            cursor = edit.range.upperBound
+        }
+        out.append(contentsOf: bytes[cursor...])
+        return out
+    }
+}

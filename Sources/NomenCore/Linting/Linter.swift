@@ -1,0 +1,458 @@
+import NomenRegex
+
+public struct LintOptions: Sendable {
+    /// The day grace periods are judged on.
+    public var today: Day
+
+    public init(today: Day = .today()) {
+        self.today = today
+    }
+}
+
+/// What checking one file produced.
+public struct FileResult: Sendable {
+    public var findings: [Finding]
+    /// A problem that stopped part of the check (a regex limit hit), for stderr.
+    public var problem: String?
+}
+
+/// Turns a scanned file into findings, each with an optional fix. Never prints, never writes.
+public struct Linter: Sendable {
+    public let rules: RuleSet
+    public let options: LintOptions
+
+    public init(rules: RuleSet, options: LintOptions) {
+        self.rules = rules
+        self.options = options
+    }
+
+    public func findings(in source: SourceFile) -> [Finding] {
+        check(source).findings
+    }
+
+    public func check(_ source: SourceFile) -> FileResult {
+        let matcher = rules.triggers.regex.makeMatcher()
+        if source.language == .notebook {
+            return Notebook.check(source) { cell, language in
+                scan(cell, language: language, path: source.path, matcher: matcher)
+            }
+        }
+        return scan(source.bytes, language: source.language, path: source.path, matcher: matcher)
+    }
+
+    /// Finds trigger matches first; only a buffer with a match is tokenized.
+    func scan(_ bytes: [UInt8], language: Language, path: String, matcher: Matcher) -> FileResult {
+        var hits: [(trigger: Int, range: Range<Int>)] = []
+        var problem: String? = nil
+        bytes.withUnsafeBytes { raw in
+            var pos = 0
+            while pos <= raw.count {
+                do {
+                    guard let (range, mark) = try matcher.nextRange(in: raw, from: pos) else { break }
+                    if let mark { hits.append((Self.markIndex(mark), range)) }
+                    pos = range.isEmpty ? range.upperBound + 1 : range.upperBound
+                } catch {
+                    problem = "\(path): search stopped at byte \(pos): \(error)"
+                    break
+                }
+            }
+        }
+        guard !hits.isEmpty else { return FileResult(findings: [], problem: problem) }
+        let findings = bytes.withUnsafeBufferPointer { b -> [Finding] in
+            var scan = FileScan(linter: self, bytes: bytes, b: b, language: language, path: path)
+            return scan.run(hits)
+        }
+        return FileResult(findings: findings, problem: problem)
+    }
+
+    private static func markIndex(_ mark: UnsafePointer<UInt8>) -> Int {
+        let length = Int((mark - 1).pointee)
+        var n = 0
+        for k in 0..<length { n = n * 10 + Int(mark[k] &- UInt8(ascii: "0")) }
+        return n
+    }
+}
+
+/// The work on one buffer that has trigger matches.
+struct FileScan {
+    let linter: Linter
+    let bytes: [UInt8]
+    let b: UnsafeBufferPointer<UInt8>
+    let language: Language
+    let path: String
+    var regions: [Region] = []
+    var legacyFindings: [Finding] = []
+    var patternFindings: [Finding] = []
+
+    init(linter: Linter, bytes: [UInt8], b: UnsafeBufferPointer<UInt8>, language: Language, path: String) {
+        self.linter = linter
+        self.bytes = bytes
+        self.b = b
+        self.language = language
+        self.path = path
+    }
+
+    var rules: RuleSet { linter.rules }
+
+    mutating func run(_ hits: [(trigger: Int, range: Range<Int>)]) -> [Finding] {
+        regions = Tokenizers.regions(in: b, language: language, path: path)
+        for hit in hits {
+            switch rules.triggers.triggers[hit.trigger] {
+            case .rule(let i): ruleHit(rules.legacy[i], hit.range)
+            case .dataset(let d): datasetHit(d, hit.range)
+            case .prefix(let p): prefixHit(rules.patterns[p], hit.range)
+            case .pathPrefix(let prefix): pathHit(prefix, hit.range)
+            }
+        }
+        return resolve()
+    }
+
+    // MARK: where a match sits
+
+    struct Place {
+        var context: Context
+        var region: Region?
+        /// Where qualifiers are looked for.
+        var bounds: Range<Int>
+        /// Where a missing capture (a horizon) is looked for.
+        var inferenceScope: Range<Int>
+    }
+
+    func place(of r: Range<Int>) -> Place {
+        let all = 0..<b.count
+        switch RegionLookup.place(of: r, in: regions) {
+        case .code:
+            return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
+        case .field(let region, let field):
+            return Place(context: .identifier, region: region, bounds: field.expression, inferenceScope: r)
+        case .region(let region):
+            var context = region.context
+            if region.kind == .string, region.holdsSQL {
+                context = .sql
+            } else if context == .string, hasTemplateMarkers(region.content) {
+                context = .template
+            }
+            let pythonString = region.kind == .string && !region.holdsSQL && (context == .string || context == .fstring || context == .template)
+            let scope = pythonString ? region.content : token(around: r, within: region.content)
+            return Place(context: context, region: region, bounds: region.content, inferenceScope: scope)
+        }
+    }
+
+    var defaultContext: Context {
+        switch language {
+        case .python, .notebook: return .identifier
+        case .sql: return .sql
+        case .shell: return .shell
+        case .config: return .config
+        case .text: return .text
+        }
+    }
+
+    /// The run of non-space, non-quote bytes around `r` (a path-like token), braces balanced.
+    func token(around r: Range<Int>, within bounds: Range<Int>) -> Range<Int> {
+        func isStop(_ c: UInt8) -> Bool {
+            c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == UInt8(ascii: "'") || c == UInt8(ascii: "\"")
+                || c == UInt8(ascii: "`") || c == UInt8(ascii: ",") || c == UInt8(ascii: ";") || c == UInt8(ascii: "(") || c == UInt8(ascii: ")")
+        }
+        var s = r.lowerBound
+        while s > bounds.lowerBound, !isStop(b[s - 1]) { s -= 1 }
+        var e = r.upperBound
+        var depth = 0
+        while e < bounds.upperBound {
+            let c = b[e]
+            if c == UInt8(ascii: "{") { depth += 1 } else if c == UInt8(ascii: "}") { depth -= 1 }
+            if depth <= 0, isStop(c) { break }
+            e += 1
+        }
+        return s..<e
+    }
+
+    func hasTemplateMarkers(_ r: Range<Int>) -> Bool {
+        var k = r.lowerBound
+        while k < r.upperBound {
+            let c = b[k]
+            if c == UInt8(ascii: "{"), k + 1 < r.upperBound, b[k + 1] != UInt8(ascii: "{") {
+                var j = k + 1
+                while j < r.upperBound, b[j] != UInt8(ascii: "}"), b[j] != UInt8(ascii: "{"), b[j] != 0x0A { j += 1 }
+                if j < r.upperBound, b[j] == UInt8(ascii: "}") { return true }
+            }
+            if c == UInt8(ascii: "%"), k + 1 < r.upperBound, b[k + 1] == UInt8(ascii: "s") || b[k + 1] == UInt8(ascii: "(") || b[k + 1] == UInt8(ascii: "d") {
+                return true
+            }
+            k += 1
+        }
+        return false
+    }
+
+    func text(_ r: Range<Int>) -> String { String(decoding: b[r], as: UTF8.self) }
+
+    // MARK: legacy and retired rules
+
+    /// Captures of `rule` matched exactly over `r`.
+    func captures(of rule: LegacyRule, over r: Range<Int>) -> [String: Range<Int>]? {
+        let matcher = rule.regex.makeMatcher()
+        let raw = UnsafeRawBufferPointer(b)
+        guard let m = try? matcher.firstMatch(in: raw, from: r.lowerBound, options: [.anchored]), m.range == r else {
+            // The rule's own whole-word form may stop elsewhere: try once more forcing the end.
+            guard let sub = try? matcher.firstMatch(in: UnsafeRawBufferPointer(rebasing: raw[..<r.upperBound]), from: r.lowerBound, options: [.anchored, .endAnchored]),
+                  sub.range == r else { return nil }
+            return named(sub, rule.regex)
+        }
+        return named(m, rule.regex)
+    }
+
+    private func named(_ m: Match, _ regex: Regex) -> [String: Range<Int>] {
+        var out: [String: Range<Int>] = [:]
+        for (name, n) in regex.groupNames { if n < m.groups.count, let g = m.groups[n] { out[name] = g } }
+        return out
+    }
+
+    mutating func ruleHit(_ rule: LegacyRule, _ r: Range<Int>) {
+        let place = place(of: r)
+        guard rule.contexts.contains(place.context), let caps = captures(of: rule, over: r) else { return }
+        // A match that is nothing but a placeholder names nothing.
+        if caps.values.contains(where: { $0 == r && (b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%")) }) { return }
+        let reference = Reference.around(r, in: b, bounds: place.bounds)
+        var noFix: String? = nil
+        if rule.replacement != nil, reference.index > 0, reference.index == reference.parts.count - 1 {
+            let qualifier = text(reference.parts[reference.index - 1])
+            noFix = "it is qualified by `\(qualifier)`, and the rule does not say what that dataset becomes"
+        }
+        emit(rule: rule, place: place, found: r, captures: caps, edits: [(r, rule.replacement)], noFix: noFix)
+    }
+
+    mutating func datasetHit(_ dataset: String, _ r: Range<Int>) {
+        let place = place(of: r)
+        let reference = Reference.around(r, in: b, bounds: place.bounds)
+        guard reference.index + 1 < reference.parts.count else { return }
+        let table = reference.parts[reference.index + 1]
+        let span = r.lowerBound..<table.upperBound
+        for rule in rules.legacy where rule.dataset == dataset && rule.contexts.contains(place.context) {
+            guard let caps = captures(of: rule, over: table) else { continue }
+            emit(rule: rule, place: place, found: span, captures: caps,
+                 edits: [(r, rule.replacementDataset.flatMap { Template(RuleLoader.escapeTemplate($0)) }), (table, rule.replacement)],
+                 noFix: nil, displayed: dataset + "." + text(table))
+            return
+        }
+        // No rule: the table name must follow the dataset's patterns.
+        let patterns = rules.patterns.filter { $0.datasets.contains(dataset) }
+        guard !patterns.isEmpty, place.context != .identifier, place.context != .comment, place.context != .docstring else { return }
+        let name = text(table)
+        let inTable = reference.backticked || isTablePosition(reference.parts[0].lowerBound, bounds: place.bounds)
+        let wholeString = place.region?.kind == .string && !(place.region?.holdsSQL ?? false)
+            && place.region!.content == reference.range
+        guard inTable || (wholeString && name.contains(patterns[0].separator)) else { return }
+        if rules.exceptions.contains(where: { $0.name == name && ($0.datasets.isEmpty || $0.datasets.contains(dataset)) }) { return }
+        grammarFinding(name: name, range: table, patterns: patterns, place: place)
+    }
+
+    /// Whether the word before `p` is a keyword after which SQL names a table.
+    func isTablePosition(_ p: Int, bounds: Range<Int>) -> Bool {
+        var k = p
+        while k > bounds.lowerBound, b[k - 1] == UInt8(ascii: "`") || b[k - 1] == 0x20 || b[k - 1] == 0x0A || b[k - 1] == 0x09 || b[k - 1] == 0x0D { k -= 1 }
+        let e = k
+        while k > bounds.lowerBound, SQLTokenizer.isWordByte(b[k - 1]) { k -= 1 }
+        guard e > k, e - k <= 6 else { return false }
+        switch text(k..<e).lowercased() {
+        case "from", "join", "into", "update", "table", "view", "merge", "using", "exists": return true
+        default: return false
+        }
+    }
+
+    mutating func emit(rule: LegacyRule, place: Place, found span: Range<Int>, captures: [String: Range<Int>],
+                       edits planned: [(Range<Int>, Template?)], noFix initialNoFix: String?, displayed: String? = nil) {
+        var values: [String: String] = [:]
+        for (name, r) in captures { values[name] = text(r) }
+        var noFix = initialNoFix
+        // Captures the pattern lacks are learned from the context, or there is no fix.
+        for (name, inference) in rule.infer.sorted(by: { $0.key < $1.key }) where rule.replacement?.captures.contains(name) == true {
+            switch infer(inference, place: place, excluding: span) {
+            case .value(let v): values[name] = v
+            case .none:
+                noFix = noFix ?? "the \(name) could not be determined from this string (no literal \(name)" + (place.region?.isFString == true || inference.placeholders.isEmpty ? "" : "; placeholders count only in f-strings") + ")"
+            case .ambiguous(let found):
+                noFix = noFix ?? "the \(name) is ambiguous here (found " + found.map { "`\($0)`" }.joined(separator: ", ") + ")"
+            }
+        }
+        var edits: [Edit] = []
+        var newParts: [String] = []
+        var changed = false
+        for (range, template) in planned {
+            let old = text(range)
+            guard let template else { newParts.append(old); continue }
+            guard let value = template.render(values) else { noFix = noFix ?? "the replacement needs a value the match does not give"; newParts.append(old); continue }
+            newParts.append(value)
+            if value != old {
+                edits.append(Edit(range: range, replacement: value))
+                changed = true
+            }
+        }
+        let found = displayed ?? text(span)
+        let replacement = rule.replacement == nil || noFix != nil ? nil : newParts.joined(separator: planned.count > 1 ? "." : "")
+        if rule.replacement != nil, noFix == nil, !changed { return } // already in the new form
+        if place.context == .identifier, rule.replacement != nil {
+            noFix = noFix ?? "it is a Python identifier; renaming code symbols is a separate job"
+        }
+        var message: String
+        if let custom = rule.message, let t = Template(custom) {
+            var all = values
+            all["found"] = found
+            all["replacement"] = replacement ?? "?"
+            message = t.render(all) ?? custom
+        } else if rule.kind == .retired {
+            message = "`\(found)` is retired and has no replacement"
+        } else if let replacement {
+            message = "`\(found)` is a legacy name; use `\(replacement)`"
+        } else {
+            message = "`\(found)` is a legacy name"
+        }
+        if rule.replacement != nil, let noFix { message += "; no fix: \(noFix)" }
+        let fix = noFix == nil && !edits.isEmpty ? Fix(edits: edits, applicability: .safe, title: "replace `\(found)` with `\(replacement ?? "")`") : nil
+        legacyFindings.append(Finding(path: path, range: span, rule: rule.id, origin: rule.kind == .retired ? .retired : .legacy,
+                                      severity: rule.severity(on: linter.options.today), message: message, found: found,
+                                      replacement: replacement, fix: fix, context: place.context,
+                                      noFixReason: rule.kind == .retired ? "retired: no replacement" : noFix))
+    }
+
+    enum Inferred { case value(String), none, ambiguous([String]) }
+
+    func infer(_ inference: Inference, place: Place, excluding span: Range<Int>) -> Inferred {
+        var found: [String] = []
+        let scope = place.inferenceScope
+        if let region = place.region, region.isFString {
+            for field in region.fields where scope.contains(field.range.lowerBound) {
+                var expr = text(field.expression)
+                expr = String(expr.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " || $0 == "=" }).reversed())
+                if inference.placeholders.contains(expr) {
+                    let v = text(field.range)
+                    if !found.contains(v) { found.append(v) }
+                }
+            }
+        }
+        for value in inference.values {
+            let needle = Array(value.utf8)
+            var k = scope.lowerBound
+            while k + needle.count <= scope.upperBound {
+                if b[k] == needle[0], Array(b[k..<(k + needle.count)]) == needle,
+                   !(span.lowerBound..<span.upperBound).overlaps(k..<(k + needle.count)),
+                   k == scope.lowerBound || !Self.isAlnum(b[k - 1]),
+                   k + needle.count == scope.upperBound || !Self.isAlnum(b[k + needle.count]) {
+                    if !found.contains(value) { found.append(value) }
+                    break
+                }
+                k += 1
+            }
+        }
+        switch found.count {
+        case 0: return .none
+        case 1: return .value(found[0])
+        default: return .ambiguous(found)
+        }
+    }
+
+    static func isAlnum(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+    }
+
+    // MARK: almost-valid names
+
+    mutating func prefixHit(_ pattern: NamePattern, _ r: Range<Int>) {
+        let place = place(of: r)
+        guard place.context != .identifier else { return }
+        // The word: name characters and placeholders, up to a dot or anything else.
+        var e = r.upperBound
+        while e < place.bounds.upperBound {
+            let c = b[e]
+            if SQLTokenizer.isWordByte(c) || c == UInt8(ascii: "-") { e += 1; continue }
+            if c == UInt8(ascii: "{"), let end = Placeholder.end(in: bytes, at: e), end <= place.bounds.upperBound { e = end; continue }
+            if c == UInt8(ascii: "%"), let end = Placeholder.end(in: bytes, at: e), end <= place.bounds.upperBound { e = end; continue }
+            break
+        }
+        while e > r.upperBound, b[e - 1] == UInt8(ascii: "-") { e -= 1 }
+        let range = r.lowerBound..<e
+        let name = text(range)
+        if rules.exceptions.contains(where: { $0.name == name }) { return }
+        let patterns = rules.patterns.filter { p in p.prefixes.contains { name.lowercased().hasPrefix($0) } && !p.isPath }
+        grammarFinding(name: name, range: range, patterns: patterns.isEmpty ? [pattern] : patterns, place: place)
+    }
+
+    mutating func pathHit(_ prefix: String, _ r: Range<Int>) {
+        let place = place(of: r)
+        guard place.context != .identifier else { return }
+        var e = r.upperBound
+        while e < place.bounds.upperBound {
+            let c = b[e]
+            if SQLTokenizer.isWordByte(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "/") || c == UInt8(ascii: ".") { e += 1; continue }
+            if c == UInt8(ascii: "{"), let end = Placeholder.end(in: bytes, at: e), end <= place.bounds.upperBound { e = end; continue }
+            break
+        }
+        while e > r.upperBound, b[e - 1] == UInt8(ascii: ".") { e -= 1 }
+        let path = text(r.lowerBound..<e)
+        let validation = Validator(rules: rules).validate(path, checkLegacy: false)
+        guard !validation.valid, validation.legacy == nil, let issue = validation.errors.first else { return }
+        let pattern = rules.patterns.first { $0.id == validation.pattern } ?? rules.patterns.first { $0.pathPrefixes.contains(prefix) }
+        guard let pattern else { return }
+        addGrammarFinding(pattern: pattern, issue: issue, range: r.lowerBound..<e, name: path, suggestion: issue.suggestion, place: place)
+    }
+
+    mutating func grammarFinding(name: String, range: Range<Int>, patterns: [NamePattern], place: Place) {
+        let validation = Validator(rules: rules).validate(name: name, against: patterns)
+        guard !validation.valid, let issue = validation.errors.first else { return }
+        let pattern = patterns.first { $0.id == validation.pattern } ?? patterns[0]
+        addGrammarFinding(pattern: pattern, issue: issue, range: range, name: name, suggestion: issue.suggestion, place: place)
+    }
+
+    mutating func addGrammarFinding(pattern: NamePattern, issue: Validation.Issue, range: Range<Int>, name: String, suggestion: String?, place: Place) {
+        var fix: Fix? = nil
+        if let suggestion, suggestion != name, !suggestion.contains(where: { $0 == "\n" }) {
+            fix = Fix(edits: [Edit(range: range, replacement: suggestion)], applicability: .unsafe, title: "replace `\(name)` with `\(suggestion)`")
+        }
+        patternFindings.append(Finding(path: path, range: range, rule: pattern.id, origin: .pattern, severity: pattern.severity,
+                                       message: "`\(name)` does not follow `\(pattern.layout)`: \(issue.message)", found: name,
+                                       replacement: suggestion, fix: fix, context: place.context,
+                                       noFixReason: suggestion == nil ? "no single correction is known" : nil))
+    }
+
+    // MARK: resolving overlaps and ignores
+
+    func resolve() -> [Finding] {
+        // Among legacy findings a wider one (dataset-qualified) wins over one it contains.
+        var legacy: [Finding] = []
+        for f in legacyFindings.sorted(by: { ($0.range.lowerBound, -$0.range.count) < ($1.range.lowerBound, -$1.range.count) }) {
+            if legacy.contains(where: { $0.range.lowerBound <= f.range.lowerBound && f.range.upperBound <= $0.range.upperBound }) { continue }
+            legacy.removeAll { f.range.lowerBound <= $0.range.lowerBound && $0.range.upperBound <= f.range.upperBound }
+            legacy.append(f)
+        }
+        // A grammar finding never overlaps a legacy one: the legacy rule says more.
+        var grammar: [Finding] = []
+        for f in patternFindings where !legacy.contains(where: { $0.range.overlaps(f.range) }) {
+            if grammar.contains(where: { $0.range == f.range }) { continue }
+            grammar.append(f)
+        }
+        return (legacy + grammar)
+            .filter { !isIgnored($0) }
+            .sorted { ($0.range.lowerBound, $0.range.upperBound, $0.rule) < ($1.range.lowerBound, $1.range.upperBound, $1.rule) }
+    }
+
+    /// `nomen: ignore` or `nomen: ignore[rule-id, …]` on the finding's line, in any comment form.
+    func isIgnored(_ f: Finding) -> Bool {
+        var s = f.range.lowerBound
+        while s > 0, b[s - 1] != 0x0A { s -= 1 }
+        var e = f.range.lowerBound
+        while e < b.count, b[e] != 0x0A { e += 1 }
+        let marker = Array("nomen: ignore".utf8)
+        guard let at = ByteSearch.firstIndex(of: marker, in: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[s..<e]), from: 0) else { return false }
+        var k = s + at + marker.count
+        guard k < e, b[k] == UInt8(ascii: "[") else { return true }
+        k += 1
+        let close = (k..<e).first { b[$0] == UInt8(ascii: "]") } ?? e
+        let ids = text(k..<close).split(separator: ",").map { $0.trimmingCharacters(in: " ") }
+        return ids.contains(f.rule) || (rules.rule(withID: f.rule)?.aliases.contains(where: ids.contains) ?? false)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: Character) -> String {
+        String(self.drop(while: { $0 == set }).reversed().drop(while: { $0 == set }).reversed())
+    }
+}

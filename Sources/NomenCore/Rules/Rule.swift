@@ -1,0 +1,139 @@
+import NomenRegex
+
+public enum Severity: String, Sendable, Codable, Comparable {
+    case warning, error
+    public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .error }
+}
+
+/// Where a name was found. The rewriter depends on it.
+public enum Context: String, Sendable, CaseIterable, Codable {
+    /// A plain Python string literal.
+    case string
+    /// The literal part of a Python f-string.
+    case fstring
+    /// A plain string holding `str.format` (`{}`/`{name}`) or `%` template markers.
+    case template
+    case docstring
+    case comment
+    /// A Python identifier (a code symbol, not a table name): reported, never rewritten.
+    case identifier
+    /// A table reference or other code in SQL (a `.sql` file, or SQL inside a Python string).
+    case sql
+    /// A string literal inside SQL.
+    case sqlString = "sql-string"
+    case shell
+    case config
+    /// Markdown or plain text (opt-in).
+    case text
+}
+
+/// A replacement template such as `zl_training_prod_allhistory_{horizon}`.
+public struct Template: Sendable, Equatable {
+    public enum Piece: Sendable, Equatable {
+        case literal(String)
+        case capture(String)
+    }
+    public let source: String
+    public let pieces: [Piece]
+
+    /// Parses `{name}` references; `{{` and `}}` stand for literal braces.
+    public init?(_ source: String) {
+        self.source = source
+        var pieces: [Piece] = []
+        var literal = ""
+        var i = source.startIndex
+        while i < source.endIndex {
+            let c = source[i]
+            let next = source.index(after: i)
+            if c == "{", next < source.endIndex, source[next] == "{" {
+                literal.append("{"); i = source.index(after: next); continue
+            }
+            if c == "}", next < source.endIndex, source[next] == "}" {
+                literal.append("}"); i = source.index(after: next); continue
+            }
+            if c == "{" {
+                guard let close = source[next...].firstIndex(of: "}") else { return nil }
+                let name = String(source[next..<close])
+                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+                if !literal.isEmpty { pieces.append(.literal(literal)); literal = "" }
+                pieces.append(.capture(name))
+                i = source.index(after: close)
+                continue
+            }
+            if c == "}" { return nil }
+            literal.append(c)
+            i = next
+        }
+        if !literal.isEmpty { pieces.append(.literal(literal)) }
+        self.pieces = pieces
+    }
+
+    public var captures: [String] {
+        pieces.compactMap { if case .capture(let n) = $0 { return n }; return nil }
+    }
+
+    public func render(_ values: [String: String]) -> String? {
+        var out = ""
+        for piece in pieces {
+            switch piece {
+            case .literal(let s): out += s
+            case .capture(let n):
+                guard let v = values[n] else { return nil }
+                out += v
+            }
+        }
+        return out
+    }
+}
+
+/// How a capture the pattern lacks (a model path's horizon) may be learned from the context.
+public struct Inference: Sendable {
+    /// Literal values looked for in the same string (`clf_6m.pkl` → `6m`).
+    public let values: [String]
+    /// f-string fields that stand for the value (`{horizon}`, `{args.horizon}`).
+    public let placeholders: [String]
+}
+
+/// A code example attached to a rule: the rule must (not) report it, and fix it to `fixed`.
+public struct RuleExample: Sendable {
+    public let code: String
+    public let language: Language
+    /// For invalid examples: the expected text after safe fixes (nil: no safe fix expected).
+    public let fixed: String?
+    public let line: Int
+}
+
+/// A legacy or retired name: a pattern with named captures, a replacement (legacy) or none
+/// (retired), the contexts it applies to, and its severity over time.
+public struct LegacyRule: Sendable {
+    public enum Kind: String, Sendable { case legacy, retired }
+    public let id: String
+    public let aliases: [String]
+    public let kind: Kind
+    /// The pattern as written in the rules file.
+    public let source: String
+    /// The compiled pattern, whole-word, with captures that also accept template placeholders.
+    public let regex: Regex
+    /// The rule matches only references qualified by this dataset.
+    public let dataset: String?
+    public let replacement: Template?
+    /// The dataset that replaces `dataset` in a qualified reference.
+    public let replacementDataset: String?
+    public let infer: [String: Inference]
+    public let contexts: Set<Context>
+    public let severity: Severity
+    public let message: String?
+    public let warnUntil: Day?
+    public let errorAfter: Day?
+    public let validExamples: [RuleExample]
+    public let invalidExamples: [RuleExample]
+    public let line: Int
+
+    /// Severity on a given day, honouring the grace period.
+    public func severity(on day: Day) -> Severity {
+        if let errorAfter, day > errorAfter { return .error }
+        if let warnUntil, day <= warnUntil { return .warning }
+        if errorAfter != nil { return .warning }
+        return severity
+    }
+}

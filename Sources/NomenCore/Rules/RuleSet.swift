@@ -1,0 +1,39 @@
+import NomenRegex
+
+/// A loaded, checked rule set: name patterns, exceptions, legacy and retired names.
+public struct RuleSet: Sendable {
+    public let name: String
+    public let file: String
+    public let datasets: [String]
+    public let patterns: [NamePattern]
+    public let exceptions: [NameException]
+    public let legacy: [LegacyRule]
+    /// Everything a file must be searched for, as one JIT pattern whose `(*MARK:n)` names the trigger.
+    let triggers: TriggerSet
+
+    init(name: String, file: String, datasets: [String], patterns: [NamePattern], exceptions: [NameException], legacy: [LegacyRule]) throws(RegexError) {
+        self.name = name
+        self.file = file
+        self.datasets = datasets
+        self.patterns = patterns
+        self.exceptions = exceptions
+        self.legacy = legacy
+        self.triggers = try TriggerSet(patterns: patterns, legacy: legacy, datasets: datasets)
+    }
+
+    public func rule(withID id: String) -> LegacyRule? {
+        legacy.first { $0.id == id || $0.aliases.contains(id) }
+    }
+
+    /// The legacy rule that a whole name falls under, with its replacement when one is known.
+    public func legacyReplacement(for name: String) -> Validation.Legacy? {
+        let source = SourceFile(path: "<name>", bytes: Array(name.utf8), language: .text)
+        let engine = Linter(rules: self, options: LintOptions())
+        guard let finding = engine.findings(in: source).first(where: { $0.legacyRule != nil }) else { return nil }
+        var replacement: String? = nil
+        if let fix = finding.fix, fix.applicability == .safe {
+            replacement = String(decoding: Fixer.apply(fix.edits, to: source.bytes), as: UTF8.self)
+        }
+        return Validation.Legacy(rule: finding.rule, replacement: replacement, message: finding.message)
+    }
+}

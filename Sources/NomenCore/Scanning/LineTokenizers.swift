@@ -1,0 +1,113 @@
+/// Shell scripts: `#` comments (at the start of a word, outside quotes and heredocs).
+/// Everything else is shell text, where names sit in words and strings alike.
+enum ShellTokenizer {
+    static func regions(in b: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Region] {
+        var regions: [Region] = []
+        var i = range.lowerBound
+        let end = range.upperBound
+        var heredoc: [UInt8]? = nil
+        var lineStart = true
+        while i < end {
+            let c = b[i]
+            if let tag = heredoc {
+                // Inside a heredoc body: skip whole lines until the terminator line.
+                var lineEnd = i
+                while lineEnd < end, b[lineEnd] != 0x0A { lineEnd += 1 }
+                var s = i
+                while s < lineEnd, b[s] == 0x09 { s += 1 }
+                var e = lineEnd
+                if e > s, b[e - 1] == 0x0D { e -= 1 }
+                if Array(b[s..<e]) == tag { heredoc = nil }
+                i = lineEnd + 1
+                lineStart = true
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "#") where lineStart || (i > range.lowerBound && (b[i - 1] == 0x20 || b[i - 1] == 0x09 || b[i - 1] == UInt8(ascii: ";"))):
+                let s = i
+                while i < end, b[i] != 0x0A, b[i] != 0x0D { i += 1 }
+                regions.append(Region(kind: .comment, range: s..<i, content: (s + 1)..<i, context: .comment))
+            case UInt8(ascii: "'"):
+                i += 1
+                while i < end, b[i] != UInt8(ascii: "'") { i += 1 }
+                i += 1
+                lineStart = false
+            case UInt8(ascii: "\""):
+                i += 1
+                while i < end, b[i] != UInt8(ascii: "\"") { if b[i] == UInt8(ascii: "\\") { i += 1 }; i += 1 }
+                i += 1
+                lineStart = false
+            case UInt8(ascii: "\\"):
+                i += 2
+            case UInt8(ascii: "<") where i + 2 < end && b[i + 1] == UInt8(ascii: "<") && b[i + 2] != UInt8(ascii: "<"):
+                var k = i + 2
+                if k < end, b[k] == UInt8(ascii: "-") { k += 1 }
+                while k < end, b[k] == 0x20 { k += 1 }
+                var quoted: UInt8? = nil
+                if k < end, b[k] == UInt8(ascii: "'") || b[k] == UInt8(ascii: "\"") { quoted = b[k]; k += 1 }
+                let s = k
+                while k < end, SQLTokenizer.isWordByte(b[k]) { k += 1 }
+                if k > s {
+                    heredoc = Array(b[s..<k])
+                    if let q = quoted, k < end, b[k] == q { k += 1 }
+                    // The rest of this line is still shell; the body starts on the next line.
+                    while k < end, b[k] != 0x0A { k += 1 }
+                    i = k + 1
+                    lineStart = true
+                    continue
+                }
+                i += 2
+            case 0x0A:
+                lineStart = true
+                i += 1
+            case 0x20, 0x09, 0x0D:
+                i += 1
+            default:
+                lineStart = false
+                i += 1
+            }
+        }
+        return regions
+    }
+}
+
+/// YAML, TOML, INI and CFG: `#` (and `;` at line start) comments outside quotes.
+/// JSON has no comments. Everything else is config text.
+enum ConfigTokenizer {
+    static func regions(in b: UnsafeBufferPointer<UInt8>, range: Range<Int>, json: Bool) -> [Region] {
+        guard !json else { return [] }
+        var regions: [Region] = []
+        var i = range.lowerBound
+        let end = range.upperBound
+        var quote: UInt8? = nil
+        var lineStart = true
+        while i < end {
+            let c = b[i]
+            if let q = quote {
+                if c == q { quote = nil } else if c == 0x0A { quote = nil; lineStart = true }
+                i += 1
+                continue
+            }
+            let atWordStart = i == range.lowerBound || b[i - 1] == 0x20 || b[i - 1] == 0x09 || b[i - 1] == 0x0A
+            if c == UInt8(ascii: "#") && atWordStart || c == UInt8(ascii: ";") && lineStart {
+                let s = i
+                while i < end, b[i] != 0x0A, b[i] != 0x0D { i += 1 }
+                regions.append(Region(kind: .comment, range: s..<i, content: (s + 1)..<i, context: .comment))
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                quote = c
+                lineStart = false
+            case 0x0A:
+                lineStart = true
+            case 0x20, 0x09, 0x0D:
+                break
+            default:
+                lineStart = false
+            }
+            i += 1
+        }
+        return regions
+    }
+}

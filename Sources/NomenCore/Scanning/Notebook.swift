@@ -1,0 +1,242 @@
+/// Jupyter notebooks: the code cells' sources are decoded from their JSON strings, scanned as
+/// Python (or SQL under `%%bigquery` / `%%sql`), and every position and edit is mapped back
+/// into the JSON text, so an edit lands inside the cell's string and the rest of the file is
+/// untouched.
+enum Notebook {
+    struct Cell {
+        /// Decoded source (the lines joined).
+        var bytes: [UInt8]
+        /// For each decoded byte (and one past the end), its offset in the file.
+        var map: [Int]
+        var language: Language
+    }
+
+    static func check(_ source: SourceFile, scan: ([UInt8], Language) -> FileResult) -> FileResult {
+        guard let cells = cells(of: source.bytes) else {
+            return FileResult(findings: [], problem: "\(source.path): not a notebook this tool can read (invalid JSON or no `cells`); skipped")
+        }
+        var findings: [Finding] = []
+        var problem: String? = nil
+        for cell in cells {
+            let result = scan(cell.bytes, cell.language)
+            problem = problem ?? result.problem
+            for f in result.findings {
+                findings.append(mapped(f, cell))
+            }
+        }
+        return FileResult(findings: findings, problem: problem)
+    }
+
+    static func mapped(_ f: Finding, _ cell: Cell) -> Finding {
+        func map(_ r: Range<Int>) -> Range<Int> { cell.map[r.lowerBound]..<cell.map[r.upperBound] }
+        let fix = f.fix.map { fix in
+            Fix(edits: fix.edits.map { Edit(range: map($0.range), replacement: JSON.escape($0.replacement)) },
+                applicability: fix.applicability, title: fix.title)
+        }
+        return Finding(path: f.path, range: map(f.range), rule: f.rule, origin: f.origin, severity: f.severity, message: f.message,
+                       found: f.found, replacement: f.replacement, fix: fix, context: f.context, noFixReason: f.noFixReason)
+    }
+
+    static func cells(of bytes: [UInt8]) -> [Cell]? {
+        var parser = JSON.Parser(bytes: bytes)
+        guard let root = parser.parse(), case .object(let top) = root,
+              case .array(let cells)? = top.first(where: { $0.key == "cells" })?.value else { return nil }
+        var result: [Cell] = []
+        for cell in cells {
+            guard case .object(let fields) = cell,
+                  case .string(let typeRange)? = fields.first(where: { $0.key == "cell_type" })?.value,
+                  JSON.decode(bytes, typeRange).bytes == Array("code".utf8) else { continue }
+            var pieces: [Range<Int>] = []
+            switch fields.first(where: { $0.key == "source" })?.value {
+            case .string(let r)?: pieces = [r]
+            case .array(let items)?:
+                for item in items { if case .string(let r) = item { pieces.append(r) } }
+            default: continue
+            }
+            var decoded: [UInt8] = []
+            var map: [Int] = []
+            for piece in pieces {
+                let d = JSON.decode(bytes, piece)
+                decoded.append(contentsOf: d.bytes)
+                map.append(contentsOf: d.map.dropLast())
+            }
+            map.append(pieces.last.map { $0.upperBound } ?? 0)
+            let magic = decoded.starts(with: "%%bigquery".utf8) || decoded.starts(with: "%%sql".utf8)
+            result.append(Cell(bytes: decoded, map: map, language: magic ? .sql : .python))
+        }
+        return result
+    }
+}
+
+/// Just enough JSON: a parser that keeps each string's raw byte range, and string decoding
+/// with an offset map.
+enum JSON {
+    indirect enum Value {
+        case object([(key: String, value: Value)])
+        case array([Value])
+        /// The range between the quotes, still escaped.
+        case string(Range<Int>)
+        case scalar
+    }
+
+    struct Parser {
+        let bytes: [UInt8]
+        var i = 0
+
+        init(bytes: [UInt8]) {
+            self.bytes = bytes
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
+        }
+
+        mutating func parse() -> Value? {
+            guard let v = value() else { return nil }
+            skipSpace()
+            return i == bytes.count ? v : nil
+        }
+
+        mutating func skipSpace() {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+        }
+
+        mutating func value(depth: Int = 0) -> Value? {
+            guard depth < 512 else { return nil }
+            skipSpace()
+            guard i < bytes.count else { return nil }
+            switch bytes[i] {
+            case UInt8(ascii: "{"):
+                i += 1
+                var members: [(key: String, value: Value)] = []
+                skipSpace()
+                if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+                while true {
+                    skipSpace()
+                    guard let k = string() else { return nil }
+                    skipSpace()
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+                    i += 1
+                    guard let v = value(depth: depth + 1) else { return nil }
+                    members.append((String(decoding: JSON.decode(bytes, k).bytes, as: UTF8.self), v))
+                    skipSpace()
+                    guard i < bytes.count else { return nil }
+                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                    if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+                    return nil
+                }
+            case UInt8(ascii: "["):
+                i += 1
+                var items: [Value] = []
+                skipSpace()
+                if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+                while true {
+                    guard let v = value(depth: depth + 1) else { return nil }
+                    items.append(v)
+                    skipSpace()
+                    guard i < bytes.count else { return nil }
+                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                    if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+                    return nil
+                }
+            case UInt8(ascii: "\""):
+                return string().map { .string($0) }
+            default:
+                let s = i
+                while i < bytes.count, !(bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: "}") || bytes[i] == UInt8(ascii: "]")
+                                         || bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09) { i += 1 }
+                return i > s ? .scalar : nil
+            }
+        }
+
+        mutating func string() -> Range<Int>? {
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            i += 1
+            let s = i
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+                if bytes[i] == UInt8(ascii: "\\") { i += 1 }
+                i += 1
+            }
+            guard i < bytes.count else { return nil }
+            i += 1
+            return s..<(i - 1)
+        }
+    }
+
+    /// Decodes an escaped JSON string; `map[k]` is the file offset of decoded byte k
+    /// (`map.count == bytes.count + 1`).
+    static func decode(_ raw: [UInt8], _ r: Range<Int>) -> (bytes: [UInt8], map: [Int]) {
+        var out: [UInt8] = []
+        var map: [Int] = []
+        out.reserveCapacity(r.count)
+        map.reserveCapacity(r.count + 1)
+        var i = r.lowerBound
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= r.upperBound else { return nil }
+            var v: UInt32 = 0
+            for k in at..<(at + 4) {
+                let c = raw[k]
+                let d: UInt8
+                switch c {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
+                default: return nil
+                }
+                v = v << 4 | UInt32(d)
+            }
+            return v
+        }
+        while i < r.upperBound {
+            let c = raw[i]
+            if c != UInt8(ascii: "\\") {
+                out.append(c); map.append(i); i += 1
+                continue
+            }
+            guard i + 1 < r.upperBound else { out.append(c); map.append(i); i += 1; continue }
+            let e = raw[i + 1]
+            var produced: [UInt8] = []
+            var consumed = 2
+            switch e {
+            case UInt8(ascii: "n"): produced = [0x0A]
+            case UInt8(ascii: "t"): produced = [0x09]
+            case UInt8(ascii: "r"): produced = [0x0D]
+            case UInt8(ascii: "b"): produced = [0x08]
+            case UInt8(ascii: "f"): produced = [0x0C]
+            case UInt8(ascii: "u"):
+                if var scalar = hex4(i + 2) {
+                    consumed = 6
+                    if (0xD800..<0xDC00).contains(scalar), i + 12 <= r.upperBound, raw[i + 6] == UInt8(ascii: "\\"), raw[i + 7] == UInt8(ascii: "u"),
+                       let low = hex4(i + 8), (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        consumed = 12
+                    }
+                    produced = Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
+                } else {
+                    produced = [e]
+                }
+            default: produced = [e]
+            }
+            for byte in produced { out.append(byte); map.append(i) }
+            i += consumed
+        }
+        map.append(r.upperBound)
+        return (out, map)
+    }
+
+    /// Escapes replacement bytes for a JSON string.
+    static func escape(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        for c in bytes {
+            switch c {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), c]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), c]
+            case 0x0A: out += Array("\\n".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case 0x0D: out += Array("\\r".utf8)
+            case 0..<0x20: out += Array("\\u00".utf8) + [hexDigit(c >> 4), hexDigit(c & 0xF)]
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
+}

@@ -1,0 +1,261 @@
+/// Tokenizes Python source bytes into string and comment regions: every string form and
+/// prefix (`r b u f t` and pairs, any case), triple quotes, escapes, line continuations, and
+/// f-strings with nested replacement fields, conversions, format specs and nested quotes
+/// (PEP 701). Strings that hold SQL are scanned again by `SQLTokenizer`.
+struct PythonTokenizer {
+    let b: UnsafeBufferPointer<UInt8>
+    let end: Int
+    var i: Int
+    /// Whether a token other than a string has been seen on the current logical line.
+    var lineHasToken = false
+    var depth = 0
+
+    static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Region] {
+        var t = PythonTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
+        return t.run()
+    }
+
+    static func regions(in bytes: [UInt8]) -> [Region] {
+        bytes.withUnsafeBufferPointer { regions(in: $0, range: 0..<$0.count) }
+    }
+
+    private mutating func run() -> [Region] {
+        var regions: [Region] = []
+        while i < end {
+            let c = b[i]
+            switch c {
+            case UInt8(ascii: "#"):
+                let start = i
+                while i < end, b[i] != 0x0A, b[i] != 0x0D { i += 1 }
+                regions.append(Region(kind: .comment, range: start..<i, content: (start + 1)..<i, context: .comment))
+            case 0x0A:
+                if depth == 0 { lineHasToken = false }
+                i += 1
+            case 0x0D, 0x20, 0x09, 0x0C:
+                i += 1
+            case UInt8(ascii: "\\"):
+                i += 1
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1; lineHasToken = true; i += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth = max(0, depth - 1); lineHasToken = true; i += 1
+            case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                regions.append(statementString(start: i, prefixEnd: i))
+            default:
+                if Self.isIdentifierStart(c) {
+                    let start = i
+                    while i < end, Self.isIdentifierByte(b[i]) { i += 1 }
+                    if i < end, b[i] == UInt8(ascii: "'") || b[i] == UInt8(ascii: "\""), Self.isStringPrefix(b, start..<i) {
+                        regions.append(statementString(start: start, prefixEnd: i))
+                    } else {
+                        lineHasToken = true
+                    }
+                } else if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
+                    while i < end, Self.isIdentifierByte(b[i]) || b[i] == UInt8(ascii: ".") { i += 1 }
+                    lineHasToken = true
+                } else {
+                    i += 1
+                    lineHasToken = true
+                }
+            }
+        }
+        return regions
+    }
+
+    /// A string at statement level: decides docstring-ness and SQL-ness.
+    private mutating func statementString(start: Int, prefixEnd: Int) -> Region {
+        let startsLine = !lineHasToken && depth == 0
+        var region = scanString(start: start, prefixEnd: prefixEnd)
+        lineHasToken = true
+        if startsLine && endsStatement(after: region.range.upperBound) && !region.isFString {
+            region.context = .docstring
+        } else if !region.prefix.contains("b") {
+            SQLTokenizer.attach(to: &region, in: b)
+        }
+        return region
+    }
+
+    private func endsStatement(after p: Int) -> Bool {
+        var k = p
+        while k < end, b[k] == 0x20 || b[k] == 0x09 { k += 1 }
+        return k >= end || b[k] == 0x0A || b[k] == 0x0D || b[k] == UInt8(ascii: "#") || b[k] == UInt8(ascii: ";")
+    }
+
+    /// Scans a string literal starting at `start` whose quote is at `prefixEnd`; leaves `i` after it.
+    mutating func scanString(start: Int, prefixEnd: Int) -> Region {
+        var prefix = ""
+        for k in start..<prefixEnd { prefix.append(Character(Unicode.Scalar(b[k] | 0x20))) }
+        let isF = prefix.contains("f") || prefix.contains("t")
+        let isRaw = prefix.contains("r")
+        let q = b[prefixEnd]
+        let triple = prefixEnd + 2 < end && b[prefixEnd + 1] == q && b[prefixEnd + 2] == q
+        let contentStart = prefixEnd + (triple ? 3 : 1)
+        var j = contentStart
+        var fields: [Field] = []
+        var contentEnd = end
+        var tokenEnd = end
+        var terminated = false
+        while j < end {
+            let c = b[j]
+            if c == UInt8(ascii: "\\") {
+                if j + 1 < end, isF, b[j + 1] == UInt8(ascii: "{") || b[j + 1] == UInt8(ascii: "}") {
+                    j += 1
+                    continue
+                }
+                if !isRaw, j + 2 < end, b[j + 1] == UInt8(ascii: "N"), b[j + 2] == UInt8(ascii: "{") {
+                    j += 3
+                    while j < end, b[j] != UInt8(ascii: "}"), b[j] != q, b[j] != 0x0A { j += 1 }
+                    if j < end, b[j] == UInt8(ascii: "}") { j += 1 }
+                    continue
+                }
+                j += 2
+                if j - 1 < end, b[j - 1] == 0x0D, j < end, b[j] == 0x0A { j += 1 }
+                continue
+            }
+            if !triple, c == 0x0A || c == 0x0D {
+                contentEnd = j; tokenEnd = j
+                break
+            }
+            if c == q {
+                if !triple {
+                    contentEnd = j; tokenEnd = j + 1; terminated = true
+                    break
+                }
+                if j + 2 < end, b[j + 1] == q, b[j + 2] == q {
+                    contentEnd = j; tokenEnd = j + 3; terminated = true
+                    break
+                }
+                j += 1
+                continue
+            }
+            if isF {
+                if c == UInt8(ascii: "{") {
+                    if j + 1 < end, b[j + 1] == UInt8(ascii: "{") { j += 2; continue }
+                    let field = scanField(at: j, quote: q, triple: triple)
+                    fields.append(field)
+                    j = field.range.upperBound
+                    continue
+                }
+                if c == UInt8(ascii: "}") {
+                    j += (j + 1 < end && b[j + 1] == UInt8(ascii: "}")) ? 2 : 1
+                    continue
+                }
+            }
+            j += 1
+        }
+        if j >= end { contentEnd = end; tokenEnd = end }
+        i = tokenEnd
+        return Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
+                      context: isF ? .fstring : .string, prefix: prefix, quote: String(repeating: Character(Unicode.Scalar(q)), count: triple ? 3 : 1),
+                      terminated: terminated, fields: fields)
+    }
+
+    /// A replacement field starting at the `{` at `start`.
+    private mutating func scanField(at start: Int, quote q: UInt8, triple: Bool) -> Field {
+        var k = start + 1
+        var depth = 0
+        var expressionEnd: Int? = nil
+        var strings: [Region] = []
+        while k < end {
+            let c = b[k]
+            if !triple, c == 0x0A || c == 0x0D, expressionEnd != nil {
+                // A single-line string cannot continue its format spec over a newline.
+                return Field(range: start..<k, expression: (start + 1)..<(expressionEnd ?? k), strings: strings)
+            }
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+                if expressionEnd != nil {
+                    // In the format spec a quote can only be the end of the enclosing string.
+                    return Field(range: start..<k, expression: (start + 1)..<(expressionEnd ?? k), strings: strings)
+                }
+                let saved = i
+                var inner = self
+                inner.i = k
+                let region = inner.scanString(start: k, prefixEnd: k)
+                i = saved
+                strings.append(region)
+                k = region.range.upperBound
+                continue
+            }
+            if expressionEnd == nil, Self.isIdentifierStart(c) {
+                let wordStart = k
+                while k < end, Self.isIdentifierByte(b[k]) { k += 1 }
+                if k < end, b[k] == UInt8(ascii: "'") || b[k] == UInt8(ascii: "\""), Self.isStringPrefix(b, wordStart..<k) {
+                    var inner = self
+                    let region = inner.scanString(start: wordStart, prefixEnd: k)
+                    strings.append(region)
+                    k = region.range.upperBound
+                }
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "("), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "{"):
+                if expressionEnd != nil {
+                    // A nested field inside the format spec.
+                    var inner = self
+                    let nested = inner.scanField(at: k, quote: q, triple: triple)
+                    strings.append(contentsOf: nested.strings)
+                    k = nested.range.upperBound
+                    continue
+                }
+                depth += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"):
+                depth = max(0, depth - 1)
+            case UInt8(ascii: "}"):
+                if depth == 0 {
+                    return Field(range: start..<(k + 1), expression: (start + 1)..<(expressionEnd ?? k), strings: strings)
+                }
+                depth -= 1
+            case UInt8(ascii: "!"):
+                if depth == 0, expressionEnd == nil, k + 1 < end, b[k + 1] != UInt8(ascii: "=") {
+                    expressionEnd = k
+                }
+            case UInt8(ascii: ":"):
+                if depth == 0, expressionEnd == nil || (k > 0 && b[k - 2] == UInt8(ascii: "!")) {
+                    if expressionEnd == nil { expressionEnd = k }
+                }
+            case UInt8(ascii: "#"):
+                if expressionEnd == nil {
+                    while k < end, b[k] != 0x0A { k += 1 }
+                    continue
+                }
+            default:
+                break
+            }
+            k += 1
+        }
+        return Field(range: start..<k, expression: (start + 1)..<(expressionEnd ?? k), strings: strings)
+    }
+
+    static func isIdentifierStart(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c == UInt8(ascii: "_") || c >= 0x80
+    }
+
+    static func isIdentifierByte(_ c: UInt8) -> Bool {
+        isIdentifierStart(c) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+    }
+
+    /// `r u b f t` and the two-letter pairs `rb br fr rf tr rt`, any case.
+    static func isStringPrefix(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+        switch r.count {
+        case 1:
+            switch b[r.lowerBound] | 0x20 {
+            case UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "t"): return true
+            default: return false
+            }
+        case 2:
+            let x = b[r.lowerBound] | 0x20, y = b[r.lowerBound + 1] | 0x20
+            let pair = (x, y)
+            let r_ = UInt8(ascii: "r")
+            switch pair {
+            case (r_, UInt8(ascii: "b")), (UInt8(ascii: "b"), r_), (r_, UInt8(ascii: "f")), (UInt8(ascii: "f"), r_),
+                 (r_, UInt8(ascii: "t")), (UInt8(ascii: "t"), r_):
+                return true
+            default: return false
+            }
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// A dotted reference around a word: `project.dataset.table` in any quoting
+/// (`` `p.d.t` ``, `` `p`.`d`.`t` ``, `d.t`), `project:dataset.table` (the `bq` tool's form),
+/// and with template placeholders as parts (`{project}.d.t`). Each part has its byte range.
+struct Reference {
+    var parts: [Range<Int>]
+    /// Which part is the word the reference was built around.
+    var index: Int
+    var backticked: Bool
+
+    var range: Range<Int> { parts[0].lowerBound..<parts[parts.count - 1].upperBound }
+
+    static func isPartByte(_ c: UInt8) -> Bool {
+        SQLTokenizer.isWordByte(c) || c == UInt8(ascii: "-")
+    }
+
+    /// At most three parts: the word, and up to two on either side.
+    static func around(_ word: Range<Int>, in b: UnsafeBufferPointer<UInt8>, bounds: Range<Int>) -> Reference {
+        var parts = [word]
+        var index = 0
+        var backticked = false
+        // Leftwards.
+        var pos = word.lowerBound
+        while parts.count < 3 {
+            var j = pos
+            if j - 1 >= bounds.lowerBound, b[j - 1] == UInt8(ascii: "`") { j -= 1; backticked = true }
+            guard j - 1 >= bounds.lowerBound, b[j - 1] == UInt8(ascii: ".") || (b[j - 1] == UInt8(ascii: ":") && parts.count == 2) else { break }
+            j -= 1
+            if j - 1 >= bounds.lowerBound, b[j - 1] == UInt8(ascii: "`") { j -= 1; backticked = true }
+            let e = j
+            var k = j
+            while k > bounds.lowerBound {
+                let c = b[k - 1]
+                if isPartByte(c) { k -= 1; continue }
+                if c == UInt8(ascii: "}") {
+                    // A placeholder: back to its `{`.
+                    var depth = 0
+                    var m = k - 1
+                    while m >= bounds.lowerBound {
+                        if b[m] == UInt8(ascii: "}") { depth += 1 } else if b[m] == UInt8(ascii: "{") { depth -= 1; if depth == 0 { break } }
+                        m -= 1
+                    }
+                    guard m >= bounds.lowerBound else { break }
+                    k = m
+                    continue
+                }
+                break
+            }
+            guard k < e else { break }
+            parts.insert(k..<e, at: 0)
+            index += 1
+            pos = k
+        }
+        // Rightwards.
+        pos = word.upperBound
+        while parts.count < 3 {
+            var j = pos
+            if j < bounds.upperBound, b[j] == UInt8(ascii: "`") { j += 1; backticked = true }
+            guard j < bounds.upperBound, b[j] == UInt8(ascii: ".") else { break }
+            j += 1
+            if j < bounds.upperBound, b[j] == UInt8(ascii: "`") { j += 1; backticked = true }
+            let s = j
+            var k = j
+            while k < bounds.upperBound {
+                let c = b[k]
+                if isPartByte(c) { k += 1; continue }
+                if c == UInt8(ascii: "{") {
+                    var depth = 0
+                    var m = k
+                    while m < bounds.upperBound {
+                        if b[m] == UInt8(ascii: "{") { depth += 1 } else if b[m] == UInt8(ascii: "}") { depth -= 1; if depth == 0 { break } }
+                        m += 1
+                    }
+                    guard m < bounds.upperBound else { break }
+                    k = m + 1
+                    continue
+                }
+                break
+            }
+            guard k > s else { break }
+            parts.append(s..<k)
+            pos = k
+        }
+        return Reference(parts: parts, index: index, backticked: backticked)
+    }
+}
+
+/// The tokenizer for each language.
+enum Tokenizers {
+    static func regions(in b: UnsafeBufferPointer<UInt8>, language: Language, path: String) -> [Region] {
+        let all = 0..<b.count
+        switch language {
+        case .python: return PythonTokenizer.regions(in: b, range: all)
+        case .sql: return SQLTokenizer.regions(in: b, range: all)
+        case .shell: return ShellTokenizer.regions(in: b, range: all)
+        case .config: return ConfigTokenizer.regions(in: b, range: all, json: path.lowercased().hasSuffix(".json"))
+        case .text, .notebook: return []
+        }
+    }
+}

@@ -1,0 +1,76 @@
+/// A span of a file that a tokenizer recognised: a string literal, a comment, and inside a
+/// string the SQL comments and string literals it holds. Bytes outside every region are code
+/// (Python identifiers, SQL, shell words, config values). Offsets are UTF-8 byte offsets.
+public struct Region: Sendable, Equatable {
+    public enum Kind: String, Sendable { case string, comment }
+
+    public var kind: Kind
+    /// The whole token, prefix and quotes included.
+    public var range: Range<Int>
+    /// Between the quotes (strings), after the comment marker (comments).
+    public var content: Range<Int>
+    public var context: Context
+    /// A Python string's prefix, lowercased (`f`, `rb`, …); empty otherwise.
+    public var prefix: String = ""
+    public var quote: String = ""
+    public var terminated: Bool = true
+    /// Replacement fields of an f-string (or t-string), in order.
+    public var fields: [Field] = []
+    /// Regions inside this one, sorted and disjoint (SQL comments and strings inside a string).
+    public var children: [Region] = []
+    /// The string holds SQL and was scanned again as SQL.
+    public var holdsSQL: Bool = false
+
+    public var isFString: Bool { prefix.contains("f") || prefix.contains("t") }
+}
+
+/// An f-string replacement field: `{expr!r:spec}`.
+public struct Field: Sendable, Equatable {
+    /// Braces included.
+    public var range: Range<Int>
+    /// The expression, without conversion or format spec.
+    public var expression: Range<Int>
+    /// String literals inside the expression (and inside nested fields of the format spec).
+    public var strings: [Region] = []
+}
+
+/// The innermost region containing a byte range, or nil when it lies in code.
+struct RegionLookup {
+    enum Place {
+        case region(Region)
+        /// Inside an f-string field's expression (code), within the given f-string.
+        case field(Region, Field)
+        case code
+    }
+
+    static func place(of range: Range<Int>, in regions: [Region]) -> Place {
+        guard let region = containing(range, in: regions) else { return .code }
+        for field in region.fields where field.range.lowerBound <= range.lowerBound && range.upperBound <= field.range.upperBound {
+            if field.range.lowerBound == range.lowerBound && field.range.upperBound == range.upperBound { break }
+            if field.expression.lowerBound <= range.lowerBound && range.upperBound <= field.expression.upperBound {
+                if case .region(let inner) = place(of: range, in: field.strings) { return descend(inner, range) }
+                return .field(region, field)
+            }
+            return .region(region)
+        }
+        return descend(region, range)
+    }
+
+    private static func descend(_ region: Region, _ range: Range<Int>) -> Place {
+        if let child = containing(range, in: region.children) { return descend(child, range) }
+        return .region(region)
+    }
+
+    /// Binary search over sorted disjoint regions; the match must lie inside the content.
+    static func containing(_ range: Range<Int>, in regions: [Region]) -> Region? {
+        var lo = 0, hi = regions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if regions[mid].range.lowerBound <= range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return nil }
+        let r = regions[lo - 1]
+        guard r.content.lowerBound <= range.lowerBound, range.upperBound <= r.content.upperBound else { return nil }
+        return r
+    }
+}

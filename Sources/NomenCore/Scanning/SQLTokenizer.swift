@@ -1,0 +1,221 @@
+/// Tokenizes SQL (BigQuery and ANSI): comments (`--`, `#`, `/* */`), string literals (with
+/// `r`/`b` prefixes and triple quotes), backtick identifiers, and Jinja blocks (`{{ }}`,
+/// `{% %}`, `{# #}`) and f-string fields, which are passed over intact.
+struct SQLTokenizer {
+    /// A table reference: `project.dataset.table` in any quoting, each part's byte range.
+    struct TableReference: Sendable, Equatable {
+        var range: Range<Int>
+        var parts: [Range<Int>]
+        var backticked: Bool
+    }
+
+    let b: UnsafeBufferPointer<UInt8>
+    let end: Int
+    var i: Int
+    var regions: [Region] = []
+    var references: [TableReference] = []
+    var expectTable = false
+
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> (regions: [Region], references: [TableReference]) {
+        var t = SQLTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
+        t.run()
+        return (t.regions, t.references)
+    }
+
+    static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Region] {
+        scan(bytes, range: range).regions
+    }
+
+    /// Marks a Python string as SQL and scans its content, when it reads as SQL.
+    static func attach(to region: inout Region, in b: UnsafeBufferPointer<UInt8>) {
+        guard region.content.count >= 10, looksLikeSQL(b, region.content) else { return }
+        region.holdsSQL = true
+        region.children = regions(in: b, range: region.content)
+    }
+
+    /// SQL keywords that make a string SQL: SELECT … FROM, INSERT INTO, CREATE TABLE/VIEW,
+    /// MERGE, UPDATE … SET, DELETE FROM, JOIN.
+    static func looksLikeSQL(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+        var seen = Set<String>()
+        var k = r.lowerBound
+        while k < r.upperBound {
+            let c = b[k]
+            if PythonTokenizer.isIdentifierStart(c) {
+                let s = k
+                while k < r.upperBound, PythonTokenizer.isIdentifierByte(b[k]) { k += 1 }
+                let n = k - s
+                if n >= 4 && n <= 6 && (s == r.lowerBound || !PythonTokenizer.isIdentifierByte(b[s - 1])) {
+                    var word = ""
+                    for x in s..<k { word.append(Character(Unicode.Scalar(b[x] | 0x20))) }
+                    switch word {
+                    case "select", "from", "join", "insert", "into", "create", "table", "view", "merge", "update", "set", "delete":
+                        seen.insert(word)
+                    default: break
+                    }
+                }
+            } else {
+                k += 1
+            }
+        }
+        return (seen.contains("select") && seen.contains("from")) || (seen.contains("insert") && seen.contains("into"))
+            || (seen.contains("create") && (seen.contains("table") || seen.contains("view"))) || (seen.contains("merge") && seen.contains("into"))
+            || (seen.contains("update") && seen.contains("set")) || (seen.contains("delete") && seen.contains("from")) || seen.contains("join")
+    }
+
+    private mutating func run() {
+        while i < end {
+            let c = b[i]
+            switch c {
+            case UInt8(ascii: "-") where i + 1 < end && b[i + 1] == UInt8(ascii: "-"):
+                lineComment(markerLength: 2)
+            case UInt8(ascii: "#"):
+                lineComment(markerLength: 1)
+            case UInt8(ascii: "/") where i + 1 < end && b[i + 1] == UInt8(ascii: "*"):
+                let start = i
+                i += 2
+                var terminated = false
+                while i < end {
+                    if b[i] == UInt8(ascii: "*"), i + 1 < end, b[i + 1] == UInt8(ascii: "/") { i += 2; terminated = true; break }
+                    i += 1
+                }
+                regions.append(Region(kind: .comment, range: start..<i, content: (start + 2)..<(terminated ? i - 2 : i), context: .comment, terminated: terminated))
+            case UInt8(ascii: "{"):
+                skipBraces()
+            case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                string(start: i)
+                expectTable = false
+            case UInt8(ascii: "`"), UInt8(ascii: "_"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                if (c | 0x20 == UInt8(ascii: "r") || c | 0x20 == UInt8(ascii: "b")), i + 1 < end, b[i + 1] == UInt8(ascii: "'") || b[i + 1] == UInt8(ascii: "\"") {
+                    string(start: i)
+                    continue
+                }
+                reference()
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ";"):
+                expectTable = false
+                i += 1
+            default:
+                i += 1
+            }
+        }
+    }
+
+    private mutating func lineComment(markerLength: Int) {
+        let start = i
+        while i < end, b[i] != 0x0A, b[i] != 0x0D { i += 1 }
+        regions.append(Region(kind: .comment, range: start..<i, content: (start + markerLength)..<i, context: .comment))
+    }
+
+    /// `{{ … }}`, `{% … %}`, `{# … #}`, or a balanced `{…}` (an f-string field).
+    private mutating func skipBraces() {
+        if i + 1 < end, b[i + 1] == UInt8(ascii: "%") || b[i + 1] == UInt8(ascii: "#") {
+            let close = b[i + 1]
+            i += 2
+            while i < end {
+                if b[i] == close, i + 1 < end, b[i + 1] == UInt8(ascii: "}") { i += 2; return }
+                i += 1
+            }
+            return
+        }
+        var depth = 0
+        while i < end {
+            if b[i] == UInt8(ascii: "{") { depth += 1 }
+            else if b[i] == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 { i += 1; return }
+            }
+            i += 1
+        }
+    }
+
+    private mutating func string(start: Int) {
+        var k = start
+        if b[k] != UInt8(ascii: "'") && b[k] != UInt8(ascii: "\"") { k += 1 }
+        let q = b[k]
+        let triple = k + 2 < end && b[k + 1] == q && b[k + 2] == q
+        let contentStart = k + (triple ? 3 : 1)
+        var j = contentStart
+        var contentEnd = end, tokenEnd = end, terminated = false
+        while j < end {
+            let c = b[j]
+            if c == UInt8(ascii: "\\") { j += 2; continue }
+            if c == q {
+                if !triple {
+                    contentEnd = j; tokenEnd = j + 1; terminated = true; break
+                }
+                if j + 2 < end, b[j + 1] == q, b[j + 2] == q {
+                    contentEnd = j; tokenEnd = j + 3; terminated = true; break
+                }
+            }
+            if !triple, c == 0x0A {
+                contentEnd = j; tokenEnd = j; break
+            }
+            j += 1
+        }
+        if j >= end { contentEnd = end; tokenEnd = end }
+        i = tokenEnd
+        regions.append(Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd), context: .sqlString,
+                              quote: String(repeating: Character(Unicode.Scalar(q)), count: triple ? 3 : 1), terminated: terminated))
+    }
+
+    /// A word or a dotted chain of words and backtick identifiers.
+    private mutating func reference() {
+        let start = i
+        var parts: [Range<Int>] = []
+        var backticked = false
+        var firstWord: Range<Int>? = nil
+        while i < end {
+            if b[i] == UInt8(ascii: "`") {
+                backticked = true
+                let s = i + 1
+                var k = s
+                while k < end, b[k] != UInt8(ascii: "`"), b[k] != 0x0A { k += 1 }
+                // A backtick part may itself be dotted: `p.d.t`.
+                var partStart = s
+                for x in s...k where x == k || b[x] == UInt8(ascii: ".") {
+                    parts.append(partStart..<x)
+                    partStart = x + 1
+                }
+                i = k < end && b[k] == UInt8(ascii: "`") ? k + 1 : k
+            } else if Self.isWordByte(b[i]) || b[i] == UInt8(ascii: "{") {
+                let s = i
+                while i < end {
+                    if b[i] == UInt8(ascii: "{") { skipBraces(); continue }
+                    if Self.isWordByte(b[i]) || (b[i] == UInt8(ascii: "-") && parts.isEmpty && i + 1 < end && Self.isWordByte(b[i + 1]) && expectTable) { i += 1; continue }
+                    break
+                }
+                parts.append(s..<i)
+                if firstWord == nil { firstWord = s..<i }
+            } else {
+                break
+            }
+            if i + 1 < end, b[i] == UInt8(ascii: "."), b[i + 1] == UInt8(ascii: "`") || Self.isWordByte(b[i + 1]) || b[i + 1] == UInt8(ascii: "{") {
+                i += 1
+                continue
+            }
+            break
+        }
+        if i == start { i += 1; return }
+        if parts.count == 1, !backticked, let w = firstWord {
+            var word = ""
+            for x in w where w.count <= 8 { word.append(Character(Unicode.Scalar(b[x] | 0x20))) }
+            switch word {
+            case "from", "join", "into", "update", "table", "view", "merge", "using":
+                expectTable = true
+                return
+            case "if", "not", "exists", "or", "replace", "temp", "temporary", "only", "all", "distinct":
+                return
+            default:
+                break
+            }
+        }
+        if expectTable || backticked {
+            references.append(TableReference(range: start..<i, parts: parts, backticked: backticked))
+        }
+        expectTable = false
+    }
+
+    static func isWordByte(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+            || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_")
+    }
+}

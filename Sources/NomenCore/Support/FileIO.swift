@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An I/O failure with the path and the system's reason.
+public struct IOFailure: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+    public var description: String { "\(path): \(reason)" }
+
+    static func errno(_ path: String, _ what: String) -> IOFailure {
+        IOFailure(path: path, reason: "\(what): \(String(cString: strerror(Glibc.errno)))")
+    }
+}
+
+/// Reading and writing whole files as bytes, with POSIX calls (no Foundation on the hot path).
+public enum FileIO {
+    public static func read(_ path: String) throws(IOFailure) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw IOFailure.errno(path, "cannot open") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IOFailure.errno(path, "cannot stat") }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw IOFailure(path: path, reason: "is a directory") }
+        return try read(fd: fd, path: path, sizeHint: Int(st.st_size))
+    }
+
+    static func read(fd: Int32, path: String, sizeHint: Int) throws(IOFailure) -> [UInt8] {
+        var capacity = max(sizeHint + 1, 4096)
+        var bytes = [UInt8](repeating: 0, count: capacity)
+        var count = 0
+        while true {
+            if count == capacity {
+                capacity *= 2
+                bytes.append(contentsOf: repeatElement(0, count: capacity - bytes.count))
+            }
+            let n = bytes.withUnsafeMutableBytes { buf in
+                Glibc.read(fd, buf.baseAddress! + count, capacity - count)
+            }
+            if n < 0 {
+                if Glibc.errno == EINTR { continue }
+                throw IOFailure.errno(path, "cannot read")
+            }
+            if n == 0 { break }
+            count += n
+        }
+        bytes.removeSubrange(count...)
+        return bytes
+    }
+
+    /// Permission bits and identity of a file, to keep them across a rewrite and to notice a
+    /// file that changed since it was read.
+    public struct Stamp: Sendable, Equatable {
+        public let mode: UInt32
+        public let size: Int
+        public let mtimeSeconds: Int
+        public let mtimeNanoseconds: Int
+        public let inode: UInt64
+    }
+
+    public static func stamp(_ path: String) throws(IOFailure) -> Stamp {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw IOFailure.errno(path, "cannot stat") }
+        return Stamp(mode: UInt32(st.st_mode & 0o7777), size: Int(st.st_size), mtimeSeconds: Int(st.st_mtim.tv_sec),
+                     mtimeNanoseconds: Int(st.st_mtim.tv_nsec), inode: UInt64(st.st_ino))
+    }
+
+    /// Writes `bytes` to a temporary file in the same folder, flushes it, keeps `mode`, and
+    /// renames it over `path`. On any failure the original is untouched and the temporary removed.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32) throws(IOFailure) {
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var template = Array("\(dir.isEmpty ? "/" : dir)/.\(base).nomen-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let tmp = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard fd >= 0 else { throw IOFailure.errno(path, "cannot create a temporary file beside it") }
+        var ok = false
+        defer {
+            if !ok { unlink(tmp) }
+        }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { buf in write(fd, buf.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if Glibc.errno == EINTR { continue }
+                let failure = IOFailure.errno(path, "cannot write")
+                close(fd)
+                throw failure
+            }
+            written += n
+        }
+        if fchmod(fd, mode_t(mode)) != 0 || fsync(fd) != 0 {
+            let failure = IOFailure.errno(path, "cannot set mode or flush")
+            close(fd)
+            throw failure
+        }
+        close(fd)
+        guard rename(tmp, path) == 0 else { throw IOFailure.errno(path, "cannot replace") }
+        ok = true
+    }
+}
+
+extension FileIO {
+    public static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+}
