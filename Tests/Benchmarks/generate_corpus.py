@@ -1216,7 +1216,7 @@ def legacy_count(rng, density, size):
     if density == "low":
         if x >= 0.10:
             return 0
-        k = size / 5400.0
+        k = size / 4800.0
     else:
         if x >= 0.90:
             return 0

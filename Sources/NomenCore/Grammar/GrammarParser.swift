@@ -143,6 +143,11 @@ struct GrammarParser {
 
 /// Template placeholders that may stand for segments: `{expr}`, `{{ var }}`, `%s`, `%(name)s`.
 enum Placeholder {
+    static func end(in b: UnsafeBufferPointer<UInt8>, at p: Int, limit: Int) -> Int? {
+        let window = Array(b[p..<min(limit, p + 64)])
+        return end(in: window, at: 0).map { p + $0 }
+    }
+
     /// End offset of the placeholder starting at `p`, or nil.
     static func end(in bytes: [UInt8], at p: Int) -> Int? {
         guard p < bytes.count else { return nil }

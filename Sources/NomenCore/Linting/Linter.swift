@@ -215,8 +215,13 @@ struct FileScan {
         let reference = Reference.around(r, in: b, bounds: place.bounds)
         var noFix: String? = nil
         if rule.replacement != nil, reference.index > 0, reference.index == reference.parts.count - 1 {
+            // A qualified name keeps its dataset: fine for a known dataset that no rule moves,
+            // not for a dataset nomen cannot see (`{cfg['dataset']}`) or one that must change.
             let qualifier = text(reference.parts[reference.index - 1])
-            noFix = "it is qualified by `\(qualifier)`, and the rule does not say what that dataset becomes"
+            let known = rules.datasets.contains(qualifier) && !rules.legacy.contains { $0.dataset == qualifier }
+            if !known {
+                noFix = "it is qualified by `\(qualifier)`, and the rule does not say what that dataset becomes"
+            }
         }
         emit(rule: rule, place: place, found: r, captures: caps, edits: [(r, rule.replacement)], noFix: noFix)
     }

@@ -1,0 +1,106 @@
+/// Unified diffs that `git apply` and `patch -p1` accept: `a/`/`b/` prefixes, 3 lines of
+/// context, C-quoted paths where needed, `\ No newline at end of file` where due. Lines keep
+/// their bytes (a CRLF line stays CRLF).
+public enum UnifiedDiff {
+    public static let context = 3
+
+    /// The diff between `old` and `new`, where `new` differs from `old` by `edits`.
+    public static func render(path: String, old: [UInt8], edits: [Edit]) -> [UInt8] {
+        let new = Fixer.apply(edits, to: old)
+        let oldLines = lines(old)
+        let newLines = lines(new)
+        // Old lines touched by each edit, and how the line count shifts after it.
+        var changed: [(first: Int, last: Int, newFirst: Int, newLast: Int)] = []
+        var shift = 0
+        let oldIndex = LineIndex(old)
+        for edit in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            let first = oldIndex.position(of: edit.range.lowerBound).line - 1
+            let last = oldIndex.position(of: max(edit.range.lowerBound, edit.range.upperBound)).line - 1
+            let removed = old[edit.range].filter { $0 == 0x0A }.count
+            let added = edit.replacement.filter { $0 == 0x0A }.count
+            let newFirst = first + shift
+            shift += added - removed
+            let newLast = last + shift
+            if let prev = changed.last, first <= prev.last {
+                changed[changed.count - 1] = (prev.first, max(prev.last, last), prev.newFirst, max(prev.newLast, newLast))
+            } else {
+                changed.append((first, last, newFirst, newLast))
+            }
+        }
+        guard !changed.isEmpty else { return [] }
+        var out: [UInt8] = []
+        out += Array("--- \(quote("a/" + path))\n+++ \(quote("b/" + path))\n".utf8)
+        // Group changes whose context windows touch.
+        var groups: [[(first: Int, last: Int, newFirst: Int, newLast: Int)]] = []
+        for c in changed {
+            if let g = groups.last, let p = g.last, c.first - p.last - 1 <= 2 * context {
+                groups[groups.count - 1].append(c)
+            } else {
+                groups.append([c])
+            }
+        }
+        for g in groups {
+            let start = max(0, g[0].first - context)
+            let end = min(oldLines.count - 1, g[g.count - 1].last + context)
+            let newStart = g[0].newFirst - (g[0].first - start)
+            let newEnd = g[g.count - 1].newLast + (end - g[g.count - 1].last)
+            out += Array("@@ -\(range(start, end - start + 1)) +\(range(newStart, newEnd - newStart + 1)) @@\n".utf8)
+            var o = start
+            for c in g {
+                while o < c.first { emit(&out, " ", oldLines[o]); o += 1 }
+                for k in c.first...c.last { emit(&out, "-", oldLines[k]) }
+                for k in c.newFirst...c.newLast { emit(&out, "+", newLines[k]) }
+                o = c.last + 1
+            }
+            while o <= end { emit(&out, " ", oldLines[o]); o += 1 }
+        }
+        return out
+    }
+
+    private static func range(_ start: Int, _ count: Int) -> String {
+        count == 1 ? "\(start + 1)" : "\(count == 0 ? start : start + 1),\(count)"
+    }
+
+    /// Lines with their terminators; the last one may lack `\n`.
+    static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var result: [ArraySlice<UInt8>] = []
+        var s = 0
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            result.append(bytes[s...i])
+            s = i + 1
+        }
+        if s < bytes.count { result.append(bytes[s...]) }
+        if result.isEmpty { result.append([]) }
+        return result
+    }
+
+    private static func emit(_ out: inout [UInt8], _ marker: String, _ line: ArraySlice<UInt8>) {
+        out += Array(marker.utf8)
+        out += line
+        if line.last != 0x0A { out += Array("\n\\ No newline at end of file\n".utf8) }
+    }
+
+    /// Git's C-style quoting for paths with spaces, quotes, backslashes, control or non-ASCII bytes.
+    public static func quote(_ path: String) -> String {
+        let needs = path.utf8.contains { $0 < 0x21 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        guard needs else { return path }
+        var out = "\""
+        for b in path.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out += "\\\""
+            case UInt8(ascii: "\\"): out += "\\\\"
+            case 0x09: out += "\\t"
+            case 0x0A: out += "\\n"
+            case 0x20: out += " "
+            default:
+                if b < 0x20 || b >= 0x7F {
+                    let oct = String(b, radix: 8)
+                    out += "\\" + String(repeating: "0", count: 3 - oct.count) + oct
+                } else {
+                    out.unicodeScalars.append(Unicode.Scalar(b))
+                }
+            }
+        }
+        return out + "\""
+    }
+}

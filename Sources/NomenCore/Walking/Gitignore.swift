@@ -1,0 +1,42 @@
+/// The rules of one `.gitignore` (or `.git/info/exclude`), relative to its folder.
+struct IgnoreFile: Sendable {
+    struct Rule: Sendable {
+        let glob: Glob
+        let negated: Bool
+    }
+    /// The folder the patterns are relative to, relative to the walk's root ("" for the root).
+    let base: String
+    let rules: [Rule]
+
+    init(base: String, text: String) {
+        self.base = base
+        var rules: [Rule] = []
+        for raw in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            var line = String(raw)
+            if line.hasSuffix("\r") { line.removeLast() }
+            // Trailing spaces are ignored unless escaped.
+            while line.hasSuffix(" ") && !line.hasSuffix("\\ ") { line.removeLast() }
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            var negated = false
+            if line.hasPrefix("!") { negated = true; line.removeFirst() }
+            if line.hasPrefix("\\") { line.removeFirst() }
+            if line.isEmpty { continue }
+            rules.append(Rule(glob: Glob(line), negated: negated))
+        }
+        self.rules = rules
+    }
+
+    /// nil when no rule speaks of the path; otherwise whether it is ignored.
+    func verdict(_ relative: String, isDirectory: Bool) -> Bool? {
+        let path: String
+        if base.isEmpty { path = relative } else {
+            guard relative.hasPrefix(base + "/") else { return nil }
+            path = String(relative.dropFirst(base.count + 1))
+        }
+        var result: Bool? = nil
+        for rule in rules where rule.glob.matches(path, isDirectory: isDirectory) {
+            result = !rule.negated
+        }
+        return result
+    }
+}

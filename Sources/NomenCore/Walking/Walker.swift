@@ -1,0 +1,186 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file chosen for scanning.
+public struct FileEntry: Sendable {
+    /// The path as it will be reported (relative to the working folder when under it).
+    public let path: String
+    public let language: Language
+    public let size: Int
+    /// Named on the command line (scanned even if its type is not scanned by default).
+    public let explicit: Bool
+}
+
+/// Walks the given paths with `readdir`: honours nested `.gitignore` files (with negation),
+/// `.git/info/exclude`, and the configuration's excludes and includes; never follows symlinks;
+/// skips `.git/` and files over the size limit (with a note).
+public struct Walker {
+    public let configuration: Configuration
+    public private(set) var notes: [String] = []
+    private var entries: [FileEntry] = []
+    private var configPrefix = ""
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    public mutating func collect(_ paths: [String]) throws(IOFailure) -> [FileEntry] {
+        entries = []
+        for path in paths.isEmpty ? ["."] : paths {
+            var st = stat()
+            guard lstat(path, &st) == 0 else { throw IOFailure.errno(path, "cannot access") }
+            let kind = st.st_mode & S_IFMT
+            if kind == S_IFDIR {
+                walkRoot(path)
+            } else if kind == S_IFREG {
+                let clean = Self.clean(path)
+                let name = clean.split(separator: "/").last.map(String.init) ?? clean
+                let language = languageOf(relative: clean, name: name) ?? .text
+                add(path: clean, language: language, size: Int(st.st_size), explicit: true)
+            } else if kind == S_IFLNK {
+                notes.append("\(path): is a symbolic link; not followed")
+            }
+        }
+        // Deterministic order, whatever the file system returns.
+        entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        var unique: [FileEntry] = []
+        for e in entries where unique.last?.path != e.path { unique.append(e) }
+        return unique
+    }
+
+    static func clean(_ path: String) -> String {
+        var p = path
+        while p.hasPrefix("./") { p.removeFirst(2) }
+        while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+        return p
+    }
+
+    private mutating func add(path: String, language: Language, size: Int, explicit: Bool) {
+        if size > configuration.maxFileSize {
+            notes.append("\(path): skipped, \(size) bytes is over the size limit of \(configuration.maxFileSize) (max_file_size)")
+            return
+        }
+        entries.append(FileEntry(path: path, language: language, size: size, explicit: explicit))
+    }
+
+    /// The language of a walked file: by type, or by an `include` glob (opt-in files).
+    private func languageOf(relative: String, name: String) -> Language? {
+        if let l = Language.of(fileName: name) { return l }
+        if configuration.include.contains(where: { $0.matches(configPrefix + relative) }) { return Language.optIn(fileName: name) ?? .text }
+        return nil
+    }
+
+    private mutating func walkRoot(_ root: String) {
+        let rootClean = Self.clean(root)
+        // Ignore files apply by their place in the repository: `.git/info/exclude` and every
+        // `.gitignore` from the repository's top down to the folder being walked.
+        var ignores: [IgnoreFile] = []
+        var inRepo = ""
+        if let repo = Self.repositoryRoot(containing: rootClean), let absRepo = Self.realPath(repo), let absRoot = Self.realPath(rootClean),
+           absRoot == absRepo || absRoot.hasPrefix(absRepo + "/") {
+            inRepo = absRoot == absRepo ? "" : String(absRoot.dropFirst(absRepo.count + 1))
+            if let text = Self.readText(repo + "/.git/info/exclude") { ignores.append(IgnoreFile(base: "", text: text)) }
+            var dir = ""
+            let parts = inRepo.split(separator: "/").map(String.init)
+            for part in parts {
+                if let text = Self.readText(repo + "/" + (dir.isEmpty ? "" : dir + "/") + ".gitignore") { ignores.append(IgnoreFile(base: dir, text: text)) }
+                dir = dir.isEmpty ? part : dir + "/" + part
+            }
+        }
+        // Excludes and includes are relative to the configuration file's folder.
+        configPrefix = ""
+        if let absConfig = Self.realPath(configuration.root), let absRoot = Self.realPath(rootClean), absRoot.hasPrefix(absConfig + "/") {
+            configPrefix = String(absRoot.dropFirst(absConfig.count + 1)) + "/"
+        }
+        walk(dir: rootClean, relative: "", inRepo: inRepo, ignores: ignores)
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(validatingCString: p)
+    }
+
+    /// `relative` is the folder's path below the walk's root; `inRepo` the root's path in the
+    /// repository, which ignore files are matched against.
+    private mutating func walk(dir: String, relative: String, inRepo: String, ignores: [IgnoreFile]) {
+        var ignores = ignores
+        let prefix = dir == "." ? "" : dir + "/"
+        let here = [inRepo, relative].filter { !$0.isEmpty }.joined(separator: "/")
+        if let text = Self.readText(prefix + ".gitignore") {
+            ignores.append(IgnoreFile(base: here, text: text))
+        }
+        guard let handle = opendir(dir == "" ? "." : dir) else {
+            notes.append("\(dir): cannot read folder: \(String(cString: strerror(errno)))")
+            return
+        }
+        var children: [(name: String, isDir: Bool)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> String in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                let n = bytes.firstIndex(of: 0) ?? bytes.count
+                return String(decoding: bytes[0..<n], as: UTF8.self)
+            }
+            if name == "." || name == ".." || name == ".git" { continue }
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) {
+                var st = stat()
+                if lstat(prefix + name, &st) == 0 {
+                    switch st.st_mode & S_IFMT {
+                    case S_IFDIR: type = UInt8(DT_DIR)
+                    case S_IFREG: type = UInt8(DT_REG)
+                    case S_IFLNK: type = UInt8(DT_LNK)
+                    default: type = UInt8(DT_UNKNOWN)
+                    }
+                }
+            }
+            if type == UInt8(DT_DIR) { children.append((name, true)) } else if type == UInt8(DT_REG) { children.append((name, false)) }
+        }
+        closedir(handle)
+        for child in children {
+            let rel = relative.isEmpty ? child.name : relative + "/" + child.name
+            let repoRel = here.isEmpty ? child.name : here + "/" + child.name
+            if isIgnored(rel, repoRelative: repoRel, isDirectory: child.isDir, ignores: ignores) { continue }
+            let full = prefix + child.name
+            if child.isDir {
+                walk(dir: full, relative: rel, inRepo: inRepo, ignores: ignores)
+            } else {
+                guard let language = languageOf(relative: rel, name: child.name) else { continue }
+                var st = stat()
+                guard lstat(full, &st) == 0 else { continue }
+                add(path: full, language: language, size: Int(st.st_size), explicit: false)
+            }
+        }
+    }
+
+    private func isIgnored(_ rel: String, repoRelative: String, isDirectory: Bool, ignores: [IgnoreFile]) -> Bool {
+        let configRel = configPrefix + rel
+        if configuration.exclude.contains(where: { $0.matches(configRel, isDirectory: isDirectory) || $0.matches(configRel) }) { return true }
+        var ignored = false
+        for file in ignores {
+            if let v = file.verdict(repoRelative, isDirectory: isDirectory) { ignored = v }
+        }
+        return ignored
+    }
+
+    static func readText(_ path: String) -> String? {
+        guard let bytes = try? FileIO.read(path) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The nearest folder at or above `path` holding `.git`.
+    static func repositoryRoot(containing path: String) -> String? {
+        var dir = path
+        for _ in 0..<64 {
+            if FileIO.exists(dir + "/.git") { return dir }
+            if dir == "/" { return nil }
+            if dir == "." || dir.isEmpty { dir = ".." } else if dir.hasSuffix("..") { dir += "/.." } else {
+                if let slash = dir.lastIndex(of: "/") { dir = slash == dir.startIndex ? "/" : String(dir[..<slash]) } else { dir = "." }
+            }
+            if dir.count > 4096 { return nil }
+        }
+        return nil
+    }
+}
+

@@ -1,0 +1,99 @@
+import ArgumentParser
+import NomenCore
+
+struct RewriteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rewrite",
+        abstract: "Rewrite legacy names: print a unified diff (default), or apply it in place with --apply.",
+        discussion: """
+        The diff uses a/ and b/ prefixes relative to the working folder; `git apply` and `patch -p1` accept it.
+        Without --apply: exit 0 when nothing would change, 1 when changes are pending, 2 on an error.
+        With --apply: exit 0 when all went well, 1 when findings without a fix remain, 2 on an I/O error.
+        """
+    )
+
+    @OptionGroup var files: FileOptions
+
+    @Flag(help: "Write the changes to the files (atomically), instead of printing a diff.")
+    var apply = false
+
+    @Flag(help: "With --apply, also print the diff that was written.")
+    var diff = false
+
+    @Flag(name: .long, help: "Also apply did-you-mean fixes (guesses).")
+    var unsafeFixes = false
+
+    @OptionGroup var options: RuleOptions
+
+    func run() throws {
+        let (configuration, rules) = try options.load()
+        let entries = try files.collect(configuration)
+        let linter = Linter(rules: rules, options: LintOptions(today: options.day))
+        let outcomes = LintRun(linter: linter, threads: files.threads).run(entries, keepBytes: true)
+        let cwd = Paths.currentDirectory()
+        var out = StandardOutput()
+        var ioError = false
+        var pending = false
+        var changedFiles = 0
+        var applied: [String: Int] = [:]
+        var left: [LocatedFinding] = []
+        for outcome in outcomes {
+            if let note = outcome.note { Output.warning(note) }
+            if outcome.status == .unreadable { ioError = true }
+            left += outcome.findings.filter { !$0.finding.isFixable(unsafe: unsafeFixes) }
+            guard let bytes = outcome.bytes,
+                  let plan = Rewriter.plan(path: outcome.path, bytes: bytes, findings: outcome.findings.map(\.finding), unsafe: unsafeFixes) else { continue }
+            if let conflict = plan.conflict {
+                Output.warning("\(outcome.path): \(conflict)")
+                left += outcome.findings.filter { $0.finding.isFixable(unsafe: unsafeFixes) }
+                continue
+            }
+            pending = true
+            let shown = Self.displayPath(outcome.path, cwd: cwd)
+            if !apply || diff { out.write(bytes: UnifiedDiff.render(path: shown, old: bytes, edits: plan.edits)) }
+            if apply {
+                do {
+                    try Self.write(plan)
+                    changedFiles += 1
+                    for (rule, n) in plan.fixesByRule { applied[rule, default: 0] += n }
+                } catch {
+                    Output.error(error.description)
+                    ioError = true
+                }
+            }
+        }
+        out.flush()
+        for lf in left {
+            let f = lf.finding
+            let why = f.noFixReason ?? (f.fix?.applicability == .unsafe ? "a guess: use --unsafe-fixes to apply `\(f.replacement ?? "")`" : "no fix")
+            Output.note("\(f.path):\(lf.line):\(lf.column): \(f.rule): `\(f.found)` left as is: \(why)")
+        }
+        if apply {
+            let total = applied.values.reduce(0, +)
+            var summary = "nomen: \(changedFiles) file\(changedFiles == 1 ? "" : "s") changed, \(total) fix\(total == 1 ? "" : "es") applied"
+            if !applied.isEmpty { summary += " (" + applied.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")" }
+            summary += ", \(left.count) finding\(left.count == 1 ? "" : "s") left for a human"
+            Output.note(summary)
+            if ioError { throw ExitCode(2) }
+            if !left.isEmpty { throw ExitCode(1) }
+        } else {
+            if ioError { throw ExitCode(2) }
+            if pending { throw ExitCode(1) }
+        }
+    }
+
+    /// Writes only if the file still holds the bytes that were checked.
+    static func write(_ plan: FilePlan) throws(IOFailure) {
+        let stamp = try FileIO.stamp(plan.path)
+        let current = try FileIO.read(plan.path)
+        guard current == plan.original else {
+            throw IOFailure(path: plan.path, reason: "changed while nomen was running; skipped")
+        }
+        try FileIO.writeAtomically(plan.rewritten, to: plan.path, mode: stamp.mode)
+    }
+
+    static func displayPath(_ path: String, cwd: String) -> String {
+        if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
+        return path
+    }
+}
