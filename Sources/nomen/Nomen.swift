@@ -9,6 +9,6 @@ struct Nomen: ParsableCommand {
         Exit codes: 0 clean, 1 findings or pending changes, 2 configuration, rules or I/O error.
         """,
         version: "0.1.0",
-        subcommands: [LintCommand.self, RewriteCommand.self, ValidateCommand.self, RulesCommand.self]
+        subcommands: [LintCommand.self, RewriteCommand.self, ValidateCommand.self, RulesCommand.self, ScanCommand.self]
     )
 }

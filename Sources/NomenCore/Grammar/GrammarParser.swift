@@ -67,9 +67,9 @@ struct GrammarParser {
             fail(.trailing, p)
             return nil
         }
-        if pattern.isPath, p == n, k > 0 {
+        if pattern.isPath, p == n, k > 0 || n == 0 {
             // A leading part of a path layout that stops at a folder boundary.
-            if input[p - 1] == UInt8(ascii: "/") { return Success(values: values, end: p) }
+            if n == 0 || input[p - 1] == UInt8(ascii: "/") { return Success(values: values, end: p) }
             if case .literal(let s) = pieces[k], s.hasPrefix("/") { return Success(values: values, end: p) }
         }
         switch pieces[k] {
@@ -92,10 +92,24 @@ struct GrammarParser {
                 fail(.segment(piece: k), p)
                 return nil
             }
-            for end in candidateEnds(segment: pattern.segments[i], piece: k, at: p) {
+            let ends = candidateEnds(segment: pattern.segments[i], piece: k, at: p)
+            for end in ends {
                 values.append((i, p..<end))
                 if let success = parse(piece: k + 1, at: end, values: &values) { return success }
                 values.removeLast()
+            }
+            // The last segment complete but followed by more segments: trailing text.
+            if ends.isEmpty, k + 1 == pieces.count, let values = pattern.segments[i].values {
+                for v in values where startsWith(v, at: p) && startsWith(pattern.separator, at: p + v.utf8.count) {
+                    fail(.trailing, p + v.utf8.count)
+                }
+            }
+            // A pattern segment that matches but is not followed by the next literal: the
+            // literal is what is wrong (`legacy_20251114_models_v4…` lacks `__`).
+            if ends.isEmpty, case .regex(_, let regex) = pattern.segments[i].matcher, k + 1 < pieces.count,
+               case .literal = pieces[k + 1],
+               let m = try? regex.firstMatch(in: input, from: p, options: [.anchored]), m.range.upperBound > p {
+                fail(.literal(piece: k + 1), m.range.upperBound)
             }
             fail(.segment(piece: k), p)
             return nil

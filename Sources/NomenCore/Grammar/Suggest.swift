@@ -31,7 +31,9 @@ enum Suggest {
         var scored: [(score: Int, value: String)] = []
         for value in vocabulary {
             let d = distance(lower, value)
-            let limit = max(1, min(lower.count, value.count) / 3)
+            // Two-character words are too short to guess at (`2w` is not a typo of `1w`).
+            let shortest = min(lower.count, value.count)
+            let limit = shortest <= 2 ? 0 : max(1, shortest / 3)
             if d <= limit {
                 scored.append((d, value))
             } else if lower.count >= 3, value.count >= 3, value.hasPrefix(lower) || lower.hasPrefix(value) {

@@ -69,6 +69,18 @@ public struct Validator: Sendable {
         return judge(input: input, subject: subject)
     }
 
+    /// Whether a name is valid, without explaining why not (suggestions are checked with it).
+    func parses(_ input: String) -> Bool {
+        guard case .success(let subject) = classify(input) else { return false }
+        if subject.unconstrained != nil { return true }
+        if rules.exceptions.contains(where: { $0.name == subject.name }) { return true }
+        let bytes = Array(subject.name.utf8)
+        return subject.candidates.contains { pattern in
+            var parser = GrammarParser(pattern: pattern, input: bytes)
+            return parser.parse() != nil
+        }
+    }
+
     /// Validates a bare name against the given patterns only (the linter's entry point).
     public func validate(name: String, against patterns: [NamePattern]) -> Validation {
         judge(input: name, subject: Subject(name: name, offset: 0, candidates: patterns, dataset: nil))
@@ -98,8 +110,18 @@ public struct Validator: Sendable {
         if let issue = wholeNameIssue(input: input, subject: subject) {
             return Validation(input: input, valid: false, pattern: best.pattern.id, segments: [], errors: [issue], legacy: nil, note: nil)
         }
-        let issue = explain(best.failure, parser: best.parser, input: input, subject: subject)
-        return Validation(input: input, valid: false, pattern: best.pattern.id, segments: [], errors: [issue], legacy: nil, note: nil)
+        // Patterns that failed equally far: prefer the one whose explanation can suggest a fix.
+        var chosen = (pattern: best.pattern, issue: explain(best.failure, parser: best.parser, input: input, subject: subject))
+        if chosen.issue.suggestion == nil {
+            for pattern in subject.candidates where pattern.id != best.pattern.id {
+                var parser = GrammarParser(pattern: pattern, input: bytes)
+                _ = parser.parse()
+                guard let failure = parser.furthest, failure.offset == best.failure.offset else { continue }
+                let issue = explain(failure, parser: parser, input: input, subject: subject)
+                if issue.suggestion != nil { chosen = (pattern, issue); break }
+            }
+        }
+        return Validation(input: input, valid: false, pattern: chosen.pattern.id, segments: [], errors: [chosen.issue], legacy: nil, note: nil)
     }
 
     /// Case and separator mistakes: suggest the whole corrected name when it is valid.
@@ -116,7 +138,7 @@ public struct Validator: Sendable {
         var snake = ""
         var previous: Character? = nil
         for c in name {
-            if c.isUppercase, let p = previous, p.isLowercase || p.isNumber { snake += separator }
+            if let p = previous, (c.isUppercase && (p.isLowercase || p.isNumber)) || (c.isNumber && p.isLetter) { snake += separator }
             snake += c.lowercased()
             previous = c
         }
@@ -146,7 +168,7 @@ public struct Validator: Sendable {
         func withReplaced(_ r: Range<Int>, by s: String) -> String {
             prefix + text(0..<r.lowerBound) + s + text(r.upperBound..<bytes.count)
         }
-        func isValid(_ candidate: String) -> Bool { validate(candidate, checkLegacy: false).valid }
+        func isValid(_ candidate: String) -> Bool { parses(candidate) }
 
         switch failure.kind {
         case .trailing:
@@ -188,6 +210,17 @@ public struct Validator: Sendable {
             while end < bytes.count, !bytes[end...].starts(with: stop.utf8), !bytes[end...].starts(with: pattern.separator.utf8),
                   bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: ".") { end += 1 }
             let token = text(p..<end)
+            // A close word of the vocabulary that makes the whole name valid: a typo.
+            if let values = segment.values, !token.isEmpty {
+                for candidate in Suggest.ranked(token, in: values) {
+                    let fix = withReplaced(p..<end, by: candidate)
+                    if isValid(fix) {
+                        return Validation.Issue(segment: segment.name, column: column,
+                                                message: "`\(token)` is not a valid \(segment.name): expected \(segment.expectation); did you mean `\(candidate)`?",
+                                                suggestion: fix)
+                    }
+                }
+            }
             // Missing: what stands here is already the next segment.
             if let next, k + 2 <= pattern.pieces.count, parser.parses(from: k + 2, at: p) {
                 let fix = segment.defaultValue.map { withReplaced(p..<p, by: $0 + next) }
@@ -206,20 +239,8 @@ public struct Validator: Sendable {
                 return Validation.Issue(segment: segment.name, column: column,
                                         message: "empty segment `\(segment.name)`: expected \(segment.expectation)", suggestion: nil)
             }
-            var suggestion: String? = nil
-            if let values = segment.values {
-                for candidate in Suggest.ranked(token, in: values) {
-                    let fix = withReplaced(p..<end, by: candidate)
-                    if isValid(fix) { suggestion = fix; break }
-                }
-            }
-            var message = "`\(token)` is not a valid \(segment.name): expected \(segment.expectation)"
-            if let suggestion, let values = segment.values,
-               let word = Suggest.ranked(token, in: values).first(where: { isValid(withReplaced(p..<end, by: $0)) }) {
-                message += "; did you mean `\(word)`?"
-                _ = suggestion
-            }
-            return Validation.Issue(segment: segment.name, column: column, message: message, suggestion: suggestion)
+            return Validation.Issue(segment: segment.name, column: column,
+                                    message: "`\(token)` is not a valid \(segment.name): expected \(segment.expectation)", suggestion: nil)
         }
         return Validation.Issue(segment: nil, column: column, message: "does not match `\(pattern.layout)`", suggestion: nil)
     }

@@ -1,0 +1,82 @@
+import Testing
+import Dispatch
+@testable import NomenRegex
+
+@Suite struct RegexTests {
+    @Test func compileErrorReportsMessageAndOffset() {
+        do {
+            _ = try Regex("abc(def")
+            Issue.record("expected a compile error")
+        } catch {
+            #expect(error.kind == .compile(offset: 7))
+            #expect(error.message.contains("missing closing parenthesis"))
+        }
+    }
+
+    @Test func namedGroupsAndByteRanges() throws {
+        let r = try Regex("data_(?<horizon>1w|12m)")
+        #expect(r.isJIT)
+        let bytes = Array("é data_12m".utf8)
+        let m = try #require(try r.firstMatch(in: bytes))
+        #expect(m.range == 3..<11)
+        #expect(m.group("horizon", in: r) == 8..<11)
+        #expect(r.groupNames["horizon"] == 1)
+    }
+
+    @Test func marksNameTheAlternative() throws {
+        let r = try Regex("(?:foo)(*MARK:0)|(?:bar)(*MARK:1)")
+        let m = try #require(try r.firstMatch(in: Array("xxbar".utf8)))
+        #expect(m.mark == "1")
+    }
+
+    @Test func anchoredMatchAtOffset() throws {
+        let r = try Regex("ab")
+        #expect(try r.firstMatch(in: Array("xab".utf8), from: 0, options: [.anchored]) == nil)
+        #expect(try r.firstMatch(in: Array("xab".utf8), from: 1, options: [.anchored])?.range == 1..<3)
+    }
+
+    @Test func pathologicalPatternFailsInsteadOfHanging() throws {
+        let r = try Regex("(a+)+$", limits: .init(match: 100_000, depth: 1000))
+        let subject = Array(repeating: UInt8(ascii: "a"), count: 40) + [UInt8(ascii: "b")]
+        do {
+            _ = try r.firstMatch(in: subject)
+            Issue.record("expected a match-limit error")
+        } catch {
+            if case .match = error.kind {} else { Issue.record("wrong error kind \(error)") }
+        }
+    }
+
+    @Test func invalidUTF8IsJustBytes() throws {
+        let r = try Regex("name")
+        let bytes: [UInt8] = [0xFF, 0xFE, 0x6E, 0x61, 0x6D, 0x65, 0xC3]
+        #expect(try r.firstMatch(in: bytes)?.range == 2..<6)
+    }
+
+    @Test func sharedAcrossThreads() throws {
+        let r = try Regex("(?<n>[0-9]+)")
+        let subject = Array(String(repeating: "ab 123 ", count: 1000).utf8)
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 8)
+        defer { counts.deallocate() }
+        let box = UnsafeSendable(counts)
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let matcher = r.makeMatcher()
+            var n = 0, start = 0
+            while let m = try? matcher.firstMatch(in: subject, from: start) { n += 1; start = m.range.upperBound }
+            box.value[i] = n
+        }
+        #expect(Array(counts) == Array(repeating: 1000, count: 8))
+    }
+
+    @Test func memmemFindsNeedles() {
+        let hay = Array("xx production_training_data_1w".utf8)
+        hay.withUnsafeBytes { raw in
+            #expect(ByteSearch.firstIndex(of: Array("production".utf8), in: raw, from: 0) == 3)
+            #expect(ByteSearch.firstIndex(of: Array("production".utf8), in: raw, from: 4) == nil)
+        }
+    }
+}
+
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
