@@ -1,0 +1,142 @@
+import Testing
+@testable import NomenCore
+
+@Suite struct PythonTokenizerTests {
+    func regions(_ code: String) -> [Region] { PythonTokenizer.regions(in: Array(code.utf8)) }
+    func text(_ code: String, _ r: Range<Int>) -> String { Fixture.text(Array(code.utf8), r) }
+
+    static let prefixes = ["", "r", "u", "b", "f", "t", "R", "U", "B", "F", "T", "rb", "br", "Rb", "bR", "fr", "rf", "Fr", "rF", "FR", "RF", "tr", "rt"]
+
+    @Test(arguments: prefixes)
+    func everyPrefixAndQuote(_ prefix: String) {
+        for quote in ["'", "\"", "'''", "\"\"\""] {
+            let literal = "\(prefix)\(quote)abc\(quote)"
+            let code = "x = \(literal) + y\n"
+            let rs = regions(code)
+            #expect(rs.count == 1, "\(literal)")
+            #expect(text(code, rs[0].range) == literal)
+            #expect(text(code, rs[0].content) == "abc")
+            #expect(rs[0].prefix == prefix.lowercased())
+            #expect(rs[0].isFString == (prefix.lowercased().contains("f") || prefix.lowercased().contains("t")))
+        }
+    }
+
+    @Test func identifierEndingInPrefixLettersIsNotAPrefix() {
+        let code = "xf'abc'\nbr = 1\nif'a' in s: pass\n"
+        let rs = regions(code)
+        #expect(rs.map { text(code, $0.range) } == ["'abc'", "'a'"])
+        #expect(rs[0].prefix == "")
+    }
+
+    @Test func escapesDoNotEndStrings() {
+        let code = #"a = "x\"y" + 'it\'s' + r"\"" + "\\"; b = 1"#
+        let rs = regions(code)
+        #expect(rs.map { text(code, $0.range) } == [#""x\"y""#, #"'it\'s'"#, #"r"\"""#, #""\\""#])
+    }
+
+    @Test func lineContinuationInsideString() {
+        let code = "a = 'one \\\ntwo'\nb = 'x'\n"
+        let rs = regions(code)
+        #expect(rs.count == 2)
+        #expect(text(code, rs[0].content) == "one \\\ntwo")
+    }
+
+    @Test func tripleQuotedSpansLinesAndHoldsQuotes() {
+        let code = "s = '''it's \"fine\"\n'' still'''\nt = 1\n"
+        let rs = regions(code)
+        #expect(rs.count == 1)
+        #expect(text(code, rs[0].content) == "it's \"fine\"\n'' still")
+    }
+
+    @Test func implicitConcatenationGivesSeparateStrings() {
+        let code = "t = ('production_training_' \"data_1w\")\n"
+        #expect(regions(code).map { text(code, $0.content) } == ["production_training_", "data_1w"])
+    }
+
+    @Test func commentsAndHashesInStrings() {
+        let code = "x = '#not a comment'  # a comment 'with quotes'\n# line\n"
+        let rs = regions(code)
+        #expect(rs.map(\.kind) == [.string, .comment, .comment])
+        #expect(text(code, rs[1].range) == "# a comment 'with quotes'")
+    }
+
+    @Test func fstringFieldsConversionsAndFormatSpecs() {
+        let code = #"s = f"{a!r:>{width}} {b:{fill}^10} {{lit}} {c=} {d['k']}""#
+        let rs = regions(code)
+        #expect(rs.count == 1)
+        let fields = rs[0].fields
+        #expect(fields.map { text(code, $0.expression) } == ["a", "b", "c=", "d['k']"])
+        #expect(fields.map { text(code, $0.range) } == ["{a!r:>{width}}", "{b:{fill}^10}", "{c=}", "{d['k']}"])
+        #expect(fields[3].strings.map { text(code, $0.content) } == ["k"])
+    }
+
+    @Test func nestedFStringsAndPEP701Quotes() {
+        let code = #"s = f"{f'{x}'} and {d["key"]} and {'}'}" + 'z'"#
+        let rs = regions(code)
+        #expect(rs.count == 2)
+        #expect(text(code, rs[0].range) == #"f"{f'{x}'} and {d["key"]} and {'}'}""#)
+        #expect(rs[0].fields.count == 3)
+        #expect(rs[0].fields[0].strings.first?.fields.count == 1)
+        #expect(text(code, rs[1].range) == "'z'")
+    }
+
+    @Test func fstringFieldWithComparisonAndDict() {
+        let code = #"s = f"{a != b} {x[1:2]} {(lambda: 1)()} {dict(a=1)['a']}""#
+        let rs = regions(code)
+        #expect(rs[0].fields.map { text(code, $0.expression) } == ["a != b", "x[1:2]", "(lambda: 1)()", "dict(a=1)['a']"])
+    }
+
+    @Test func unterminatedStringsAtEndOfFile() {
+        for code in ["x = 'abc", "x = '''abc\nmore", "x = f\"{a", "x = \"abc\\"] {
+            let rs = regions(code)
+            #expect(rs.count == 1, "\(code)")
+            #expect(rs[0].terminated == false)
+            #expect(rs[0].range.upperBound == code.utf8.count)
+        }
+        // A single-quoted string stops at the end of its line.
+        let code = "x = 'abc\ny = 'd'\n"
+        let rs = regions(code)
+        #expect(rs.count == 2)
+        #expect(rs[0].terminated == false)
+        #expect(text(code, rs[1].content) == "d")
+    }
+
+    @Test func crlfAndBOM() {
+        let code = "\u{FEFF}x = 'a'\r\n# c\r\ny = \"\"\"b\r\nc\"\"\"\r\n"
+        let rs = regions(code)
+        #expect(rs.map { text(code, $0.content) } == ["a", " c", "b\r\nc"])
+        #expect(text(code, rs[1].range) == "# c", "a comment ends before the CR")
+    }
+
+    @Test func multiByteTextBeforeAName() {
+        let code = "x = 'Prévision — 数据 production_training_data_1w'\n"
+        let rs = regions(code)
+        let content = text(code, rs[0].content)
+        #expect(content.hasSuffix("production_training_data_1w"))
+        let bytes = Array(code.utf8)
+        let start = bytes.count - 2 - "production_training_data_1w".utf8.count
+        #expect(Fixture.text(bytes, start..<(bytes.count - 2)) == "production_training_data_1w")
+    }
+
+    @Test func docstringsAreStatementStrings() {
+        let code = "\"\"\"Module.\"\"\"\ndef f():\n    '''Doc.'''\n    x = '''not a doc'''\n    'also a statement'\n    return ('''no''')\n"
+        let rs = regions(code)
+        #expect(rs.map(\.context) == [.docstring, .docstring, .string, .docstring, .string])
+    }
+
+    @Test func sqlInsideStringsIsScannedAgain() {
+        let code = "q = \"\"\"\nSELECT a -- note\nFROM `p.models_v4.t` WHERE s = 'x'\n/* block */\n\"\"\"\nmsg = 'select your table from the list'\n"
+        let rs = regions(code)
+        #expect(rs[0].holdsSQL)
+        #expect(rs[0].children.map(\.context) == [.comment, .sqlString, .comment])
+        #expect(rs[1].holdsSQL, "two keywords (select, from) make SQL")
+        let prose = regions("msg = 'pick one from the list'\n")
+        #expect(!prose[0].holdsSQL)
+    }
+
+    @Test func bytesStringsAreNotSQL() {
+        let rs = regions("b = b'SELECT a FROM t'\n")
+        #expect(!rs[0].holdsSQL)
+    }
+}
+

@@ -1,0 +1,101 @@
+import Testing
+@testable import NomenCore
+
+@Suite struct SQLTokenizerTests {
+    func scan(_ sql: String) -> (regions: [Region], references: [SQLTokenizer.TableReference]) {
+        Array(sql.utf8).withUnsafeBufferPointer { SQLTokenizer.scan($0, range: 0..<$0.count) }
+    }
+    func parts(_ sql: String, _ ref: SQLTokenizer.TableReference) -> [String] { ref.parts.map { Fixture.text(Array(sql.utf8), $0) } }
+
+    @Test func commentsOfEachKind() {
+        let sql = "SELECT 1 -- dash\n# hash\n/* block\n   two */ FROM t"
+        let rs = scan(sql).regions
+        #expect(rs.map(\.context) == [.comment, .comment, .comment])
+        #expect(rs.map { Fixture.text(Array(sql.utf8), $0.content) } == [" dash", " hash", " block\n   two "])
+    }
+
+    @Test func stringLiteralsWithEscapesAndPrefixes() {
+        let sql = #"SELECT 'it\'s', "dq", r'raw\d', b'bytes', '''tri'ple''' FROM t"#
+        let rs = scan(sql).regions
+        #expect(rs.count == 5)
+        #expect(rs.allSatisfy { $0.context == .sqlString })
+        #expect(Fixture.text(Array(sql.utf8), rs[4].content) == "tri'ple")
+    }
+
+    @Test func backtickFormsResolveIntoParts() {
+        let sql = """
+        SELECT * FROM `cbi-v14.models_v4.production_training_data_1m` a
+        JOIN `cbi-v14`.`models_v4`.`production_training_data_3m` b USING (date)
+        LEFT JOIN `models_v4.production_training_data_6m` c USING (date)
+        LEFT JOIN models_v4.production_training_data_12m d USING (date)
+        LEFT JOIN cbi-v14.training.zl_training_prod_allhistory_1w e USING (date)
+        """
+        let refs = scan(sql).references
+        #expect(refs.count == 5)
+        #expect(parts(sql, refs[0]) == ["cbi-v14", "models_v4", "production_training_data_1m"])
+        #expect(parts(sql, refs[1]) == ["cbi-v14", "models_v4", "production_training_data_3m"])
+        #expect(parts(sql, refs[2]) == ["models_v4", "production_training_data_6m"])
+        #expect(parts(sql, refs[3]) == ["models_v4", "production_training_data_12m"])
+        #expect(parts(sql, refs[4]) == ["cbi-v14", "training", "zl_training_prod_allhistory_1w"])
+        #expect(refs[0].backticked && refs[1].backticked && !refs[3].backticked)
+    }
+
+    @Test func tablePositionsAfterKeywords() {
+        let sql = "INSERT INTO training.a SELECT x.y FROM b.c WHERE x.z = 1; CREATE OR REPLACE TABLE d.e AS SELECT 1; MERGE INTO f.g USING h.i ON TRUE; UPDATE j.k SET a = 1"
+        let refs = scan(sql).references.map { parts(sql, $0).joined(separator: ".") }
+        #expect(refs == ["training.a", "b.c", "d.e", "f.g", "h.i", "j.k"])
+    }
+
+    @Test func jinjaBlocksArePassedOverIntact() {
+        let sql = "{% set t = 'production_training_data_1w' %}\nSELECT * FROM {{ ref('x') }} {# -- not a comment #} -- real\n"
+        let rs = scan(sql).regions
+        #expect(rs.count == 1)
+        #expect(Fixture.text(Array(sql.utf8), rs[0].range) == "-- real")
+    }
+
+    @Test func fstringFieldsInsideSQL() {
+        let sql = "SELECT * FROM `{project}.models_v4.production_training_data_{horizon}` WHERE d = '{day}'"
+        let scanned = scan(sql)
+        #expect(parts(sql, scanned.references[0]) == ["{project}", "models_v4", "production_training_data_{horizon}"])
+        #expect(scanned.regions.count == 1)
+    }
+}
+
+@Suite struct LineTokenizerTests {
+    @Test func shellCommentsStringsAndHeredocs() {
+        let sh = "#!/bin/bash\necho '# not' \"# not\" # yes\nbq query <<EOF\n# inside heredoc\nSELECT 1\nEOF\nx=a#b\n"
+        let rs = Array(sh.utf8).withUnsafeBufferPointer { ShellTokenizer.regions(in: $0, range: 0..<$0.count) }
+        #expect(rs.map { Fixture.text(Array(sh.utf8), $0.range) } == ["#!/bin/bash", "# yes"])
+    }
+
+    @Test func configComments() {
+        let yaml = "a: 'x # no' # yes\n# full line\nb: c#d\n"
+        let rs = Array(yaml.utf8).withUnsafeBufferPointer { ConfigTokenizer.regions(in: $0, range: 0..<$0.count, json: false) }
+        #expect(rs.map { Fixture.text(Array(yaml.utf8), $0.range) } == ["# yes", "# full line"])
+        let json = "{\"a\": \"# not\"}"
+        #expect(Array(json.utf8).withUnsafeBufferPointer { ConfigTokenizer.regions(in: $0, range: 0..<$0.count, json: true) }.isEmpty)
+    }
+
+    @Test func notebookCellsMapBackToTheFile() throws {
+        let nb = #"{"cells": [{"cell_type": "markdown", "source": ["production_training_data_1w"]}, {"cell_type": "code", "source": ["x = \"é\\n\"\n", "t = 'production_training_data_1w'"]}], "nbformat": 4}"#
+        let bytes = Array(nb.utf8)
+        let cells = try #require(Notebook.cells(of: bytes))
+        #expect(cells.count == 1)
+        let decoded = String(decoding: cells[0].bytes, as: UTF8.self)
+        #expect(decoded == "x = \"é\\n\"\nt = 'production_training_data_1w'")
+        let name = try #require(decoded.utf8.firstRange(of: "production".utf8))
+        let fileStart = cells[0].map[decoded.utf8.distance(from: decoded.utf8.startIndex, to: name.lowerBound)]
+        #expect(Fixture.text(bytes, fileStart..<(fileStart + 10)) == "production")
+    }
+}
+
+extension String.UTF8View {
+    func firstRange(of needle: some Collection<UInt8>) -> Range<Index>? {
+        var i = startIndex
+        while i != endIndex {
+            if self[i...].starts(with: needle) { return i..<index(i, offsetBy: needle.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}
