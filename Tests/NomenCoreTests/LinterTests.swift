@@ -1,0 +1,153 @@
+import Testing
+@testable import NomenCore
+
+/// Findings know where they sit: which string, which kind of string, comment, SQL, path.
+@Suite struct LinterTests {
+    @discardableResult
+    func check(_ marked: String, _ language: Language = .python, rule: String? = nil) -> [Finding] {
+        let m = Marked(marked)
+        let fs = Fixture.findings(m.code, language).filter { rule == nil || $0.rule == rule }
+        #expect(fs.map(\.range) == m.spans, "\(m.code)\n→ \(fs.map { "\($0.rule) \($0.range) \($0.found)" })")
+        return fs
+    }
+
+    @Test func contextsInPython() {
+        let fs = check("""
+        \"\"\"Reads ‹production_training_data_1w›.\"\"\"
+        # from ‹production_training_data_1m›
+        a = "‹production_training_data_3m›"
+        b = f"‹production_training_data_{h}›"
+        c = "‹production_training_data_{}›".format(h)
+        d = "‹production_training_data_%s›" % h
+        ‹production_training_data_6m› = 1
+        e = f"{‹production_training_data_12m›}"
+        """)
+        #expect(fs.map(\.context) == [.docstring, .comment, .string, .fstring, .template, .template, .identifier, .identifier])
+        #expect(fs.map { $0.fix != nil } == [true, true, true, true, true, true, false, false])
+    }
+
+    @Test func sqlInsidePythonAndItsContexts() {
+        let fs = check("""
+        q = \"\"\"
+        SELECT * FROM `p.‹models_v4.production_training_data_1m›` -- was ‹production_training_data_1w›
+        WHERE note = '‹production_training_data_3m›'
+        \"\"\"
+        """)
+        #expect(fs.map(\.context) == [.sql, .comment, .sqlString])
+        #expect(fs.map(\.rule) == ["shim-view", "legacy-training-table", "legacy-training-table"])
+    }
+
+    @Test func aNameInsideALongerWordIsNotThatName() {
+        check("""
+        a = "production_training_data_1w_backup"
+        b = "my_production_training_data_1w"
+        c = "production_training_data_2y"
+        d = "xproduction_training_data_1w"
+        e = "‹production_training_data_1w›.parquet"
+        f = "data/‹production_training_data_1w›"
+        """)
+    }
+
+    @Test func newNamesAreNeverReported() {
+        check("""
+        a = "training.zl_training_prod_allhistory_1w"
+        b = f"training.zl_training_{surface}_allhistory_{horizon}"
+        c = "Models/local/horizon_1w/prod/baselines/lightgbm_v1/model.bin"
+        d = "archive.legacy_20251114__models_v4__crisis_2008_historical"
+        e = "training.regime_calendar"
+        f = "TrainingData/exports/zl_training_prod_allhistory_12m.parquet"
+        """)
+    }
+
+    @Test func almostValidNamesCarryTheValidatorsSuggestion() {
+        let fs = check("""
+        a = "training.‹zl_training_production_allhistory_1w›"
+        b = "‹zl_training_prod_allhistry_1m›"
+        c = "‹Models/local/horizon_1w/production/baselines/›"
+        zl_training_prod_bad_1w = 1
+        """)
+        #expect(fs.map(\.replacement) == ["zl_training_prod_allhistory_1w", "zl_training_prod_allhistory_1m", "Models/local/horizon_1w/prod/baselines/"])
+        #expect(fs.allSatisfy { $0.fix?.applicability == .unsafe && $0.severity == .warning })
+    }
+
+    @Test func sqlFileTablePositions() {
+        let fs = check("""
+        -- ‹production_training_data_1w› in a comment
+        SELECT x FROM `‹raw_intelligence.soybean_oil_prices›`
+        JOIN raw_intelligence.‹wheat_prices› USING (d)
+        WHERE raw_intelligence.price > 0
+        """, .sql)
+        #expect(fs.map(\.rule) == ["legacy-training-table", "legacy-raw-intelligence", "raw-intelligence-table"])
+    }
+
+    @Test func retiredAndProhibitedNamesHaveNoFix() {
+        let fs = check("""
+        SELECT * FROM models_v4.‹crisis_2008_historical›, ‹forecasting_data_warehouse.vix_daily›
+        """, .sql)
+        #expect(fs.allSatisfy { $0.fix == nil && $0.severity == .error })
+        #expect(fs[0].message.contains("archive.legacy_20251114__models_v4__crisis_2008_historical"))
+    }
+
+    @Test func gracePeriodMakesShimViewsWarningsFirst() {
+        let code = "q = 'models_v4.production_training_data_1m'"
+        #expect(Fixture.findings(code, today: Day("2025-12-01")!).first?.severity == .warning)
+        #expect(Fixture.findings(code, today: Day("2025-12-14")!).first?.severity == .warning)
+        #expect(Fixture.findings(code, today: Day("2025-12-15")!).first?.severity == .error)
+    }
+
+    @Test func inlineIgnores() {
+        let fs = Fixture.findings("""
+        a = "production_training_data_1w"  # nomen: ignore
+        b = "production_training_data_1m"  # nomen: ignore[legacy-training-table]
+        c = "production_training_data_3m"  # nomen: ignore[shim-view]
+        """)
+        #expect(fs.map(\.found) == ["production_training_data_3m"])
+    }
+
+    @Test func shellAndConfig() {
+        let sh = check("""
+        # load ‹production_training_data_1w›
+        bq query "SELECT * FROM ‹models_v4.production_training_data_1m›"
+        cp "‹Models/local/baselines›/clf_6m.pkl" /tmp
+        """, .shell)
+        #expect(sh.map(\.context) == [.comment, .shell, .shell])
+        #expect(sh[2].replacement == "Models/local/horizon_6m/prod/baselines")
+        let yaml = check("table: ‹production_training_data_12m› # ‹daily_forecasts›\n", .config)
+        #expect(yaml.map(\.context) == [.config, .comment])
+    }
+
+    /// Mutations of every invalid rule example: the same findings must appear (same rules,
+    /// same found text) with CRLF endings, a multi-byte prefix, inside a comment, inside a string.
+    @Test(arguments: Fixture.rules.legacy.flatMap { r in r.invalidExamples.filter { $0.language == .python }.map { (r.id, $0.code) } }.map { "\($0.0)\t\($0.1)" })
+    func mutationsKeepFindings(_ item: String) {
+        let parts = item.split(separator: "\t", maxSplits: 1).map(String.init)
+        let rule = parts[0], code = parts[1]
+        let base = Fixture.findings(code).filter { $0.rule == rule }.map(\.found)
+        #expect(!base.isEmpty)
+        let crlf = Fixture.findings("x = 1\r\n" + code + "\r\ny = 2\r\n").filter { $0.rule == rule }
+        #expect(crlf.map(\.found) == base)
+        let multibyte = Fixture.findings("s = 'Prévision — 数据'; " + code).filter { $0.rule == rule }
+        #expect(multibyte.map(\.found) == base)
+        let comment = Fixture.findings("# " + code).filter { $0.rule == rule }
+        #expect(comment.count == base.count)
+        #expect(comment.allSatisfy { $0.context == .comment })
+        // CRLF fixes keep CRLF: only the names change.
+        let fixed = Fixture.fixed("x = 1\r\n" + code + "\r\n")
+        #expect(fixed.utf8.filter { $0 == 0x0D }.count == 2)
+    }
+
+    @Test func columnsCountUnicodeScalars() {
+        let source = SourceFile(path: "t", bytes: Array("s = 'é 数 production_training_data_1w'\n".utf8), language: .python)
+        let f = Fixture.linter().findings(in: source)
+        let located = LintRun.locate(f, in: source)
+        #expect(located.first?.column == 10)
+        #expect(located.first?.endColumn == 37)
+    }
+
+    @Test func bomDoesNotShiftColumns() {
+        let source = SourceFile(path: "t", bytes: [0xEF, 0xBB, 0xBF] + Array("x = 'production_training_data_1w'\n".utf8), language: .python)
+        let located = LintRun.locate(Fixture.linter().findings(in: source), in: source)
+        #expect(located.first?.line == 1)
+        #expect(located.first?.column == 6)
+    }
+}
