@@ -114,3 +114,16 @@ extension FileIO {
         return stat(path, &st) == 0
     }
 }
+
+extension FileIO {
+    /// Replaces a file's content atomically, keeping its permissions, but only if it still
+    /// holds `expected` (the bytes that were checked): a file changed in between is left alone.
+    public static func replace(_ path: String, expecting expected: [UInt8], with bytes: [UInt8]) throws(IOFailure) {
+        let stamp = try FileIO.stamp(path)
+        let current = try FileIO.read(path)
+        guard current == expected else {
+            throw IOFailure(path: path, reason: "changed since nomen read it; left alone")
+        }
+        try writeAtomically(bytes, to: path, mode: stamp.mode)
+    }
+}

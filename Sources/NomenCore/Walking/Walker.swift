@@ -49,7 +49,7 @@ public struct Walker {
         return unique
     }
 
-    static func clean(_ path: String) -> String {
+    public static func clean(_ path: String) -> String {
         var p = path
         while p.hasPrefix("./") { p.removeFirst(2) }
         while p.count > 1 && p.hasSuffix("/") { p.removeLast() }

@@ -70,7 +70,9 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         let (configuration, rules) = try options.load()
-        let entries = try files.collect(configuration)
+        // nomen's own outputs (a baseline, reports) quote legacy names: never lint them.
+        let own = Set(([baseline, writeBaseline].compactMap { $0 } + reports.map { String($0.split(separator: ":", maxSplits: 1)[1]) }).map(Walker.clean))
+        let entries = try files.collect(configuration).filter { !own.contains($0.path) }
         let linter = Linter(rules: rules, options: LintOptions(today: options.day))
         let outcomes = LintRun(linter: linter, threads: files.threads).run(entries)
         var ioError = false

@@ -82,14 +82,8 @@ struct RewriteCommand: ParsableCommand {
         }
     }
 
-    /// Writes only if the file still holds the bytes that were checked.
     static func write(_ plan: FilePlan) throws(IOFailure) {
-        let stamp = try FileIO.stamp(plan.path)
-        let current = try FileIO.read(plan.path)
-        guard current == plan.original else {
-            throw IOFailure(path: plan.path, reason: "changed while nomen was running; skipped")
-        }
-        try FileIO.writeAtomically(plan.rewritten, to: plan.path, mode: stamp.mode)
+        try FileIO.replace(plan.path, expecting: plan.original, with: plan.rewritten)
     }
 
     static func displayPath(_ path: String, cwd: String) -> String {

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import NomenCore
+
+/// Context-aware replacement: each rule and context, before and after.
+@Suite struct RewriteTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let before: String
+        let after: String
+        var language: Language = .python
+        var testDescription: String { before }
+    }
+
+    static let cases: [Case] = [
+        // Placeholders stay placeholders, in every template form.
+        Case(before: #"t = f"production_training_data_{horizon}""#, after: #"t = f"zl_training_prod_allhistory_{horizon}""#),
+        Case(before: #"t = f"production_training_data_{args.horizon!s}""#, after: #"t = f"zl_training_prod_allhistory_{args.horizon!s}""#),
+        Case(before: #"t = "production_training_data_{}".format(h)"#, after: #"t = "zl_training_prod_allhistory_{}".format(h)"#),
+        Case(before: #"t = "production_training_data_{h}".format(h=h)"#, after: #"t = "zl_training_prod_allhistory_{h}".format(h=h)"#),
+        Case(before: #"t = "production_training_data_%s" % h"#, after: #"t = "zl_training_prod_allhistory_%s" % h"#),
+        Case(before: #"t = "production_training_data_%(h)s" % d"#, after: #"t = "zl_training_prod_allhistory_%(h)s" % d"#),
+        Case(before: "SELECT * FROM production_training_data_{{ horizon }}", after: "SELECT * FROM zl_training_prod_allhistory_{{ horizon }}", language: .sql),
+        // Dataset moves keep the project prefix and the quoting style.
+        Case(before: "q = 'SELECT * FROM `p.models_v4.production_training_data_1m`'", after: "q = 'SELECT * FROM `p.training.zl_training_prod_allhistory_1m`'"),
+        Case(before: "q = 'SELECT * FROM `p`.`models_v4`.`production_training_data_1m`'", after: "q = 'SELECT * FROM `p`.`training`.`zl_training_prod_allhistory_1m`'"),
+        Case(before: "q = 'SELECT * FROM `models_v4`.`production_training_data_1m`'", after: "q = 'SELECT * FROM `training`.`zl_training_prod_allhistory_1m`'"),
+        Case(before: "q = 'SELECT * FROM models_v4.production_training_data_1m'", after: "q = 'SELECT * FROM training.zl_training_prod_allhistory_1m'"),
+        Case(before: "t = 'cbi-v14:models_v4.production_training_data_6m'", after: "t = 'cbi-v14:training.zl_training_prod_allhistory_6m'"),
+        Case(before: #"t = f"{project}.models_v4.production_training_data_{h}""#, after: #"t = f"{project}.training.zl_training_prod_allhistory_{h}""#),
+        // Model paths need the horizon: literal, or an f-string placeholder named in the rules.
+        Case(before: #"p = "Models/local/baselines/clf_6m.pkl""#, after: #"p = "Models/local/horizon_6m/prod/baselines/clf_6m.pkl""#),
+        Case(before: #"p = f"Models/local/advanced/{horizon}/m.keras""#, after: #"p = f"Models/local/horizon_{horizon}/prod/advanced/{horizon}/m.keras""#),
+        Case(before: #"p = f"Models/local/regime/hmm_{args.horizon}.pkl""#, after: #"p = f"Models/local/horizon_{args.horizon}/prod/regime/hmm_{args.horizon}.pkl""#),
+        // ... and never guess: no horizon, a placeholder in a plain string, or two horizons.
+        Case(before: #"p = "Models/local/ensemble/stack.pkl""#, after: #"p = "Models/local/ensemble/stack.pkl""#),
+        Case(before: #"p = "Models/local/regime/{horizon}/m.pkl""#, after: #"p = "Models/local/regime/{horizon}/m.pkl""#),
+        Case(before: #"p = "Models/local/baselines/clf_1w_vs_6m.pkl""#, after: #"p = "Models/local/baselines/clf_1w_vs_6m.pkl""#),
+        Case(before: #"p = f"Models/local/baselines/{name}.pkl""#, after: #"p = f"Models/local/baselines/{name}.pkl""#),
+        // Comments and docstrings are rewritten; identifiers are not.
+        Case(before: "# reads production_training_data_1w\nx = 1", after: "# reads zl_training_prod_allhistory_1w\nx = 1"),
+        Case(before: "def f():\n    \"\"\"Reads production_training_data_1w.\"\"\"", after: "def f():\n    \"\"\"Reads zl_training_prod_allhistory_1w.\"\"\""),
+        Case(before: "production_training_data_1w = load()", after: "production_training_data_1w = load()"),
+        Case(before: #"x = f"{production_training_data_1w}""#, after: #"x = f"{production_training_data_1w}""#),
+        // A qualifier nomen cannot see blocks the fix; a known dataset keeps it.
+        Case(before: #"t = f"{cfg['dataset']}.production_training_data_{h}""#, after: #"t = f"{cfg['dataset']}.production_training_data_{h}""#),
+        Case(before: "t = 'predictions.daily_forecasts'", after: "t = 'predictions.zl_predictions_prod_allhorizons_daily'"),
+        Case(before: "t = 'training.zl_training_full_all_1w'", after: "t = 'training.zl_training_full_allhistory_1w'"),
+        // Other file kinds.
+        Case(before: "SELECT a FROM `cbi-v14.raw_intelligence.soybean_oil_prices`", after: "SELECT a FROM `cbi-v14.raw_intelligence.commodity_soybean_oil_prices`", language: .sql),
+        Case(before: "cp Models/local/baselines/clf_12m.pkl out/\n", after: "cp Models/local/horizon_12m/prod/baselines/clf_12m.pkl out/\n", language: .shell),
+        Case(before: "table: models_v4.production_training_data_3m # old\n", after: "table: training.zl_training_prod_allhistory_3m # old\n", language: .config),
+        // Already new: untouched.
+        Case(before: "t = 'training.zl_training_prod_allhistory_1w'", after: "t = 'training.zl_training_prod_allhistory_1w'"),
+    ]
+
+    @Test(arguments: cases)
+    func beforeAfter(_ c: Case) {
+        let after = Fixture.fixed(c.before, c.language)
+        #expect(after == c.after)
+        // A second pass changes nothing.
+        #expect(Fixture.fixed(after, c.language) == after)
+    }
+
+    @Test func unsafeFixesOnlyOnRequest() {
+        let code = "t = 'training.zl_training_production_allhistory_1w'"
+        #expect(Fixture.fixed(code) == code)
+        #expect(Fixture.fixed(code, unsafe: true) == "t = 'training.zl_training_prod_allhistory_1w'")
+    }
+
+    @Test func overlappingFixesAreAConflict() {
+        let bytes = Array("abcdef".utf8)
+        let a = Finding(path: "t", range: 0..<4, rule: "a", origin: .legacy, severity: .error, message: "", found: "abcd", replacement: "x",
+                        fix: Fix(edits: [Edit(range: 0..<4, replacement: "x")], applicability: .safe, title: ""), context: .string, noFixReason: nil)
+        let b = Finding(path: "t", range: 2..<6, rule: "b", origin: .legacy, severity: .error, message: "", found: "cdef", replacement: "y",
+                        fix: Fix(edits: [Edit(range: 2..<6, replacement: "y")], applicability: .safe, title: ""), context: .string, noFixReason: nil)
+        let plan = Rewriter.plan(path: "t", bytes: bytes, findings: [a, b], unsafe: false)
+        #expect(plan?.conflict != nil)
+        #expect(plan?.edits.isEmpty == true)
+    }
+
+    /// No `{` is ever added inside a string that is not already a template.
+    @Test func noPlaceholderIntroducedIntoPlainStrings() throws {
+        var codes = Fixture.rules.legacy.flatMap { $0.invalidExamples.map(\.code) }
+        codes += Self.cases.map(\.before)
+        for code in codes {
+            for f in Fixture.findings(code) where f.fix?.applicability == .safe {
+                guard f.context != .fstring, f.context != .template, f.context != .sql else { continue }
+                let added = (f.replacement ?? "").filter { $0 == "{" }.count - f.found.filter { $0 == "{" }.count
+                #expect(added <= 0, "\(code): `\(f.found)` → `\(f.replacement ?? "")`")
+            }
+        }
+    }
+
+    @Test func diffHeadersQuoteAndMarkMissingNewline() {
+        let old = Array("a\nproduction_training_data_1w".utf8)
+        let diff = String(decoding: UnifiedDiff.render(path: "dir/my file.py", old: old, edits: [Edit(range: 2..<29, replacement: "zl_training_prod_allhistory_1w")]), as: UTF8.self)
+        #expect(diff == """
+        --- "a/dir/my file.py"
+        +++ "b/dir/my file.py"
+        @@ -1,2 +1,2 @@
+         a
+        -production_training_data_1w
+        \\ No newline at end of file
+        +zl_training_prod_allhistory_1w
+        \\ No newline at end of file
+
+        """)
+    }
+
+    @Test func replaceRefusesAFileThatChanged() throws {
+        let dir = try Fixture.tempDir()
+        let path = dir + "/a.py"
+        try Fixture.write("x = 'production_training_data_1w'\n", to: path)
+        let original = try FileIO.read(path)
+        try Fixture.write("x = 'changed'\n", to: path)
+        #expect(throws: IOFailure.self) { try FileIO.replace(path, expecting: original, with: Array("new".utf8)) }
+        #expect(String(decoding: try FileIO.read(path), as: UTF8.self) == "x = 'changed'\n")
+    }
+
+    @Test func replaceKeepsPermissions() throws {
+        let dir = try Fixture.tempDir()
+        let path = dir + "/run.sh"
+        try Fixture.write("echo production_training_data_1w\n", to: path)
+        chmod(path, 0o751)
+        let original = try FileIO.read(path)
+        try FileIO.replace(path, expecting: original, with: Array("echo zl_training_prod_allhistory_1w\n".utf8))
+        #expect(try FileIO.stamp(path).mode == 0o751)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(leftovers == ["run.sh"], "no temporary file is left behind")
+    }
+}
