@@ -110,9 +110,32 @@ def cpython_tokens(data):
         text = line_texts[row - 1]
         return line_starts[row - 1] + len(text[:col].encode(encoding))
 
+    # On 3.12+ (PEP 701) an f-string is FSTRING_START ... FSTRING_END with the
+    # replacement fields tokenized in between; fold the outermost one into a
+    # single string token and ignore everything nested inside it.
+    fstart = getattr(tokenize, "FSTRING_START", None)
+    fend = getattr(tokenize, "FSTRING_END", None)
+    tstart = getattr(tokenize, "TSTRING_START", None)
+    tend = getattr(tokenize, "TSTRING_END", None)
+    starts = {t for t in (fstart, tstart) if t is not None}
+    ends = {t for t in (fend, tend) if t is not None}
     result = set()
+    nesting = 0
+    outer_start = None
     try:
         for tok in tokenize.tokenize(io.BytesIO(data).readline):
+            if tok.type in starts:
+                if nesting == 0:
+                    outer_start = offset(*tok.start)
+                nesting += 1
+                continue
+            if tok.type in ends:
+                nesting -= 1
+                if nesting == 0:
+                    result.add(("string", outer_start, offset(*tok.end)))
+                continue
+            if nesting:
+                continue
             if tok.type == tokenize.STRING:
                 kind = "string"
             elif tok.type == tokenize.COMMENT:

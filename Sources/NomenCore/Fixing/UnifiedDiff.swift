@@ -21,7 +21,8 @@ public enum UnifiedDiff {
             let newFirst = first + shift
             shift += added - removed
             let newLast = last + shift
-            if let prev = changed.last, first <= prev.last {
+            // Changes on the same or adjacent lines form one block: all `-` lines, then all `+`.
+            if let prev = changed.last, first <= prev.last + 1 {
                 changed[changed.count - 1] = (prev.first, max(prev.last, last), prev.newFirst, max(prev.newLast, newLast))
             } else {
                 changed.append((first, last, newFirst, newLast))

@@ -178,6 +178,16 @@ enum Placeholder {
             }
             return nil
         }
+        if bytes[p] == UInt8(ascii: "$"), p + 1 < bytes.count {
+            // Shell: `${name}` or `$name`.
+            if bytes[p + 1] == UInt8(ascii: "{") {
+                guard let close = bytes[(p + 2)...].firstIndex(of: UInt8(ascii: "}")) else { return nil }
+                return close + 1
+            }
+            var e = p + 1
+            while e < bytes.count, SQLTokenizer.isWordByte(bytes[e]) { e += 1 }
+            return e > p + 1 ? e : nil
+        }
         if bytes[p] == UInt8(ascii: "%"), p + 1 < bytes.count {
             if bytes[p + 1] == UInt8(ascii: "(") {
                 guard let close = bytes[(p + 2)...].firstIndex(of: UInt8(ascii: ")")),

@@ -191,7 +191,13 @@ public struct Validator: Sendable {
                                             suggestion: nil)
                 }
             }
-            return Validation.Issue(segment: nil, column: column, message: "expected `\(literal)`\(after)", suggestion: nil)
+            // Show the word that stands where the literal should.
+            var end = p
+            while end < bytes.count, bytes[end] != UInt8(ascii: "/") { end += 1 }
+            var start = p
+            while start > 0, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+            let word = text(start..<end)
+            return Validation.Issue(segment: nil, column: column, message: "expected `\(literal)`\(after)" + (word.isEmpty ? "" : " in `\(word)`"), suggestion: nil)
         case .segment(let k):
             guard case .segment(let i) = pattern.pieces[k] else { break }
             let segment = pattern.segments[i]

@@ -211,7 +211,7 @@ struct FileScan {
         let place = place(of: r)
         guard rule.contexts.contains(place.context), let caps = captures(of: rule, over: r) else { return }
         // A match that is nothing but a placeholder names nothing.
-        if caps.values.contains(where: { $0 == r && (b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%")) }) { return }
+        if caps.values.contains(where: { $0 == r && (b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$")) }) { return }
         let reference = Reference.around(r, in: b, bounds: place.bounds)
         var noFix: String? = nil
         if rule.replacement != nil, reference.index > 0, reference.index == reference.parts.count - 1 {
@@ -222,8 +222,40 @@ struct FileScan {
             if !known {
                 noFix = "it is qualified by `\(qualifier)`, and the rule does not say what that dataset becomes"
             }
+        } else if rule.replacement != nil, let qualifier = hiddenQualifier(of: r, place: place) {
+            let known = rules.datasets.contains(qualifier) && !rules.legacy.contains { $0.dataset == qualifier }
+            if !known {
+                noFix = "it follows `\(qualifier)` in a separate string, which would have to change too"
+            }
         }
         emit(rule: rule, place: place, found: r, captures: caps, edits: [(r, rule.replacement)], noFix: noFix)
+    }
+
+    /// A qualifier held in a neighbouring string: `"p.models_v4." "name"` (implicit
+    /// concatenation) or `source('models_v4', 'name')` (an argument list). nil when there is none.
+    func hiddenQualifier(of r: Range<Int>, place: Place) -> String? {
+        // The name must be a whole quoted literal's content, or start it.
+        guard r.lowerBound > 0, b[r.lowerBound - 1] == UInt8(ascii: "'") || b[r.lowerBound - 1] == UInt8(ascii: "\"") else { return nil }
+        var k = r.lowerBound - 2
+        var sawComma = false
+        while k >= 0, b[k] == 0x20 || b[k] == 0x0A || b[k] == 0x0D || b[k] == 0x09 || (b[k] == UInt8(ascii: ",") && !sawComma) {
+            if b[k] == UInt8(ascii: ",") { sawComma = true }
+            k -= 1
+        }
+        guard k >= 0, b[k] == UInt8(ascii: "'") || b[k] == UInt8(ascii: "\"") else { return nil }
+        let close = k
+        k -= 1
+        while k >= 0, b[k] != b[close], b[k] != 0x0A { k -= 1 }
+        guard k >= 0, b[k] == b[close] else { return nil }
+        var content = text((k + 1)..<close)
+        if sawComma {
+            // An argument list: the previous argument names the dataset.
+            return content.isEmpty ? nil : content
+        }
+        // Implicit concatenation: the previous string ends with a dot.
+        guard content.hasSuffix(".") else { return nil }
+        content.removeLast()
+        return content.split(separator: ".").last.map(String.init) ?? content
     }
 
     mutating func datasetHit(_ dataset: String, _ r: Range<Int>) {
@@ -274,7 +306,9 @@ struct FileScan {
             switch infer(inference, place: place, excluding: span) {
             case .value(let v): values[name] = v
             case .none:
-                noFix = noFix ?? "the \(name) could not be determined from this string (no literal \(name)" + (place.region?.isFString == true || inference.placeholders.isEmpty ? "" : "; placeholders count only in f-strings") + ")"
+                let plainPython = place.region?.kind == .string && place.region?.isFString == false && language == .python
+                    && place.region.map { text($0.content).contains("{") } == true
+                noFix = noFix ?? "the \(name) could not be determined from this string (no literal \(name)" + (plainPython && !inference.placeholders.isEmpty ? "; a `{…}` field counts only in an f-string" : "") + ")"
             case .ambiguous(let found):
                 noFix = noFix ?? "the \(name) is ambiguous here (found " + found.map { "`\($0)`" }.joined(separator: ", ") + ")"
             }
@@ -316,7 +350,7 @@ struct FileScan {
         legacyFindings.append(Finding(path: path, range: span, rule: rule.id, origin: rule.kind == .retired ? .retired : .legacy,
                                       severity: rule.severity(on: linter.options.today), message: message, found: found,
                                       replacement: replacement, fix: fix, context: place.context,
-                                      noFixReason: rule.kind == .retired ? "retired: no replacement" : noFix))
+                                      noFixReason: rule.kind == .retired ? "there is no replacement" : noFix))
     }
 
     enum Inferred { case value(String), none, ambiguous([String]) }
@@ -391,6 +425,8 @@ struct FileScan {
             if c == UInt8(ascii: "{"), let end = Placeholder.end(in: bytes, at: e), end <= place.bounds.upperBound { e = end; continue }
             break
         }
+        // A path cut short by a glob or a template we cannot judge (`*.parquet`, `<h>`, `$H`).
+        if e < place.bounds.upperBound, [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "<"), UInt8(ascii: "["), UInt8(ascii: "$")].contains(b[e]) { return }
         while e > r.upperBound, b[e - 1] == UInt8(ascii: ".") { e -= 1 }
         let path = text(r.lowerBound..<e)
         let validation = Validator(rules: rules).validate(path, checkLegacy: false)

@@ -36,8 +36,13 @@ public enum FindingReport {
             let line = lf.sourceLine
             out += "  " + line + "\n"
             var pad = ""
-            for (i, ch) in line.unicodeScalars.enumerated() where i < lf.column - 1 { pad += ch == "\t" ? "\t" : " " }
-            let width = lf.endLine == lf.line ? max(1, lf.endColumn - lf.column) : max(1, line.unicodeScalars.count - (lf.column - 1))
+            var width = 0
+            let lastColumn = lf.endLine == lf.line ? lf.endColumn - 1 : line.unicodeScalars.count
+            for (i, ch) in line.unicodeScalars.enumerated() {
+                if i < lf.column - 1 { pad += ch == "\t" ? "\t" : String(repeating: " ", count: DisplayWidth.of(ch)) }
+                else if i < lastColumn { width += DisplayWidth.of(ch) }
+            }
+            width = max(1, width)
             out += "  " + pad + paint("^" + String(repeating: "~", count: width - 1), f.severity == .error ? "31" : "33")
             if f.isFixable(unsafe: style.unsafeFixes), let r = f.replacement {
                 out += " " + paint("fix: `\(r)`", "32") + (f.fix?.applicability == .unsafe ? " (unsafe)" : "")
@@ -47,13 +52,14 @@ public enum FindingReport {
         return out
     }
 
-    public static func summary(_ findings: [LocatedFinding], files: Int, style: Style) -> String {
+    public static func summary(_ findings: [LocatedFinding], files: Int, skipped: Int = 0, style: Style) -> String {
+        let skippedNote = skipped > 0 ? " (\(skipped) skipped)" : ""
         let errors = findings.filter { $0.finding.severity == .error }.count
         let warnings = findings.count - errors
         let fixable = findings.filter { $0.finding.isFixable(unsafe: false) }.count
         let unsafe = findings.filter { $0.finding.fix?.applicability == .unsafe }.count
-        if findings.isEmpty { return "All clear: \(files) file\(files == 1 ? "" : "s") checked, no findings.\n" }
-        var s = "Found \(errors) error\(errors == 1 ? "" : "s") and \(warnings) warning\(warnings == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")."
+        if findings.isEmpty { return "All clear: \(files) file\(files == 1 ? "" : "s") checked\(skippedNote), no findings.\n" }
+        var s = "Found \(errors) error\(errors == 1 ? "" : "s") and \(warnings) warning\(warnings == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")\(skippedNote)."
         if fixable > 0 { s += " \(fixable) fixable with `nomen rewrite`" + (unsafe > 0 ? ", \(unsafe) more with `--unsafe-fixes`" : "") + "." }
         else if unsafe > 0 { s += " \(unsafe) fixable with `nomen rewrite --unsafe-fixes`." }
         return s + "\n"
@@ -207,5 +213,19 @@ public enum FindingReport {
         w.int("endLine", lf.endLine)
         w.int("endColumn", lf.endColumn)
         w.endObject()
+    }
+}
+
+/// Terminal columns of a scalar: 2 for East Asian wide and fullwidth characters, else 1.
+enum DisplayWidth {
+    static func of(_ s: Unicode.Scalar) -> Int {
+        switch s.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F,
+             0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
     }
 }

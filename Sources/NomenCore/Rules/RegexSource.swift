@@ -9,7 +9,7 @@ enum RegexSource {
     }
 
     /// What a template placeholder looks like: `{{ jinja }}`, `{field}`, `%(name)s`, `%s`.
-    static let placeholder = #"\{\{[^{}\n]*\}\}|\{[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}|%\([A-Za-z_][A-Za-z0-9_]*\)[sdr]|%[sdr]"#
+    static let placeholder = #"\{\{[^{}\n]*\}\}|\{[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}|%\([A-Za-z_][A-Za-z0-9_]*\)[sdr]|%[sdr]|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*"#
 
     /// Lets every named capture also match a template placeholder, so that
     /// `production_training_data_(?<horizon>1w|…)` finds `production_training_data_{horizon}`.

@@ -63,7 +63,7 @@ struct Reference {
             while k < bounds.upperBound {
                 let c = b[k]
                 if isPartByte(c) { k += 1; continue }
-                if c == UInt8(ascii: "%"), let end = Placeholder.end(in: b, at: k, limit: bounds.upperBound) { k = end; continue }
+                if c == UInt8(ascii: "%") || c == UInt8(ascii: "$"), let end = Placeholder.end(in: b, at: k, limit: bounds.upperBound) { k = end; continue }
                 if c == UInt8(ascii: "{") {
                     var depth = 0
                     var m = k

@@ -9,7 +9,7 @@ struct FileOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("Files or folders to check (default: the current folder).", valueName: "path"))
     var paths: [String] = []
 
-    @Option(name: .long, help: "Worker threads (default: the number of cores).")
+    @Option(name: .long, help: "Worker threads.")
     var threads: Int = Machine.cores
 
     func validate() throws {
@@ -104,7 +104,8 @@ struct LintCommand: ParsableCommand {
         out.write(FindingReport.render(findings, format: format.value, rules: rules, style: style))
         if format.value == .text {
             if statistics { out.write(FindingReport.statistics(findings)) }
-            out.write(FindingReport.summary(findings, files: outcomes.filter { $0.status == .scanned }.count, style: style))
+            out.write(FindingReport.summary(findings, files: outcomes.filter { $0.status == .scanned }.count,
+                                            skipped: outcomes.filter { $0.status != .scanned }.count, style: style))
         } else if statistics {
             Output.note(FindingReport.statistics(findings))
         }
@@ -131,6 +132,7 @@ struct ReportFormatArgument: ExpressibleByArgument {
     init(_ v: ReportFormat) { value = v }
     static let text = ReportFormatArgument(.text)
     static var allValueStrings: [String] { ReportFormat.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { value.rawValue }
 }
 
 enum Terminal {
