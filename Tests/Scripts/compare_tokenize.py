@@ -8,13 +8,22 @@ equal.
 
 Usage:
     compare_tokenize.py --nomen PATH [--jobs N] [--show N]
-                        [--min-agreement PCT] [--include-site-packages] [PATH...]
+                        [--min-agreement PCT] [--include-site-packages]
+                        [--edge-cases] [--verbose] [PATH...]
 
 Without PATH arguments the stdlib directory of the running interpreter is used
 (`sysconfig.get_paths()["stdlib"]`, every *.py recursively, except
 site-packages/dist-packages unless --include-site-packages is given). A
 directory argument is searched recursively for *.py files. Files that are not
 valid UTF-8, or on which CPython's tokenize raises, are skipped.
+
+--edge-cases compares a built-in set of small tricky snippets (escapes, f-string
+format specs, nested quotes) instead, written to a temporary directory; cases
+that need a newer Python than the running one are left out.
+
+Python 3.11's tokenize returns an f-string as one STRING token. On 3.12+
+(PEP 701) FSTRING_START ... FSTRING_END is folded into one string token and the
+tokens nested inside it are ignored, so the script also runs there.
 
 Exit status: 0 when the percentage of agreeing files is at least
 --min-agreement (default 99.0), 1 otherwise (2 on usage errors).
@@ -30,6 +39,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 import tokenize
 
@@ -202,6 +212,64 @@ def nomen_tokens(nomen, path, retries=3):
     return None, last_err or "nomen binary not found"
 
 
+# ---------------------------------------------------------------- edge cases
+
+# (name, minimum Python version, source). All are valid Python for that version.
+EDGE_CASES = [
+    # Escapes inside an f-string format spec: `\"` does not end the string,
+    # backslash-newline continues it, `\{` / `\}` keep their brace meaning.
+    ("spec_escaped_dquote", (3, 11), 'x = f"{x:\\"}"  # c\n'),
+    ("spec_escaped_squote_conv", (3, 11), "x = f'{x!r:\\'^9}'  # c\n"),
+    ("spec_escaped_quote_nested", (3, 11), 'x = f"{x:{y:\\"}}"  # c\n'),
+    ("spec_escaped_quote_raw", (3, 11), 'x = rf"{x:\\"}"  # c\n'),
+    ("spec_escaped_quote_triple", (3, 11), 'x = f"""{x:\\"""}"""  # c\n'),
+    ("spec_backslash_newline", (3, 11), 'x = f"{x:\\\n}"  # c\n'),
+    ("spec_backslash_rbrace", (3, 11), 'x = f"{x:\\}" + "#"  # c\n'),
+    ("spec_backslash_lbrace", (3, 11), 'x = f"{x:a\\{y}}" + "#"  # c\n'),
+    ("spec_double_backslash", (3, 11), 'x = f"{x:\\\\}"  # c\n'),
+    # Brackets in a format spec are literal text, not nesting.
+    ("spec_open_paren", (3, 11), 'x = f"{x:(}{{" + "#"  # c\n'),
+    ("spec_open_bracket", (3, 11), "x = f'{x:[}{{' + '#'  # c\n"),
+    ("spec_other_quote", (3, 11), "x = f\"{x:'^10}\"  # c\n"),
+    ("spec_colons", (3, 11), 'x = f"{x:%H:%M}"  # c\n'),
+    ("spec_hash", (3, 11), 'x = f"{x:#x}"  # c\n'),
+    # \N{...} is an escape only in str literals, not in bytes.
+    ("bytes_N_escaped_quote", (3, 11), "x = b'\\N{\\'x'  # c\n"),
+    ("bytes_N_triple", (3, 11), 'x = b"""\\N{\\"""" + "#"  # c\n'),
+    ("str_N", (3, 11), "x = '\\N{EM DASH}'  # c\n"),
+    ("fstring_N", (3, 11), "x = f'\\N{EM DASH}{y}'  # c\n"),
+    ("rfstring_N", (3, 11), "x = rf'\\N{y}'  # c\n"),
+    # Plain string forms.
+    ("quad_quote", (3, 11), 'x = """a""""b"  # c\n'),
+    ("empty_at_eof", (3, 11), 'x = ""'),
+    ("backslash_crlf", (3, 11), "x = 'a\\\r\nb'  # c\r\n"),
+    ("raw_escaped_quote", (3, 11), 'x = rb"\\""  # c\n'),
+    ("number_then_string", (3, 11), 'x = 1if y else"a"  # c\n'),
+    ("bom", (3, 11), '\ufeffx = "\u00e9"  # \u00e9\n'),
+    # PEP 701 (3.12+): nested same quotes, comments and newlines in fields.
+    ("nested_same_quote", (3, 12), 'x = f"{"a"}"  # c\n'),
+    ("nested_fstrings", (3, 12), 'x = f"{f"{f"{x}"}"}"  # c\n'),
+    ("field_comment", (3, 12), 'x = f"""{x  # it\'s "\n}"""  # c\n'),
+    ("field_multiline", (3, 12), 'x = f"{x +\n 1}"  # c\n'),
+    ("field_dict", (3, 12), 'x = f"{ {"a": "b"}["a"] }"  # c\n'),
+    ("field_brace_string", (3, 12), 'x = f"{"}"}"  # c\n'),
+    ("spec_nested_same_quote", (3, 12), 'x = f"{a:{"x"}}"  # c\n'),
+]
+
+
+def write_edge_cases(directory):
+    paths = []
+    for name, version, source in EDGE_CASES:
+        if sys.version_info[:2] < version:
+            continue
+        path = os.path.join(directory, name + ".py")
+        data = source.encode("utf-8")
+        with open(path, "wb") as f:
+            f.write(data)
+        paths.append(path)
+    return paths
+
+
 # ---------------------------------------------------------------- comparison
 
 def compare_file(nomen, path):
@@ -273,12 +341,22 @@ def main(argv=None):
     ap.add_argument("--include-site-packages", action="store_true",
                     help="also descend into site-packages/dist-packages directories")
     ap.add_argument("--verbose", action="store_true", help="list skipped files and errors")
+    ap.add_argument("--edge-cases", action="store_true",
+                    help="compare the built-in tricky snippets instead of PATHs / the stdlib")
     ap.add_argument("paths", nargs="*")
     args = ap.parse_args(argv)
 
     nomen = os.path.abspath(args.nomen)
-    paths = args.paths or [sysconfig.get_paths()["stdlib"]]
-    files = collect_files(paths, args.include_site_packages)
+    if not os.path.exists(nomen):
+        print(f"compare_tokenize: warning: {nomen} does not exist (yet); will wait for it",
+              file=sys.stderr)
+    tmpdir = None
+    if args.edge_cases:
+        tmpdir = tempfile.TemporaryDirectory(prefix="compare_tokenize.")
+        files = write_edge_cases(tmpdir.name)
+    else:
+        paths = args.paths or [sysconfig.get_paths()["stdlib"]]
+        files = collect_files(paths, args.include_site_packages)
 
     compared = agreeing = 0
     tokens_compared = tokens_agreeing = 0
@@ -340,6 +418,8 @@ def main(argv=None):
     print(f"tokens agreeing:  {tokens_agreeing} ({tpct:.3f}%)")
     print(f"time:             {time.time() - t0:.1f}s")
     print(f"compare_tokenize: {agreeing} passed, {failed} failed")
+    if tmpdir is not None:
+        tmpdir.cleanup()
     return 0 if pct >= args.min_agreement else 1
 
 

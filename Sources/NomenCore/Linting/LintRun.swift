@@ -28,9 +28,14 @@ public struct FileOutcome: Sendable {
     /// For rewriting: the file's bytes, kept only when a fix applies.
     public let bytes: [UInt8]?
     public let language: Language
+
+    /// The same outcome without the file's bytes (they are not needed once fixes are planned).
+    public func droppingBytes() -> FileOutcome {
+        FileOutcome(path: path, status: status, findings: findings, note: note, bytes: nil, language: language)
+    }
 }
 
-/// Reads, checks and locates files in parallel.
+/// Reads, checks and locates files in parallel; results stream back in path order.
 public struct LintRun: Sendable {
     public let linter: Linter
     public let threads: Int
@@ -40,51 +45,94 @@ public struct LintRun: Sendable {
         self.threads = threads
     }
 
-    public func run(_ entries: [FileEntry], keepBytes: Bool = false) -> [FileOutcome] {
+    /// Checks every file; `then` runs on the worker thread with the outcome (and the bytes when
+    /// `keepBytes` and a fix exists), `consume` on the calling thread, in order.
+    public func stream<T: Sendable>(_ entries: [FileEntry], keepBytes: Bool = false,
+                                    then: @escaping @Sendable (FileOutcome) -> T, consume: (T) -> Void) {
         let linter = self.linter
-        return Parallel.map(count: entries.count, threads: threads, makeState: { () }) { i, _ in
-            Self.check(entries[i], linter: linter, keepBytes: keepBytes)
-        }
+        let rules = linter.rules
+        Parallel.ordered(count: entries.count, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer()) },
+                         work: { i, state in then(Self.check(entries[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1)) },
+                         consume: consume)
     }
 
-    static func check(_ entry: FileEntry, linter: Linter, keepBytes: Bool) -> FileOutcome {
-        let bytes: [UInt8]
-        do { bytes = try FileIO.read(entry.path) } catch {
+    /// All outcomes at once (tests and small runs).
+    public func run(_ entries: [FileEntry], keepBytes: Bool = false) -> [FileOutcome] {
+        var all: [FileOutcome] = []
+        stream(entries, keepBytes: keepBytes, then: { $0 }, consume: { all.append($0) })
+        return all
+    }
+
+    static func check(_ entry: FileEntry, linter: Linter, keepBytes: Bool, scratch: Scratch, buffer: ReadBuffer) -> FileOutcome {
+        let b: UnsafeBufferPointer<UInt8>
+        do { b = try buffer.read(entry.path) } catch {
             return FileOutcome(path: entry.path, status: .unreadable, findings: [], note: error.description, bytes: nil, language: entry.language)
         }
-        if Encoding.isBinary(bytes) {
+        if Encoding.isBinary(b) {
             return FileOutcome(path: entry.path, status: .skipped, findings: [], note: entry.explicit ? "\(entry.path): skipped, binary file" : nil,
                                bytes: nil, language: entry.language)
         }
-        if let bad = Encoding.firstInvalidUTF8(bytes) {
+        if let bad = Encoding.firstInvalidUTF8(b) {
             return FileOutcome(path: entry.path, status: .notUTF8, findings: [],
                                note: "\(entry.path): skipped, not valid UTF-8 (byte \(bad))", bytes: nil, language: entry.language)
         }
-        let source = SourceFile(path: entry.path, bytes: bytes, language: entry.language)
-        let result = linter.check(source)
-        let located = locate(result.findings, in: source)
+        let result = linter.check(b, language: entry.language, path: entry.path, scratch: scratch)
+        let located = Locator.locate(result.findings, in: b)
         let keep = keepBytes && result.findings.contains { $0.fix != nil }
-        return FileOutcome(path: entry.path, status: .scanned, findings: located, note: result.problem, bytes: keep ? bytes : nil, language: entry.language)
+        return FileOutcome(path: entry.path, status: .scanned, findings: located, note: result.problem, bytes: keep ? Array(b) : nil, language: entry.language)
     }
 
     public static func locate(_ findings: [Finding], in source: SourceFile) -> [LocatedFinding] {
+        source.bytes.withUnsafeBufferPointer { Locator.locate(findings, in: $0) }
+    }
+}
+
+/// Line and column of sorted offsets, found by walking forward once (no line table).
+enum Locator {
+    static func locate(_ findings: [Finding], in b: UnsafeBufferPointer<UInt8>) -> [LocatedFinding] {
         guard !findings.isEmpty else { return [] }
-        let index = LineIndex(source.bytes)
-        return findings.map { f in
-            let start = index.position(of: f.range.lowerBound, skipBOM: source.hasBOM)
-            let end = index.position(of: f.range.upperBound, skipBOM: source.hasBOM)
-            return LocatedFinding(finding: f, line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
-                                  sourceLine: String(source.lineText(at: f.range.lowerBound)))
+        let bom = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
+        var line = 1, lineStart = 0, cursor = 0
+        func advance(to offset: Int) {
+            while cursor < offset {
+                if b[cursor] == 0x0A { line += 1; lineStart = cursor + 1 }
+                cursor += 1
+            }
         }
+        func column(of offset: Int, from start: Int) -> Int {
+            var c = 1
+            var i = start == 0 && bom ? min(3, offset) : start
+            while i < offset { if b[i] & 0xC0 != 0x80 { c += 1 }; i += 1 }
+            return c
+        }
+        var out: [LocatedFinding] = []
+        out.reserveCapacity(findings.count)
+        for f in findings {
+            if f.range.lowerBound < cursor { line = 1; lineStart = 0; cursor = 0 }
+            advance(to: f.range.lowerBound)
+            let startLine = line, startLineStart = lineStart
+            let startColumn = column(of: f.range.lowerBound, from: lineStart)
+            // The end may be on a later line; count from the start without moving the cursor.
+            var endLine = startLine, endLineStart = startLineStart
+            var i = f.range.lowerBound
+            while i < f.range.upperBound { if b[i] == 0x0A { endLine += 1; endLineStart = i + 1 }; i += 1 }
+            var lineEnd = f.range.lowerBound
+            while lineEnd < b.count, b[lineEnd] != 0x0A { lineEnd += 1 }
+            var textEnd = lineEnd
+            if textEnd > startLineStart, b[textEnd - 1] == 0x0D { textEnd -= 1 }
+            let textStart = startLineStart == 0 && bom ? 3 : startLineStart
+            out.append(LocatedFinding(finding: f, line: startLine, column: startColumn, endLine: endLine,
+                                      endColumn: column(of: f.range.upperBound, from: endLineStart),
+                                      sourceLine: String(decoding: UnsafeBufferPointer(rebasing: b[textStart..<max(textStart, textEnd)]), as: UTF8.self)))
+        }
+        return out
     }
 }
 
 enum Encoding {
     /// A NUL byte in the first 8 KiB.
-    static func isBinary(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            memchrNUL(raw.baseAddress, min(raw.count, 8192))
-        }
+    static func isBinary(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        memchrNUL(b.baseAddress, min(b.count, 8192))
     }
 
     private static func memchrNUL(_ p: UnsafeRawPointer?, _ n: Int) -> Bool {
@@ -93,8 +141,8 @@ enum Encoding {
     }
 
     /// Offset of the first byte that is not valid UTF-8, or nil.
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { b in
+    static func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        do {
             var i = 0
             let n = b.count
             while i < n {

@@ -16,6 +16,25 @@ public struct FileResult: Sendable {
     public var problem: String?
 }
 
+/// Per-thread working state: match data and a cache of grammar verdicts (the same names
+/// recur across a repository). Not `Sendable`: one per thread.
+public final class Scratch {
+    let matcher: Matcher
+    var verdicts: [String: Validation] = [:]
+
+    public init(rules: RuleSet) {
+        matcher = rules.triggers.regex.makeMatcher()
+    }
+
+    func verdict(_ key: String, _ compute: () -> Validation) -> Validation {
+        if let v = verdicts[key] { return v }
+        let v = compute()
+        if verdicts.count > 100_000 { verdicts.removeAll(keepingCapacity: true) }
+        verdicts[key] = v
+        return v
+    }
+}
+
 /// Turns a scanned file into findings, each with an optional fix. Never prints, never writes.
 public struct Linter: Sendable {
     public let rules: RuleSet
@@ -31,38 +50,39 @@ public struct Linter: Sendable {
     }
 
     public func check(_ source: SourceFile) -> FileResult {
-        let matcher = rules.triggers.regex.makeMatcher()
-        if source.language == .notebook {
-            return Notebook.check(source) { cell, language in
-                scan(cell, language: language, path: source.path, matcher: matcher)
-            }
-        }
-        return scan(source.bytes, language: source.language, path: source.path, matcher: matcher)
+        let scratch = Scratch(rules: rules)
+        return source.bytes.withUnsafeBufferPointer { check($0, language: source.language, path: source.path, scratch: scratch) }
     }
 
-    /// Finds trigger matches first; only a buffer with a match is tokenized.
-    func scan(_ bytes: [UInt8], language: Language, path: String, matcher: Matcher) -> FileResult {
+    /// The hot entry point: a file's bytes, and this thread's scratch state.
+    public func check(_ b: UnsafeBufferPointer<UInt8>, language: Language, path: String, scratch: Scratch) -> FileResult {
+        if language == .notebook {
+            return Notebook.check(Array(b), path: path) { cell, language in
+                cell.withUnsafeBufferPointer { scan($0, language: language, path: path, scratch: scratch) }
+            }
+        }
+        return scan(b, language: language, path: path, scratch: scratch)
+    }
+
+    /// Finds trigger matches first; a buffer is tokenized only when a match needs its context.
+    func scan(_ b: UnsafeBufferPointer<UInt8>, language: Language, path: String, scratch: Scratch) -> FileResult {
         var hits: [(trigger: Int, range: Range<Int>)] = []
         var problem: String? = nil
-        bytes.withUnsafeBytes { raw in
-            var pos = 0
-            while pos <= raw.count {
-                do {
-                    guard let (range, mark) = try matcher.nextRange(in: raw, from: pos) else { break }
-                    if let mark { hits.append((Self.markIndex(mark), range)) }
-                    pos = range.isEmpty ? range.upperBound + 1 : range.upperBound
-                } catch {
-                    problem = "\(path): search stopped at byte \(pos): \(error)"
-                    break
-                }
+        let raw = UnsafeRawBufferPointer(b)
+        var pos = 0
+        while pos <= raw.count {
+            do {
+                guard let (range, mark) = try scratch.matcher.nextRange(in: raw, from: pos) else { break }
+                if let mark { hits.append((Self.markIndex(mark), range)) }
+                pos = range.isEmpty ? range.upperBound + 1 : range.upperBound
+            } catch {
+                problem = "\(path): search stopped at byte \(pos): \(error)"
+                break
             }
         }
         guard !hits.isEmpty else { return FileResult(findings: [], problem: problem) }
-        let findings = bytes.withUnsafeBufferPointer { b -> [Finding] in
-            var scan = FileScan(linter: self, bytes: bytes, b: b, language: language, path: path)
-            return scan.run(hits)
-        }
-        return FileResult(findings: findings, problem: problem)
+        var scan = FileScan(linter: self, b: b, language: language, path: path, scratch: scratch)
+        return FileResult(findings: scan.run(hits), problem: problem)
     }
 
     private static func markIndex(_ mark: UnsafePointer<UInt8>) -> Int {
@@ -76,26 +96,37 @@ public struct Linter: Sendable {
 /// The work on one buffer that has trigger matches.
 struct FileScan {
     let linter: Linter
-    let bytes: [UInt8]
     let b: UnsafeBufferPointer<UInt8>
     let language: Language
     let path: String
-    var regions: [Region] = []
+    let scratch: Scratch
+    /// Tokenized on first need.
+    var tokenized: [Region]? = nil
     var legacyFindings: [Finding] = []
     var patternFindings: [Finding] = []
 
-    init(linter: Linter, bytes: [UInt8], b: UnsafeBufferPointer<UInt8>, language: Language, path: String) {
+    init(linter: Linter, b: UnsafeBufferPointer<UInt8>, language: Language, path: String, scratch: Scratch) {
         self.linter = linter
-        self.bytes = bytes
         self.b = b
         self.language = language
         self.path = path
+        self.scratch = scratch
     }
+
+    var regions: [Region] {
+        mutating get {
+            if let tokenized { return tokenized }
+            let r = Tokenizers.regions(in: b, language: language, path: path)
+            tokenized = r
+            return r
+        }
+    }
+
+    var all: Range<Int> { 0..<b.count }
 
     var rules: RuleSet { linter.rules }
 
     mutating func run(_ hits: [(trigger: Int, range: Range<Int>)]) -> [Finding] {
-        regions = Tokenizers.regions(in: b, language: language, path: path)
         for hit in hits {
             switch rules.triggers.triggers[hit.trigger] {
             case .rule(let i): ruleHit(rules.legacy[i], hit.range)
@@ -118,7 +149,7 @@ struct FileScan {
         var inferenceScope: Range<Int>
     }
 
-    func place(of r: Range<Int>) -> Place {
+    mutating func place(of r: Range<Int>) -> Place {
         let all = 0..<b.count
         switch RegionLookup.place(of: r, in: regions) {
         case .code:
@@ -259,6 +290,17 @@ struct FileScan {
     }
 
     mutating func datasetHit(_ dataset: String, _ r: Range<Int>) {
+        // A valid table name needs no context: the common case costs no tokenizing.
+        let rough = Reference.around(r, in: b, bounds: all)
+        guard rough.index + 1 < rough.parts.count else { return }
+        let hasRule = rules.legacy.contains { $0.dataset == dataset }
+        if !hasRule {
+            let name = text(rough.parts[rough.index + 1])
+            let patterns = rules.patterns.filter { $0.datasets.contains(dataset) }
+            guard !patterns.isEmpty else { return }
+            if rules.exceptions.contains(where: { $0.name == name }) { return }
+            if cachedValidation(name: name, key: "d:" + dataset, patterns: patterns).valid { return }
+        }
         let place = place(of: r)
         let reference = Reference.around(r, in: b, bounds: place.bounds)
         guard reference.index + 1 < reference.parts.count else { return }
@@ -395,41 +437,65 @@ struct FileScan {
 
     // MARK: almost-valid names
 
-    mutating func prefixHit(_ pattern: NamePattern, _ r: Range<Int>) {
-        let place = place(of: r)
-        guard place.context != .identifier else { return }
-        // The word: name characters and placeholders, up to a dot or anything else.
+    /// The word at `r`: name characters and placeholders, up to a dot or anything else.
+    func word(from r: Range<Int>, within bounds: Range<Int>) -> Range<Int> {
         var e = r.upperBound
-        while e < place.bounds.upperBound {
+        while e < bounds.upperBound {
             let c = b[e]
             if SQLTokenizer.isWordByte(c) || c == UInt8(ascii: "-") { e += 1; continue }
-            if c == UInt8(ascii: "{"), let end = Placeholder.end(in: bytes, at: e), end <= place.bounds.upperBound { e = end; continue }
-            if c == UInt8(ascii: "%"), let end = Placeholder.end(in: bytes, at: e), end <= place.bounds.upperBound { e = end; continue }
+            if c == UInt8(ascii: "{") || c == UInt8(ascii: "%") || c == UInt8(ascii: "$"),
+               let end = Placeholder.end(in: b, at: e, limit: bounds.upperBound), end <= bounds.upperBound { e = end; continue }
             break
         }
         while e > r.upperBound, b[e - 1] == UInt8(ascii: "-") { e -= 1 }
-        let range = r.lowerBound..<e
+        return r.lowerBound..<e
+    }
+
+    mutating func prefixHit(_ pattern: NamePattern, _ r: Range<Int>) {
+        let rough = text(word(from: r, within: all))
+        if rules.exceptions.contains(where: { $0.name == rough }) { return }
+        let roughPatterns = patterns(forWord: rough, default: pattern)
+        if cachedValidation(name: rough, key: "p:" + pattern.id, patterns: roughPatterns).valid { return }
+        let place = place(of: r)
+        guard place.context != .identifier else { return }
+        let range = word(from: r, within: place.bounds)
         let name = text(range)
-        if rules.exceptions.contains(where: { $0.name == name }) { return }
-        let patterns = rules.patterns.filter { p in p.prefixes.contains { name.lowercased().hasPrefix($0) } && !p.isPath }
-        grammarFinding(name: name, range: range, patterns: patterns.isEmpty ? [pattern] : patterns, place: place)
+        grammarFinding(name: name, range: range, patterns: patterns(forWord: name, default: pattern), place: place)
+    }
+
+    func patterns(forWord name: String, default pattern: NamePattern) -> [NamePattern] {
+        let lower = name.lowercased()
+        let ps = rules.patterns.filter { p in !p.isPath && p.prefixes.contains { lower.hasPrefix($0) } }
+        return ps.isEmpty ? [pattern] : ps
+    }
+
+    func cachedValidation(name: String, key: String, patterns: [NamePattern]) -> Validation {
+        scratch.verdict(key + "|" + name) { Validator(rules: rules).validate(name: name, against: patterns) }
+    }
+
+    /// The path at `r`, or nil when a glob or a template we cannot judge cuts it short.
+    func pathToken(from r: Range<Int>, within bounds: Range<Int>) -> Range<Int>? {
+        var e = r.upperBound
+        while e < bounds.upperBound {
+            let c = b[e]
+            if SQLTokenizer.isWordByte(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "/") || c == UInt8(ascii: ".") { e += 1; continue }
+            if c == UInt8(ascii: "{"), let end = Placeholder.end(in: b, at: e, limit: bounds.upperBound), end <= bounds.upperBound { e = end; continue }
+            break
+        }
+        if e < bounds.upperBound, [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "<"), UInt8(ascii: "["), UInt8(ascii: "$")].contains(b[e]) { return nil }
+        while e > r.upperBound, b[e - 1] == UInt8(ascii: ".") { e -= 1 }
+        return r.lowerBound..<e
     }
 
     mutating func pathHit(_ prefix: String, _ r: Range<Int>) {
+        guard let rough = pathToken(from: r, within: all) else { return }
+        let roughPath = text(rough)
+        if scratch.verdict("a|" + roughPath, { Validator(rules: rules).validate(roughPath, checkLegacy: false) }).valid { return }
         let place = place(of: r)
-        guard place.context != .identifier else { return }
-        var e = r.upperBound
-        while e < place.bounds.upperBound {
-            let c = b[e]
-            if SQLTokenizer.isWordByte(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "/") || c == UInt8(ascii: ".") { e += 1; continue }
-            if c == UInt8(ascii: "{"), let end = Placeholder.end(in: bytes, at: e), end <= place.bounds.upperBound { e = end; continue }
-            break
-        }
-        // A path cut short by a glob or a template we cannot judge (`*.parquet`, `<h>`, `$H`).
-        if e < place.bounds.upperBound, [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "<"), UInt8(ascii: "["), UInt8(ascii: "$")].contains(b[e]) { return }
-        while e > r.upperBound, b[e - 1] == UInt8(ascii: ".") { e -= 1 }
-        let path = text(r.lowerBound..<e)
-        let validation = Validator(rules: rules).validate(path, checkLegacy: false)
+        guard place.context != .identifier, let token = pathToken(from: r, within: place.bounds) else { return }
+        let e = token.upperBound
+        let path = text(token)
+        let validation = scratch.verdict("a|" + path) { Validator(rules: rules).validate(path, checkLegacy: false) }
         guard !validation.valid, validation.legacy == nil, let issue = validation.errors.first else { return }
         let pattern = rules.patterns.first { $0.id == validation.pattern } ?? rules.patterns.first { $0.pathPrefixes.contains(prefix) }
         guard let pattern else { return }
@@ -437,7 +503,9 @@ struct FileScan {
     }
 
     mutating func grammarFinding(name: String, range: Range<Int>, patterns: [NamePattern], place: Place) {
-        let validation = Validator(rules: rules).validate(name: name, against: patterns)
+        let validation = scratch.verdict("g:" + patterns.map(\.id).joined(separator: ",") + "|" + name) {
+            Validator(rules: rules).validate(name: name, against: patterns)
+        }
         guard !validation.valid, let issue = validation.errors.first else { return }
         let pattern = patterns.first { $0.id == validation.pattern } ?? patterns[0]
         addGrammarFinding(pattern: pattern, issue: issue, range: range, name: name, suggestion: issue.suggestion, place: place)

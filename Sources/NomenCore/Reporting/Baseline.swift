@@ -2,7 +2,7 @@
 /// keyed by path, rule and the name found (not line numbers, which move), with a count.
 public struct Baseline: Sendable {
     struct Key: Hashable { let path: String; let rule: String; let found: String }
-    let counts: [Key: Int]
+    var counts: [Key: Int]
 
     public static func write(_ findings: [LocatedFinding], to path: String) throws(IOFailure) {
         var counts: [Key: Int] = [:]
@@ -36,12 +36,12 @@ public struct Baseline: Sendable {
         return Baseline(counts: counts)
     }
 
-    /// The findings beyond those the baseline accounts for.
-    public func filter(_ findings: [LocatedFinding]) -> [LocatedFinding] {
-        var left = counts
+    /// The findings beyond those the baseline accounts for (stateful across calls: each
+    /// recorded finding excuses one).
+    public mutating func filter(_ findings: [LocatedFinding]) -> [LocatedFinding] {
         return findings.filter { lf in
             let key = Key(path: lf.finding.path, rule: lf.finding.rule, found: lf.finding.found)
-            if let n = left[key], n > 0 { left[key] = n - 1; return false }
+            if let n = counts[key], n > 0 { counts[key] = n - 1; return false }
             return true
         }
     }

@@ -52,31 +52,22 @@ public enum FindingReport {
         return out
     }
 
-    public static func summary(_ findings: [LocatedFinding], files: Int, skipped: Int = 0, style: Style) -> String {
+    public static func summary(_ tally: FindingTally, files: Int, skipped: Int = 0) -> String {
         let skippedNote = skipped > 0 ? " (\(skipped) skipped)" : ""
-        let errors = findings.filter { $0.finding.severity == .error }.count
-        let warnings = findings.count - errors
-        let fixable = findings.filter { $0.finding.isFixable(unsafe: false) }.count
-        let unsafe = findings.filter { $0.finding.fix?.applicability == .unsafe }.count
-        if findings.isEmpty { return "All clear: \(files) file\(files == 1 ? "" : "s") checked\(skippedNote), no findings.\n" }
-        var s = "Found \(errors) error\(errors == 1 ? "" : "s") and \(warnings) warning\(warnings == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")\(skippedNote)."
-        if fixable > 0 { s += " \(fixable) fixable with `nomen rewrite`" + (unsafe > 0 ? ", \(unsafe) more with `--unsafe-fixes`" : "") + "." }
-        else if unsafe > 0 { s += " \(unsafe) fixable with `nomen rewrite --unsafe-fixes`." }
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        if tally.total == 0 { return "All clear: \(plural(files, "file")) checked\(skippedNote), no findings.\n" }
+        var s = "Found \(plural(tally.errors, "error")) and \(plural(tally.warnings, "warning")) in \(plural(files, "file"))\(skippedNote)."
+        if tally.fixable > 0 { s += " \(tally.fixable) fixable with `nomen rewrite`" + (tally.unsafe > 0 ? ", \(tally.unsafe) more with `--unsafe-fixes`" : "") + "." }
+        else if tally.unsafe > 0 { s += " \(tally.unsafe) fixable with `nomen rewrite --unsafe-fixes`." }
         return s + "\n"
     }
 
-    public static func statistics(_ findings: [LocatedFinding]) -> String {
-        var counts: [String: (Int, Severity, Int)] = [:]
-        for lf in findings {
-            let f = lf.finding
-            let c = counts[f.rule] ?? (0, f.severity, 0)
-            counts[f.rule] = (c.0 + 1, max(c.1, f.severity), c.2 + (f.isFixable(unsafe: false) ? 1 : 0))
-        }
+    public static func statistics(_ tally: FindingTally) -> String {
         var out = ""
-        for (rule, c) in counts.sorted(by: { ($0.value.0, $1.key) > ($1.value.0, $0.key) }) {
-            let n = String(c.0)
+        for (rule, c) in tally.byRule.sorted(by: { ($0.value.count, $1.key) > ($1.value.count, $0.key) }) {
+            let n = String(c.count)
             out += String(repeating: " ", count: max(0, 6 - n.count)) + n + "  " + rule + String(repeating: " ", count: max(1, 30 - rule.count))
-                + c.1.rawValue + (c.2 > 0 ? "  (\(c.2) fixable)" : "") + "\n"
+                + c.severity.rawValue + (c.fixable > 0 ? "  (\(c.fixable) fixable)" : "") + "\n"
         }
         return out
     }
@@ -84,28 +75,27 @@ public enum FindingReport {
     // MARK: json
 
     public static func json(_ findings: [LocatedFinding], style: Style) -> String {
-        var w = JSONWriter()
-        w.beginArray()
-        for lf in findings {
-            let f = lf.finding
-            w.beginObject()
-            w.string("path", f.path)
-            w.int("line", lf.line)
-            w.int("column", lf.column)
-            w.int("endLine", lf.endLine)
-            w.int("endColumn", lf.endColumn)
-            w.string("rule", f.rule)
-            w.string("severity", f.severity.rawValue)
-            w.string("message", f.message)
-            w.string("found", f.found)
-            w.string("replacement", f.replacement)
-            w.bool("fixable", f.isFixable(unsafe: style.unsafeFixes))
-            w.string("applicability", f.fix?.applicability.rawValue)
-            w.string("context", f.context.rawValue)
-            w.endObject()
-        }
-        w.endArray()
-        return w.output + "\n"
+        var stream = ReportStream(format: .json, rules: nil, style: style)
+        return stream.begin() + stream.add(findings) + stream.end()
+    }
+
+    static func jsonItem(_ w: inout JSONWriter, _ lf: LocatedFinding, style: Style) {
+        let f = lf.finding
+        w.beginObject()
+        w.string("path", f.path)
+        w.int("line", lf.line)
+        w.int("column", lf.column)
+        w.int("endLine", lf.endLine)
+        w.int("endColumn", lf.endColumn)
+        w.string("rule", f.rule)
+        w.string("severity", f.severity.rawValue)
+        w.string("message", f.message)
+        w.string("found", f.found)
+        w.string("replacement", f.replacement)
+        w.bool("fixable", f.isFixable(unsafe: style.unsafeFixes))
+        w.string("applicability", f.fix?.applicability.rawValue)
+        w.string("context", f.context.rawValue)
+        w.endObject()
     }
 
     // MARK: github
@@ -128,6 +118,12 @@ public enum FindingReport {
     // MARK: sarif
 
     public static func sarif(_ findings: [LocatedFinding], rules: RuleSet, style: Style) -> String {
+        var stream = ReportStream(format: .sarif, rules: rules, style: style)
+        return stream.begin() + stream.add(findings) + stream.end()
+    }
+
+    /// The SARIF log up to the opening of `results`.
+    static func sarifHead(rules: RuleSet) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.string("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
@@ -140,9 +136,7 @@ public enum FindingReport {
         w.string("informationUri", "https://github.com/nomen-lint/nomen")
         w.string("version", "0.1.0")
         w.beginArray(key: "rules")
-        var ids: [String] = []
         for p in rules.patterns {
-            ids.append(p.id)
             w.beginObject()
             w.string("id", p.id)
             w.beginObject(key: "shortDescription"); w.string("text", p.description.isEmpty ? "names follow \(p.layout)" : p.description); w.endObject()
@@ -150,7 +144,6 @@ public enum FindingReport {
             w.endObject()
         }
         for r in rules.legacy {
-            ids.append(r.id)
             w.beginObject()
             w.string("id", r.id)
             w.beginObject(key: "shortDescription"); w.string("text", r.kind == .retired ? "retired name `\(r.source)`" : "legacy name `\(r.source)`"); w.endObject()
@@ -160,50 +153,46 @@ public enum FindingReport {
         w.endArray()
         w.endObject()
         w.endObject()
-        w.beginArray(key: "results")
-        for lf in findings {
-            let f = lf.finding
+        w.value("results", raw: "[")
+        return w.output
+    }
+
+    static func sarifItem(_ w: inout JSONWriter, _ lf: LocatedFinding, ruleIndex: [String: Int], style: Style) {
+        let f = lf.finding
+        w.beginObject()
+        w.string("ruleId", f.rule)
+        if let i = ruleIndex[f.rule] { w.int("ruleIndex", i) }
+        w.string("level", f.severity == .error ? "error" : "warning")
+        w.beginObject(key: "message"); w.string("text", f.message); w.endObject()
+        w.beginArray(key: "locations")
+        w.beginObject()
+        w.beginObject(key: "physicalLocation")
+        w.beginObject(key: "artifactLocation"); w.string("uri", f.path); w.endObject()
+        region(&w, lf)
+        w.endObject()
+        w.endObject()
+        w.endArray()
+        if f.isFixable(unsafe: style.unsafeFixes), let replacement = f.replacement {
+            w.beginArray(key: "fixes")
             w.beginObject()
-            w.string("ruleId", f.rule)
-            if let i = ids.firstIndex(of: f.rule) { w.int("ruleIndex", i) }
-            w.string("level", f.severity == .error ? "error" : "warning")
-            w.beginObject(key: "message"); w.string("text", f.message); w.endObject()
-            w.beginArray(key: "locations")
+            w.beginObject(key: "description"); w.string("text", f.fix?.title ?? "replace with `\(replacement)`"); w.endObject()
+            w.beginArray(key: "artifactChanges")
             w.beginObject()
-            w.beginObject(key: "physicalLocation")
             w.beginObject(key: "artifactLocation"); w.string("uri", f.path); w.endObject()
-            region(&w, lf)
+            w.beginArray(key: "replacements")
+            w.beginObject()
+            w.beginObject(key: "deletedRegion")
+            w.int("startLine", lf.line); w.int("startColumn", lf.column); w.int("endLine", lf.endLine); w.int("endColumn", lf.endColumn)
             w.endObject()
+            w.beginObject(key: "insertedContent"); w.string("text", replacement); w.endObject()
             w.endObject()
             w.endArray()
-            if f.isFixable(unsafe: style.unsafeFixes), let replacement = f.replacement {
-                w.beginArray(key: "fixes")
-                w.beginObject()
-                w.beginObject(key: "description"); w.string("text", f.fix?.title ?? "replace with `\(replacement)`"); w.endObject()
-                w.beginArray(key: "artifactChanges")
-                w.beginObject()
-                w.beginObject(key: "artifactLocation"); w.string("uri", f.path); w.endObject()
-                w.beginArray(key: "replacements")
-                w.beginObject()
-                w.beginObject(key: "deletedRegion")
-                w.int("startLine", lf.line); w.int("startColumn", lf.column); w.int("endLine", lf.endLine); w.int("endColumn", lf.endColumn)
-                w.endObject()
-                w.beginObject(key: "insertedContent"); w.string("text", replacement); w.endObject()
-                w.endObject()
-                w.endArray()
-                w.endObject()
-                w.endArray()
-                w.endObject()
-                w.endArray()
-            }
             w.endObject()
+            w.endArray()
+            w.endObject()
+            w.endArray()
         }
-        w.endArray()
-        w.string("columnKind", "unicodeCodePoints")
         w.endObject()
-        w.endArray()
-        w.endObject()
-        return w.output + "\n"
     }
 
     private static func region(_ w: inout JSONWriter, _ lf: LocatedFinding) {
@@ -226,6 +215,84 @@ enum DisplayWidth {
             return 2
         default:
             return 1
+        }
+    }
+}
+
+/// Renders findings file by file, so a large report never has to sit in memory.
+public struct ReportStream {
+    public let format: ReportFormat
+    let rules: RuleSet?
+    let style: FindingReport.Style
+    private var count = 0
+    private let ruleIndex: [String: Int]
+
+    public init(format: ReportFormat, rules: RuleSet?, style: FindingReport.Style) {
+        self.format = format
+        self.rules = rules
+        self.style = style
+        var index: [String: Int] = [:]
+        for (i, id) in ((rules?.patterns.map(\.id) ?? []) + (rules?.legacy.map(\.id) ?? [])).enumerated() { index[id] = i }
+        ruleIndex = index
+    }
+
+    public mutating func begin() -> String {
+        switch format {
+        case .json: return "["
+        case .sarif: return rules.map(FindingReport.sarifHead) ?? ""
+        case .text, .github: return ""
+        }
+    }
+
+    public mutating func add(_ findings: [LocatedFinding]) -> String {
+        guard !findings.isEmpty else { return "" }
+        switch format {
+        case .text: return FindingReport.text(findings, style: style)
+        case .github: return FindingReport.github(findings)
+        case .json, .sarif:
+            var out = ""
+            for lf in findings {
+                var w = JSONWriter(depth: format == .json ? 1 : 4)
+                if format == .json { FindingReport.jsonItem(&w, lf, style: style) } else { FindingReport.sarifItem(&w, lf, ruleIndex: ruleIndex, style: style) }
+                out += (count > 0 ? "," : "") + w.output
+                count += 1
+            }
+            return out
+        }
+    }
+
+    public mutating func end() -> String {
+        switch format {
+        case .json: return (count > 0 ? "\n" : "") + "]\n"
+        case .sarif:
+            let close = count > 0 ? "\n      ]" : "]"
+            return close + ",\n      \"columnKind\": \"unicodeCodePoints\"\n    }\n  ]\n}\n"
+        case .text, .github: return ""
+        }
+    }
+}
+
+/// Counts for `--statistics` and the summary line, gathered while streaming.
+public struct FindingTally: Sendable {
+    public private(set) var errors = 0
+    public private(set) var warnings = 0
+    public private(set) var fixable = 0
+    public private(set) var unsafe = 0
+    var byRule: [String: (count: Int, severity: Severity, fixable: Int)] = [:]
+
+    public init() {}
+
+    public var total: Int { errors + warnings }
+
+    public mutating func add(_ findings: [LocatedFinding]) {
+        for lf in findings {
+            let f = lf.finding
+            if f.severity == .error { errors += 1 } else { warnings += 1 }
+            let isFixable = f.isFixable(unsafe: false)
+            if isFixable { fixable += 1 }
+            if f.fix?.applicability == .unsafe { unsafe += 1 }
+            let c = byRule[f.rule] ?? (0, f.severity, 0)
+            byRule[f.rule] = (c.count + 1, max(c.severity, f.severity), c.fixable + (isFixable ? 1 : 0))
         }
     }
 }

@@ -7,6 +7,13 @@ public struct JSONWriter {
 
     public init(pretty: Bool = true) { indentUnit = pretty ? "  " : "" }
 
+    /// A writer for items that sit `depth` levels deep in a document written elsewhere
+    /// (streamed array elements): each item starts with its own newline and indent.
+    public init(depth: Int) {
+        indentUnit = "  "
+        self.depth = depth
+    }
+
     private var newline: String { indentUnit.isEmpty ? "" : "\n" }
     private var indent: String { String(repeating: indentUnit, count: depth) }
 

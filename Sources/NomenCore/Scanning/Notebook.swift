@@ -11,9 +11,9 @@ enum Notebook {
         var language: Language
     }
 
-    static func check(_ source: SourceFile, scan: ([UInt8], Language) -> FileResult) -> FileResult {
-        guard let cells = cells(of: source.bytes) else {
-            return FileResult(findings: [], problem: "\(source.path): not a notebook this tool can read (invalid JSON or no `cells`); skipped")
+    static func check(_ bytes: [UInt8], path: String, scan: ([UInt8], Language) -> FileResult) -> FileResult {
+        guard let cells = cells(of: bytes) else {
+            return FileResult(findings: [], problem: "\(path): not a notebook this tool can read (invalid JSON or no `cells`); skipped")
         }
         var findings: [Finding] = []
         var problem: String? = nil

@@ -15,6 +15,8 @@ struct SQLTokenizer {
     var regions: [Region] = []
     var references: [TableReference] = []
     var expectTable = false
+    /// Table references are resolved only for the debug view; linting needs the regions alone.
+    var collectReferences = true
 
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> (regions: [Region], references: [TableReference]) {
         var t = SQLTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
@@ -23,7 +25,10 @@ struct SQLTokenizer {
     }
 
     static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Region] {
-        scan(bytes, range: range).regions
+        var t = SQLTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
+        t.collectReferences = false
+        t.run()
+        return t.regions
     }
 
     /// Marks a Python string as SQL and scans its content, when it reads as SQL.
@@ -89,7 +94,15 @@ struct SQLTokenizer {
                     string(start: i)
                     continue
                 }
-                reference()
+                if collectReferences {
+                    reference()
+                } else if c == UInt8(ascii: "`") {
+                    i += 1
+                    while i < end, b[i] != UInt8(ascii: "`"), b[i] != 0x0A { i += 1 }
+                    i += 1
+                } else {
+                    while i < end, Self.isWordByte(b[i]) { i += 1 }
+                }
             case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ";"):
                 expectTable = false
                 i += 1

@@ -38,6 +38,12 @@ final class ResultSlots<T>: @unchecked Sendable {
 
     func set(_ i: Int, _ value: T) { slots[i] = value }
 
+    func take(_ i: Int) -> T {
+        let v = slots[i]!
+        slots[i] = nil
+        return v
+    }
+
     func collect() -> [T] { slots.map { $0! } }
 }
 
@@ -54,3 +60,62 @@ public enum Machine {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension Parallel {
+    /// Runs `work` over `0..<count` on `threads` worker threads and hands each result to
+    /// `consume` on the calling thread, in index order, as soon as it is ready: output streams
+    /// and memory stays bounded by `window` results in flight.
+    public static func ordered<State, T: Sendable>(count: Int, threads: Int, window: Int = 0, makeState: @escaping @Sendable () -> State,
+                                                   work: @escaping @Sendable (Int, inout State) -> T, consume: (T) -> Void) {
+        guard count > 0 else { return }
+        let workers = max(1, min(threads, count))
+        let shared = OrderedRun<T>(count: count, window: max(window, workers * 8 + 32))
+        for _ in 0..<workers {
+            shared.group.enter()
+            DispatchQueue.global().async {
+                var state = makeState()
+                while let i = shared.claim() {
+                    shared.slots.set(i, work(i, &state))
+                    shared.ready[i].signal()
+                }
+                shared.group.leave()
+            }
+        }
+        for i in 0..<count {
+            shared.ready[i].wait()
+            consume(shared.slots.take(i))
+            shared.inFlight.signal()
+        }
+        shared.group.wait()
+    }
+}
+
+/// The state an ordered run shares between its workers and its consumer.
+final class OrderedRun<T>: @unchecked Sendable {
+    let count: Int
+    let slots: ResultSlots<T>
+    let ready: [DispatchSemaphore]
+    let inFlight: DispatchSemaphore
+    let group = DispatchGroup()
+    private let next = Atomic<Int>(0)
+
+    init(count: Int, window: Int) {
+        self.count = count
+        slots = ResultSlots<T>(count: count)
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        inFlight = DispatchSemaphore(value: window)
+    }
+
+    /// The next index to work on, or nil when all are taken. Waits while `window` results are
+    /// done but not yet consumed.
+    func claim() -> Int? {
+        inFlight.wait()
+        let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if i >= count {
+            inFlight.signal()
+            return nil
+        }
+        return i
+    }
+}
+

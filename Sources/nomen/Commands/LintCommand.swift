@@ -74,52 +74,66 @@ struct LintCommand: ParsableCommand {
         let own = Set(([baseline, writeBaseline].compactMap { $0 } + reports.map { String($0.split(separator: ":", maxSplits: 1)[1]) }).map(Walker.clean))
         let entries = try files.collect(configuration).filter { !own.contains($0.path) }
         let linter = Linter(rules: rules, options: LintOptions(today: options.day))
-        let outcomes = LintRun(linter: linter, threads: files.threads).run(entries)
-        var ioError = false
-        for o in outcomes {
-            if let note = o.note { Output.warning(note) }
-            if o.status == .unreadable { ioError = true }
-        }
-        var findings = outcomes.flatMap(\.findings)
-        if let writeBaseline {
-            do {
-                try Baseline.write(findings, to: writeBaseline)
-                Output.note("nomen: wrote \(findings.count) findings to the baseline \(writeBaseline)")
-            } catch {
-                Output.error(error.description)
-                throw ExitCode(2)
-            }
-            return
-        }
+        var known: Baseline? = nil
         if let baseline {
-            do {
-                findings = try Baseline.load(baseline).filter(findings)
-            } catch {
+            do { known = try Baseline.load(baseline) } catch {
                 Output.error(error.description)
                 throw ExitCode(2)
             }
         }
         let style = FindingReport.Style(color: format.value == .text && Terminal.wantsColor, unsafeFixes: unsafeFixes)
         var out = StandardOutput()
-        out.write(FindingReport.render(findings, format: format.value, rules: rules, style: style))
+        var main = ReportStream(format: format.value, rules: rules, style: style)
+        var extra: [(path: String, stream: ReportStream, text: String)] = reports.map { r in
+            let parts = r.split(separator: ":", maxSplits: 1).map(String.init)
+            var stream = ReportStream(format: ReportFormat(rawValue: parts[0])!, rules: rules, style: FindingReport.Style(unsafeFixes: unsafeFixes))
+            let head = stream.begin()
+            return (parts[1], stream, head)
+        }
+        var tally = FindingTally()
+        var ioError = false
+        var scanned = 0, skipped = 0
+        var recorded: [LocatedFinding] = []
+        if writeBaseline == nil { out.write(main.begin()) }
+        LintRun(linter: linter, threads: files.threads).stream(entries, then: { $0 }) { outcome in
+            if let note = outcome.note { Output.warning(note) }
+            if outcome.status == .unreadable { ioError = true }
+            if outcome.status == .scanned { scanned += 1 } else { skipped += 1 }
+            var findings = outcome.findings
+            if writeBaseline != nil { recorded += findings; return }
+            if known != nil { findings = known!.filter(findings) }
+            guard !findings.isEmpty else { return }
+            tally.add(findings)
+            out.write(main.add(findings))
+            for i in extra.indices { extra[i].text += extra[i].stream.add(findings) }
+        }
+        if let writeBaseline {
+            do {
+                try Baseline.write(recorded, to: writeBaseline)
+                Output.note("nomen: wrote \(recorded.count) findings to the baseline \(writeBaseline)")
+            } catch {
+                Output.error(error.description)
+                throw ExitCode(2)
+            }
+            return
+        }
+        out.write(main.end())
         if format.value == .text {
-            if statistics { out.write(FindingReport.statistics(findings)) }
-            out.write(FindingReport.summary(findings, files: outcomes.filter { $0.status == .scanned }.count,
-                                            skipped: outcomes.filter { $0.status != .scanned }.count, style: style))
+            if statistics { out.write(FindingReport.statistics(tally)) }
+            out.write(FindingReport.summary(tally, files: scanned, skipped: skipped))
         } else if statistics {
-            Output.note(FindingReport.statistics(findings))
+            Output.note(FindingReport.statistics(tally))
         }
         out.flush()
-        for r in reports {
-            let parts = r.split(separator: ":", maxSplits: 1).map(String.init)
-            let text = FindingReport.render(findings, format: ReportFormat(rawValue: parts[0])!, rules: rules, style: FindingReport.Style(unsafeFixes: unsafeFixes))
-            do { try FileIO.writeAtomically(Array(text.utf8), to: parts[1], mode: 0o644) } catch {
+        for i in extra.indices {
+            let text = extra[i].text + extra[i].stream.end()
+            do { try FileIO.writeAtomically(Array(text.utf8), to: extra[i].path, mode: 0o644) } catch {
                 Output.error(error.description)
                 ioError = true
             }
         }
         if ioError { throw ExitCode(2) }
-        if findings.contains(where: { $0.finding.severity == .error }) { throw ExitCode(1) }
+        if tally.errors > 0 { throw ExitCode(1) }
     }
 }
 

@@ -25,42 +25,68 @@ struct RewriteCommand: ParsableCommand {
 
     @OptionGroup var options: RuleOptions
 
+    /// What one file came to, computed on a worker thread.
+    struct FileResult: Sendable {
+        var outcome: FileOutcome
+        var diff: [UInt8] = []
+        var conflict: String? = nil
+        var applied: [String: Int] = [:]
+        var writeError: String? = nil
+        var left: [LocatedFinding] = []
+    }
+
     func run() throws {
         let (configuration, rules) = try options.load()
         let entries = try files.collect(configuration)
         let linter = Linter(rules: rules, options: LintOptions(today: options.day))
-        let outcomes = LintRun(linter: linter, threads: files.threads).run(entries, keepBytes: true)
         let cwd = Paths.currentDirectory()
+        let (apply, diff, unsafe) = (self.apply, self.diff, self.unsafeFixes)
         var out = StandardOutput()
-        var ioError = false
-        var pending = false
+        var ioError = false, pending = false
         var changedFiles = 0
         var applied: [String: Int] = [:]
         var left: [LocatedFinding] = []
-        for outcome in outcomes {
-            if let note = outcome.note { Output.warning(note) }
-            if outcome.status == .unreadable { ioError = true }
-            left += outcome.findings.filter { !$0.finding.isFixable(unsafe: unsafeFixes) }
+        LintRun(linter: linter, threads: files.threads).stream(entries, keepBytes: true, then: { (outcome: FileOutcome) -> FileResult in
+            var r = FileResult(outcome: outcome)
+            r.left = outcome.findings.filter { !$0.finding.isFixable(unsafe: unsafe) }
             guard let bytes = outcome.bytes,
-                  let plan = Rewriter.plan(path: outcome.path, bytes: bytes, findings: outcome.findings.map(\.finding), unsafe: unsafeFixes) else { continue }
-            if let conflict = plan.conflict {
-                Output.warning("\(outcome.path): \(conflict)")
-                left += outcome.findings.filter { $0.finding.isFixable(unsafe: unsafeFixes) }
-                continue
+                  let plan = Rewriter.plan(path: outcome.path, bytes: bytes, findings: outcome.findings.map(\.finding), unsafe: unsafe) else {
+                r.outcome = outcome.droppingBytes()
+                return r
             }
-            pending = true
-            let shown = Self.displayPath(outcome.path, cwd: cwd)
-            if !apply || diff { out.write(bytes: UnifiedDiff.render(path: shown, old: bytes, edits: plan.edits)) }
-            if apply {
-                do {
-                    try Self.write(plan)
-                    changedFiles += 1
-                    for (rule, n) in plan.fixesByRule { applied[rule, default: 0] += n }
-                } catch {
-                    Output.error(error.description)
-                    ioError = true
+            if let conflict = plan.conflict {
+                r.conflict = conflict
+                r.left += outcome.findings.filter { $0.finding.isFixable(unsafe: unsafe) }
+            } else {
+                if !apply || diff { r.diff = UnifiedDiff.render(path: Self.displayPath(outcome.path, cwd: cwd), old: bytes, edits: plan.edits) }
+                if apply {
+                    do {
+                        try FileIO.replace(plan.path, expecting: plan.original, with: plan.rewritten)
+                        r.applied = plan.fixesByRule
+                    } catch let failure as IOFailure {
+                        r.writeError = failure.description
+                    } catch {
+                        r.writeError = "\(plan.path): \(error)"
+                    }
                 }
             }
+            r.outcome = outcome.droppingBytes()
+            return r
+        }) { (r: FileResult) in
+            if let note = r.outcome.note { Output.warning(note) }
+            if r.outcome.status == .unreadable { ioError = true }
+            if let conflict = r.conflict { Output.warning("\(r.outcome.path): \(conflict)") }
+            if !r.diff.isEmpty { out.write(bytes: r.diff) }
+            if r.conflict == nil, r.outcome.findings.contains(where: { $0.finding.isFixable(unsafe: unsafe) }), r.writeError == nil,
+               !r.diff.isEmpty || !r.applied.isEmpty {
+                pending = true
+            }
+            if let e = r.writeError { Output.error(e); ioError = true }
+            if !r.applied.isEmpty {
+                changedFiles += 1
+                for (rule, n) in r.applied { applied[rule, default: 0] += n }
+            }
+            left += r.left
         }
         out.flush()
         for lf in left {
@@ -80,10 +106,6 @@ struct RewriteCommand: ParsableCommand {
             if ioError { throw ExitCode(2) }
             if pending { throw ExitCode(1) }
         }
-    }
-
-    static func write(_ plan: FilePlan) throws(IOFailure) {
-        try FileIO.replace(plan.path, expecting: plan.original, with: plan.rewritten)
     }
 
     static func displayPath(_ path: String, cwd: String) -> String {
