@@ -291,10 +291,12 @@ public struct Validator: Sendable {
         // Path prefixes: the rest of the path after the prefix is judged.
         for pattern in rules.patterns where pattern.isPath {
             for prefix in pattern.pathPrefixes {
-                if let range = input[...].range(of: prefix) {
-                    let offset = input.utf8.distance(from: input.startIndex, to: range.upperBound)
+                let bytes = Array(input.utf8), needle = Array(prefix.utf8)
+                guard bytes.count >= needle.count else { continue }
+                if let at = (0...(bytes.count - needle.count)).first(where: { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }) {
+                    let offset = at + needle.count
                     let candidates = rules.patterns.filter { $0.pathPrefixes.contains(prefix) }
-                    return .success(Subject(name: String(input[range.upperBound...]), offset: offset, candidates: candidates, dataset: nil))
+                    return .success(Subject(name: String(decoding: bytes[offset...], as: UTF8.self), offset: offset, candidates: candidates, dataset: nil))
                 }
             }
         }

@@ -293,7 +293,8 @@ struct FileScan {
         // A valid table name needs no context: the common case costs no tokenizing.
         let rough = Reference.around(r, in: b, bounds: all)
         guard rough.index + 1 < rough.parts.count else { return }
-        let hasRule = rules.legacy.contains { $0.dataset == dataset }
+        let roughTable = rough.parts[rough.index + 1]
+        let hasRule = rules.legacy.contains { $0.dataset == dataset && captures(of: $0, over: roughTable) != nil }
         if !hasRule {
             let name = text(rough.parts[rough.index + 1])
             let patterns = rules.patterns.filter { $0.datasets.contains(dataset) }
