@@ -70,9 +70,9 @@ import Testing
     @Test func overlappingFixesAreAConflict() {
         let bytes = Array("abcdef".utf8)
         let a = Finding(path: "t", range: 0..<4, rule: "a", origin: .legacy, severity: .error, message: "", found: "abcd", replacement: "x",
-                        fix: Fix(edits: [Edit(range: 0..<4, replacement: "x")], applicability: .safe, title: ""), context: .string, noFixReason: nil)
+                        fix: Fix(edits: [Edit(range: 0..<4, replacement: "x")], applicability: .safe), context: .string, noFixReason: nil)
         let b = Finding(path: "t", range: 2..<6, rule: "b", origin: .legacy, severity: .error, message: "", found: "cdef", replacement: "y",
-                        fix: Fix(edits: [Edit(range: 2..<6, replacement: "y")], applicability: .safe, title: ""), context: .string, noFixReason: nil)
+                        fix: Fix(edits: [Edit(range: 2..<6, replacement: "y")], applicability: .safe), context: .string, noFixReason: nil)
         let plan = Rewriter.plan(path: "t", bytes: bytes, findings: [a, b], unsafe: false)
         #expect(plan?.conflict != nil)
         #expect(plan?.edits.isEmpty == true)

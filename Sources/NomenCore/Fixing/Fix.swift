@@ -24,12 +24,10 @@ public enum Applicability: String, Sendable, Codable {
 public struct Fix: Sendable, Equatable {
     public let edits: [Edit]
     public let applicability: Applicability
-    public let title: String
 
-    public init(edits: [Edit], applicability: Applicability, title: String) {
-        self.edits = edits.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    public init(edits: [Edit], applicability: Applicability) {
+        self.edits = edits.count > 1 ? edits.sorted { $0.range.lowerBound < $1.range.lowerBound } : edits
         self.applicability = applicability
-        self.title = title
     }
 }
 

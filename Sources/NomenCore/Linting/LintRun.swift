@@ -39,10 +39,13 @@ public struct FileOutcome: Sendable {
 public struct LintRun: Sendable {
     public let linter: Linter
     public let threads: Int
+    /// Whether findings carry their source line (for text output); JSON does without.
+    public let sourceLines: Bool
 
-    public init(linter: Linter, threads: Int = Machine.cores) {
+    public init(linter: Linter, threads: Int = Machine.cores, sourceLines: Bool = true) {
         self.linter = linter
         self.threads = threads
+        self.sourceLines = sourceLines
     }
 
     /// Checks every file; `then` runs on the worker thread with the outcome (and the bytes when
@@ -51,8 +54,9 @@ public struct LintRun: Sendable {
                                     then: @escaping @Sendable (FileOutcome) -> T, consume: (T) -> Void) {
         let linter = self.linter
         let rules = linter.rules
+        let lines = sourceLines
         Parallel.ordered(count: entries.count, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer()) },
-                         work: { i, state in then(Self.check(entries[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1)) },
+                         work: { i, state in then(Self.check(entries[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1, sourceLines: lines)) },
                          consume: consume)
     }
 
@@ -63,7 +67,7 @@ public struct LintRun: Sendable {
         return all
     }
 
-    static func check(_ entry: FileEntry, linter: Linter, keepBytes: Bool, scratch: Scratch, buffer: ReadBuffer) -> FileOutcome {
+    static func check(_ entry: FileEntry, linter: Linter, keepBytes: Bool, scratch: Scratch, buffer: ReadBuffer, sourceLines: Bool = true) -> FileOutcome {
         let b: UnsafeBufferPointer<UInt8>
         do { b = try buffer.read(entry.path) } catch {
             return FileOutcome(path: entry.path, status: .unreadable, findings: [], note: error.description, bytes: nil, language: entry.language)
@@ -77,7 +81,7 @@ public struct LintRun: Sendable {
                                note: "\(entry.path): skipped, not valid UTF-8 (byte \(bad))", bytes: nil, language: entry.language)
         }
         let result = linter.check(b, language: entry.language, path: entry.path, scratch: scratch)
-        let located = Locator.locate(result.findings, in: b)
+        let located = Locator.locate(result.findings, in: b, sourceLines: sourceLines)
         let keep = keepBytes && result.findings.contains { $0.fix != nil }
         return FileOutcome(path: entry.path, status: .scanned, findings: located, note: result.problem, bytes: keep ? Array(b) : nil, language: entry.language)
     }
@@ -89,7 +93,7 @@ public struct LintRun: Sendable {
 
 /// Line and column of sorted offsets, found by walking forward once (no line table).
 enum Locator {
-    static func locate(_ findings: [Finding], in b: UnsafeBufferPointer<UInt8>) -> [LocatedFinding] {
+    static func locate(_ findings: [Finding], in b: UnsafeBufferPointer<UInt8>, sourceLines: Bool = true) -> [LocatedFinding] {
         guard !findings.isEmpty else { return [] }
         let bom = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
         var line = 1, lineStart = 0, cursor = 0
@@ -116,14 +120,17 @@ enum Locator {
             var endLine = startLine, endLineStart = startLineStart
             var i = f.range.lowerBound
             while i < f.range.upperBound { if b[i] == 0x0A { endLine += 1; endLineStart = i + 1 }; i += 1 }
-            var lineEnd = f.range.lowerBound
-            while lineEnd < b.count, b[lineEnd] != 0x0A { lineEnd += 1 }
-            var textEnd = lineEnd
-            if textEnd > startLineStart, b[textEnd - 1] == 0x0D { textEnd -= 1 }
-            let textStart = startLineStart == 0 && bom ? 3 : startLineStart
+            var sourceLine = ""
+            if sourceLines {
+                var lineEnd = f.range.lowerBound
+                while lineEnd < b.count, b[lineEnd] != 0x0A { lineEnd += 1 }
+                var textEnd = lineEnd
+                if textEnd > startLineStart, b[textEnd - 1] == 0x0D { textEnd -= 1 }
+                let textStart = startLineStart == 0 && bom ? 3 : startLineStart
+                sourceLine = String(decoding: UnsafeBufferPointer(rebasing: b[textStart..<max(textStart, textEnd)]), as: UTF8.self)
+            }
             out.append(LocatedFinding(finding: f, line: startLine, column: startColumn, endLine: endLine,
-                                      endColumn: column(of: f.range.upperBound, from: endLineStart),
-                                      sourceLine: String(decoding: UnsafeBufferPointer(rebasing: b[textStart..<max(textStart, textEnd)]), as: UTF8.self)))
+                                      endColumn: column(of: f.range.upperBound, from: endLineStart), sourceLine: sourceLine))
         }
         return out
     }

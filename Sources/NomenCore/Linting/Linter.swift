@@ -376,7 +376,7 @@ struct FileScan {
             noFix = noFix ?? "it is a Python identifier; renaming code symbols is a separate job"
         }
         var message: String
-        if let custom = rule.message, let t = Template(custom) {
+        if let custom = rule.message, let t = rule.messageTemplate {
             var all = values
             all["found"] = found
             all["replacement"] = replacement ?? "?"
@@ -389,7 +389,7 @@ struct FileScan {
             message = "`\(found)` is a legacy name"
         }
         if rule.replacement != nil, let noFix { message += "; no fix: \(noFix)" }
-        let fix = noFix == nil && !edits.isEmpty ? Fix(edits: edits, applicability: .safe, title: "replace `\(found)` with `\(replacement ?? "")`") : nil
+        let fix = noFix == nil && !edits.isEmpty ? Fix(edits: edits, applicability: .safe) : nil
         legacyFindings.append(Finding(path: path, range: span, rule: rule.id, origin: rule.kind == .retired ? .retired : .legacy,
                                       severity: rule.severity(on: linter.options.today), message: message, found: found,
                                       replacement: replacement, fix: fix, context: place.context,
@@ -515,7 +515,7 @@ struct FileScan {
     mutating func addGrammarFinding(pattern: NamePattern, issue: Validation.Issue, range: Range<Int>, name: String, suggestion: String?, place: Place) {
         var fix: Fix? = nil
         if let suggestion, suggestion != name, !suggestion.contains(where: { $0 == "\n" }) {
-            fix = Fix(edits: [Edit(range: range, replacement: suggestion)], applicability: .unsafe, title: "replace `\(name)` with `\(suggestion)`")
+            fix = Fix(edits: [Edit(range: range, replacement: suggestion)], applicability: .unsafe)
         }
         patternFindings.append(Finding(path: path, range: range, rule: pattern.id, origin: .pattern, severity: pattern.severity,
                                        message: "`\(name)` does not follow `\(pattern.layout)`: \(issue.message)", found: name,

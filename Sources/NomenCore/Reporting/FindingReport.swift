@@ -175,7 +175,7 @@ public enum FindingReport {
         if f.isFixable(unsafe: style.unsafeFixes), let replacement = f.replacement {
             w.beginArray(key: "fixes")
             w.beginObject()
-            w.beginObject(key: "description"); w.string("text", f.fix?.title ?? "replace with `\(replacement)`"); w.endObject()
+            w.beginObject(key: "description"); w.string("text", "replace `\(f.found)` with `\(replacement)`"); w.endObject()
             w.beginArray(key: "artifactChanges")
             w.beginObject()
             w.beginObject(key: "artifactLocation"); w.string("uri", f.path); w.endObject()
@@ -219,13 +219,14 @@ enum DisplayWidth {
     }
 }
 
-/// Renders findings file by file, so a large report never has to sit in memory.
-public struct ReportStream {
+/// Renders findings file by file, so a large report never has to sit in memory. Workers render
+/// each file's `fragment`; the stream joins fragments in order and adds the frame.
+public struct ReportStream: Sendable {
     public let format: ReportFormat
     let rules: RuleSet?
-    let style: FindingReport.Style
+    public let style: FindingReport.Style
     private var count = 0
-    private let ruleIndex: [String: Int]
+    let ruleIndex: [String: Int]
 
     public init(format: ReportFormat, rules: RuleSet?, style: FindingReport.Style) {
         self.format = format
@@ -236,6 +237,24 @@ public struct ReportStream {
         ruleIndex = index
     }
 
+    /// One file's findings, rendered; JSON and SARIF items are separated by commas.
+    public func fragment(_ findings: [LocatedFinding]) -> [UInt8] {
+        guard !findings.isEmpty else { return [] }
+        switch format {
+        case .text: return Array(FindingReport.text(findings, style: style).utf8)
+        case .github: return Array(FindingReport.github(findings).utf8)
+        case .json, .sarif:
+            var out: [UInt8] = []
+            for (i, lf) in findings.enumerated() {
+                var w = JSONWriter(depth: format == .json ? 1 : 4)
+                if format == .json { FindingReport.jsonItem(&w, lf, style: style) } else { FindingReport.sarifItem(&w, lf, ruleIndex: ruleIndex, style: style) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: w.bytes)
+            }
+            return out
+        }
+    }
+
     public mutating func begin() -> String {
         switch format {
         case .json: return "["
@@ -244,21 +263,16 @@ public struct ReportStream {
         }
     }
 
+    /// A fragment in its place: after a comma when items came before it.
+    public mutating func add(fragment: [UInt8]) -> [UInt8] {
+        guard !fragment.isEmpty else { return [] }
+        defer { count += 1 }
+        if count > 0, format == .json || format == .sarif { return [UInt8(ascii: ",")] + fragment }
+        return fragment
+    }
+
     public mutating func add(_ findings: [LocatedFinding]) -> String {
-        guard !findings.isEmpty else { return "" }
-        switch format {
-        case .text: return FindingReport.text(findings, style: style)
-        case .github: return FindingReport.github(findings)
-        case .json, .sarif:
-            var out = ""
-            for lf in findings {
-                var w = JSONWriter(depth: format == .json ? 1 : 4)
-                if format == .json { FindingReport.jsonItem(&w, lf, style: style) } else { FindingReport.sarifItem(&w, lf, ruleIndex: ruleIndex, style: style) }
-                out += (count > 0 ? "," : "") + w.output
-                count += 1
-            }
-            return out
-        }
+        String(decoding: add(fragment: fragment(findings)), as: UTF8.self)
     }
 
     public mutating func end() -> String {

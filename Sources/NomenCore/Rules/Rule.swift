@@ -123,6 +123,8 @@ public struct LegacyRule: Sendable {
     public let contexts: Set<Context>
     public let severity: Severity
     public let message: String?
+    /// `message` parsed once at load time.
+    let messageTemplate: Template?
     public let warnUntil: Day?
     public let errorAfter: Day?
     public let validExamples: [RuleExample]

@@ -274,6 +274,10 @@ public enum RuleLoader {
                 if let ex = decodeExample(item, language: language, allowFixed: true, errors: &errors) { invalid.append(ex) }
             }
         }
+        let message = m["message"]?.text(errors: &errors)
+        if let message, Template(message) == nil {
+            errors.append(m["message"]!.error("message `\(message)` is malformed: use `{found}`, `{replacement}` or `{capture}`, and `{{`/`}}` for braces"))
+        }
         guard errors.count == before else { return nil }
         let regex: Regex
         do {
@@ -284,7 +288,7 @@ public enum RuleLoader {
         }
         return LegacyRule(id: id, aliases: aliases, kind: kind, source: source, regex: regex, dataset: dataset, replacement: replacement,
                           replacementDataset: replacementDataset, infer: infer, contexts: contexts, severity: severity,
-                          message: m["message"]?.text(errors: &errors), warnUntil: warnUntil, errorAfter: errorAfter,
+                          message: message, messageTemplate: message.flatMap(Template.init), warnUntil: warnUntil, errorAfter: errorAfter,
                           validExamples: valid, invalidExamples: invalid, line: node.line)
     }
 

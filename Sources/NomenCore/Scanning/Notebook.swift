@@ -31,7 +31,7 @@ enum Notebook {
         func map(_ r: Range<Int>) -> Range<Int> { cell.map[r.lowerBound]..<cell.map[r.upperBound] }
         let fix = f.fix.map { fix in
             Fix(edits: fix.edits.map { Edit(range: map($0.range), replacement: JSON.escape($0.replacement)) },
-                applicability: fix.applicability, title: fix.title)
+                applicability: fix.applicability)
         }
         return Finding(path: f.path, range: map(f.range), rule: f.rule, origin: f.origin, severity: f.severity, message: f.message,
                        found: f.found, replacement: f.replacement, fix: fix, context: f.context, noFixReason: f.noFixReason)

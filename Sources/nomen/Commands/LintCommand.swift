@@ -95,7 +95,14 @@ struct LintCommand: ParsableCommand {
         var scanned = 0, skipped = 0
         var recorded: [LocatedFinding] = []
         if writeBaseline == nil { out.write(main.begin()) }
-        LintRun(linter: linter, threads: files.threads).stream(entries, then: { $0 }) { outcome in
+        // Without a baseline each worker renders its file; with one, filtering comes first.
+        let renderer = main
+        let renderInWorkers = known == nil && writeBaseline == nil
+        LintRun(linter: linter, threads: files.threads, sourceLines: format.value == .text || !reports.isEmpty || writeBaseline != nil)
+            .stream(entries, then: { (outcome: FileOutcome) -> (FileOutcome, [UInt8]) in
+                (outcome, renderInWorkers ? renderer.fragment(outcome.findings) : [])
+            }) { (item: (FileOutcome, [UInt8])) in
+            let (outcome, rendered) = item
             if let note = outcome.note { Output.warning(note) }
             if outcome.status == .unreadable { ioError = true }
             if outcome.status == .scanned { scanned += 1 } else { skipped += 1 }
@@ -104,7 +111,7 @@ struct LintCommand: ParsableCommand {
             if known != nil { findings = known!.filter(findings) }
             guard !findings.isEmpty else { return }
             tally.add(findings)
-            out.write(main.add(findings))
+            out.write(bytes: main.add(fragment: renderInWorkers ? rendered : main.fragment(findings)))
             for i in extra.indices { extra[i].text += extra[i].stream.add(findings) }
         }
         if let writeBaseline {
