@@ -73,6 +73,11 @@ public struct Linter: Sendable {
         while pos <= raw.count {
             do {
                 guard let (range, mark) = try scratch.matcher.nextRange(in: raw, from: pos) else { break }
+                // The left word boundary is checked here, not in the pattern (see TriggerSet).
+                if range.lowerBound > 0, SQLTokenizer.isWordByte(b[range.lowerBound - 1]) {
+                    pos = range.lowerBound + 1
+                    continue
+                }
                 if let mark { hits.append((Self.markIndex(mark), range)) }
                 pos = range.isEmpty ? range.upperBound + 1 : range.upperBound
             } catch {

@@ -18,7 +18,7 @@ public struct RuleSet: Sendable {
         self.patterns = patterns
         self.exceptions = exceptions
         self.legacy = legacy
-        self.triggers = try TriggerSet(patterns: patterns, legacy: legacy, datasets: datasets)
+        self.triggers = try TriggerSet(patterns: patterns, legacy: legacy, datasets: datasets, exceptions: exceptions)
     }
 
     public func rule(withID id: String) -> LegacyRule? {

@@ -2,6 +2,12 @@ import NomenRegex
 
 /// Everything a file is searched for, compiled into one JIT pattern. Each alternative ends in
 /// `(*MARK:n)` so a match names its trigger; files without a match are never tokenized.
+///
+/// Two things keep the search as fast as a grep for the same names:
+/// - no alternative starts with a lookbehind (PCRE2 can then skip ahead on first bytes); the
+///   left word boundary is checked by the caller (`needsLeftBoundary`);
+/// - names that are already valid do not match at all: each grammar is compiled into a regex
+///   of its valid names (`ValidNames`), used as a negative lookahead.
 struct TriggerSet: Sendable {
     enum Trigger: Sendable {
         /// A legacy or retired rule that is not dataset-qualified.
@@ -16,40 +22,92 @@ struct TriggerSet: Sendable {
 
     let triggers: [Trigger]
     let regex: Regex
-    /// One PCRE2 pattern per trigger, for tools that want them separately (the benchmark).
+    /// One PCRE2 pattern per trigger, whole-word (with the lookbehind), for tools that want
+    /// them separately (the benchmark's grep runs).
     let sources: [String]
 
-    init(patterns: [NamePattern], legacy: [LegacyRule], datasets: [String]) throws(RegexError) {
+    static let word = "[A-Za-z0-9_]"
+    /// What may follow a name: anything but name characters and placeholders.
+    static let nameEnd = "(?![A-Za-z0-9_{%$-])"
+    static let pathEnd = "(?![A-Za-z0-9_./{}$*?<\\[-])"
+
+    init(patterns: [NamePattern], legacy: [LegacyRule], datasets: [String], exceptions: [NameException]) throws(RegexError) {
         var triggers: [Trigger] = []
-        var sources: [String] = []
+        var bodies: [String] = []
         for (i, rule) in legacy.enumerated() where rule.dataset == nil {
             triggers.append(.rule(i))
-            sources.append(RegexSource.wholeWord(RegexSource.allowingPlaceholders(rule.source, for: Set(rule.replacement?.captures ?? []))))
+            bodies.append("(?:\(RegexSource.allowingPlaceholders(rule.source, for: Set(rule.replacement?.captures ?? []))))(?!\(Self.word))")
         }
         var qualified: [String] = []
         for rule in legacy { if let d = rule.dataset, !qualified.contains(d) { qualified.append(d) } }
         for p in patterns { for d in p.datasets where !qualified.contains(d) { qualified.append(d) } }
         for d in qualified {
             triggers.append(.dataset(d))
-            // Followed by a dot (maybe across backticks) and a part.
-            sources.append(RegexSource.wholeWord(RuleLoader.escapeRegex(d)) + "(?=`?[.:]`?[A-Za-z0-9_{])")
+            let separator = "`?[.:]`?"
+            var body = RuleLoader.escapeRegex(d) + "(?!\(Self.word))(?=\(separator)[A-Za-z0-9_{$%])"
+            // A valid table name (or an exception) in this dataset is no hit, unless a rule names it.
+            var valid = patterns.filter { $0.datasets.contains(d) }.map(ValidNames.regex)
+            valid += exceptions.filter { $0.datasets.isEmpty || $0.datasets.contains(d) }.map { RuleLoader.escapeRegex($0.name) }
+            if !valid.isEmpty {
+                let rules = legacy.filter { $0.dataset == d }.map { "(?:\($0.source))\(Self.nameEnd)" }
+                let notRule = rules.isEmpty ? "" : "(?!" + rules.joined(separator: "|") + ")"
+                body += "(?!\(separator)\(notRule)(?:" + valid.joined(separator: "|") + ")\(Self.nameEnd))"
+            }
+            bodies.append(body)
         }
         for (i, p) in patterns.enumerated() {
             for prefix in p.prefixes {
                 triggers.append(.prefix(i))
-                sources.append("(?<![A-Za-z0-9_])(?i:\(RuleLoader.escapeRegex(prefix)))")
+                let sharing = patterns.filter { !$0.isPath && $0.prefixes.contains(prefix) }
+                let valid = sharing.map(ValidNames.regex) + exceptions.map { RuleLoader.escapeRegex($0.name) }
+                bodies.append("(?!(?:" + valid.joined(separator: "|") + ")\(Self.nameEnd))(?i:\(RuleLoader.escapeRegex(prefix)))")
             }
         }
         var seenPaths: Set<String> = []
         for p in patterns {
             for prefix in p.pathPrefixes where seenPaths.insert(prefix).inserted {
                 triggers.append(.pathPrefix(prefix))
-                sources.append("(?<![A-Za-z0-9_])\(RuleLoader.escapeRegex(prefix))")
+                let valid = patterns.filter { $0.pathPrefixes.contains(prefix) }.map(ValidNames.regex)
+                bodies.append(RuleLoader.escapeRegex(prefix) + "(?!(?:" + valid.joined(separator: "|") + ")\(Self.pathEnd))")
             }
         }
         self.triggers = triggers
-        self.sources = sources
-        let combined = sources.enumerated().map { "(?:\($1))(*MARK:\($0))" }.joined(separator: "|")
+        self.sources = bodies.map { "(?<!\(Self.word))" + $0 }
+        let combined = bodies.enumerated().map { "(?:\($1))(*MARK:\($0))" }.joined(separator: "|")
         self.regex = try Regex(combined.isEmpty ? "(*FAIL)" : combined, options: [.duplicateNames])
+    }
+}
+
+/// A pattern's grammar as a regex of its valid names (a segment may also be one placeholder).
+enum ValidNames {
+    static let placeholder = #"\{[^{}\s]*\}|\{\{[^{}]*\}\}"#
+
+    static func regex(_ pattern: NamePattern) -> String {
+        func piece(_ p: Piece) -> String {
+            switch p {
+            case .literal(let s): return RuleLoader.escapeRegex(s)
+            case .segment(let i):
+                switch pattern.segments[i].matcher {
+                case .values(let values):
+                    let sorted = values.sorted { $0.utf8.count > $1.utf8.count }.map(RuleLoader.escapeRegex)
+                    return "(?:" + sorted.joined(separator: "|") + "|" + placeholder + ")"
+                case .regex(let source, _):
+                    return "(?:(?:" + source + ")|" + placeholder + ")"
+                }
+            }
+        }
+        let pieces = pattern.pieces
+        guard pattern.isPath else { return pieces.map(piece).joined() }
+        // A path may stop at a folder boundary, or go on into further components.
+        var tail = "(?:/[A-Za-z0-9_.{}$-]*)*"
+        for k in stride(from: pieces.count - 1, through: 0, by: -1) {
+            let here = piece(pieces[k]) + tail
+            var stopAllowed = false
+            if case .literal(let s) = pieces[k], s.hasPrefix("/") { stopAllowed = true }
+            if k == 0 { stopAllowed = true }
+            if k > 0, case .literal(let s) = pieces[k - 1], s.hasSuffix("/") { stopAllowed = true }
+            tail = stopAllowed ? "(?:" + here + ")?" : here
+        }
+        return tail
     }
 }
