@@ -10,4 +10,9 @@
 // the symbol is always in libc, so declare the prototype ourselves.
 void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
 
+// glibc's allocator tuning (malloc.h is not in Swift's Glibc module).
+int mallopt(int param, int value);
+#define NOMEN_M_TRIM_THRESHOLD (-1)
+#define NOMEN_M_MMAP_THRESHOLD (-3)
+
 #endif

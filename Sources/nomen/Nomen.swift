@@ -1,7 +1,18 @@
 import ArgumentParser
+import NomenRegex
 
 @main
 struct Nomen: ParsableCommand {
+    static func main() {
+        Allocator.preferHeap()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "nomen",
         abstract: "Enforce a warehouse naming convention across a repository and rewrite legacy names safely.",

@@ -140,3 +140,28 @@ import Testing
     }
 }
 
+
+/// Cases where the tokenizer once disagreed with CPython (found by Tests/Scripts/compare_tokenize.py).
+@Suite struct TokenizerRegressionTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let code: String
+        let tokens: [String]
+        var testDescription: String { code }
+    }
+
+    static let cases: [Case] = [
+        Case(code: #"x = f"{x:\"}"  # c"#, tokens: [#"f"{x:\"}""#, "# c"]),
+        Case(code: #"x = f'{x!r:\'^9}'  # c"#, tokens: [#"f'{x!r:\'^9}'"#, "# c"]),
+        Case(code: ##"x = f"{x:(}{{" + "#"  # c"##, tokens: [#"f"{x:(}{{""#, ##""#""##, "# c"]),
+        Case(code: #"x = f"{x:[}" + 'y'  # c"#, tokens: [#"f"{x:[}""#, "'y'", "# c"]),
+        Case(code: #"x = b'\N{\'x'  # c"#, tokens: [#"b'\N{\'x'"#, "# c"]),
+        Case(code: #"x = f"\N{DASH} {y}"  # c"#, tokens: [#"f"\N{DASH} {y}""#, "# c"]),
+    ]
+
+    @Test(arguments: cases)
+    func boundaries(_ c: Case) {
+        let bytes = Array(c.code.utf8)
+        let regions = PythonTokenizer.regions(in: bytes)
+        #expect(regions.map { Fixture.text(bytes, $0.range) } == c.tokens)
+    }
+}

@@ -355,7 +355,7 @@ struct FileScan {
             case .value(let v): values[name] = v
             case .none:
                 let plainPython = place.region?.kind == .string && place.region?.isFString == false && language == .python
-                    && place.region.map { text($0.content).contains("{") } == true
+                    && place.region.map { b[$0.content].contains(UInt8(ascii: "{")) } == true
                 noFix = noFix ?? "the \(name) could not be determined from this string (no literal \(name)" + (plainPython && !inference.placeholders.isEmpty ? "; a `{…}` field counts only in an f-string" : "") + ")"
             case .ambiguous(let found):
                 noFix = noFix ?? "the \(name) is ambiguous here (found " + found.map { "`\($0)`" }.joined(separator: ", ") + ")"

@@ -69,7 +69,7 @@ struct PythonTokenizer {
         lineHasToken = true
         if startsLine && endsStatement(after: region.range.upperBound) && !region.isFString {
             region.context = .docstring
-        } else if !region.prefix.contains("b") {
+        } else if !region.isBytes {
             SQLTokenizer.attach(to: &region, in: b)
         }
         return region
@@ -84,9 +84,17 @@ struct PythonTokenizer {
     /// Scans a string literal starting at `start` whose quote is at `prefixEnd`; leaves `i` after it.
     mutating func scanString(start: Int, prefixEnd: Int) -> Region {
         var prefix = ""
-        for k in start..<prefixEnd { prefix.append(Character(Unicode.Scalar(b[k] | 0x20))) }
-        let isF = prefix.contains("f") || prefix.contains("t")
-        let isRaw = prefix.contains("r")
+        var isF = false, isRaw = false, isBytes = false
+        for k in start..<prefixEnd {
+            let c = b[k] | 0x20
+            prefix.append(Character(Unicode.Scalar(c)))
+            switch c {
+            case UInt8(ascii: "f"), UInt8(ascii: "t"): isF = true
+            case UInt8(ascii: "r"): isRaw = true
+            case UInt8(ascii: "b"): isBytes = true
+            default: break
+            }
+        }
         let q = b[prefixEnd]
         let triple = prefixEnd + 2 < end && b[prefixEnd + 1] == q && b[prefixEnd + 2] == q
         let contentStart = prefixEnd + (triple ? 3 : 1)
@@ -102,9 +110,10 @@ struct PythonTokenizer {
                     j += 1
                     continue
                 }
-                if !isRaw, j + 2 < end, b[j + 1] == UInt8(ascii: "N"), b[j + 2] == UInt8(ascii: "{") {
+                // `\N{NAME}` in an f-string is an escape, not a field.
+                if isF, !isRaw, j + 2 < end, b[j + 1] == UInt8(ascii: "N"), b[j + 2] == UInt8(ascii: "{") {
                     j += 3
-                    while j < end, b[j] != UInt8(ascii: "}"), b[j] != q, b[j] != 0x0A { j += 1 }
+                    while j < end, b[j] != UInt8(ascii: "}"), b[j] != q, b[j] != 0x0A, b[j] != UInt8(ascii: "\\") { j += 1 }
                     if j < end, b[j] == UInt8(ascii: "}") { j += 1 }
                     continue
                 }
@@ -145,9 +154,12 @@ struct PythonTokenizer {
         }
         if j >= end { contentEnd = end; tokenEnd = end }
         i = tokenEnd
-        return Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
-                      context: isF ? .fstring : .string, prefix: prefix, quote: String(repeating: Character(Unicode.Scalar(q)), count: triple ? 3 : 1),
-                      terminated: terminated, fields: fields)
+        var region = Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
+                            context: isF ? .fstring : .string, prefix: prefix, quote: triple ? (q == 0x22 ? "\"\"\"" : "'''") : (q == 0x22 ? "\"" : "'"),
+                            terminated: terminated, fields: fields)
+        region.isFString = isF
+        region.isBytes = isBytes
+        return region
     }
 
     /// A replacement field starting at the `{` at `start`.
@@ -161,6 +173,13 @@ struct PythonTokenizer {
             if !triple, c == 0x0A || c == 0x0D, expressionEnd != nil {
                 // A single-line string cannot continue its format spec over a newline.
                 return Field(range: start..<k, expression: (start + 1)..<(expressionEnd ?? k), strings: strings)
+            }
+            if expressionEnd != nil, c == UInt8(ascii: "\\") {
+                // An escape in the format spec: `\{`/`\}` keep their brace meaning.
+                if k + 1 < end, b[k + 1] == UInt8(ascii: "{") || b[k + 1] == UInt8(ascii: "}") { k += 1; continue }
+                k += 2
+                if k - 1 < end, b[k - 1] == 0x0D, k < end, b[k] == 0x0A { k += 1 }
+                continue
             }
             if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
                 if expressionEnd != nil {
@@ -189,7 +208,7 @@ struct PythonTokenizer {
             }
             switch c {
             case UInt8(ascii: "("), UInt8(ascii: "["):
-                depth += 1
+                if expressionEnd == nil { depth += 1 }
             case UInt8(ascii: "{"):
                 if expressionEnd != nil {
                     // A nested field inside the format spec.
@@ -201,7 +220,7 @@ struct PythonTokenizer {
                 }
                 depth += 1
             case UInt8(ascii: ")"), UInt8(ascii: "]"):
-                depth = max(0, depth - 1)
+                if expressionEnd == nil { depth = max(0, depth - 1) }
             case UInt8(ascii: "}"):
                 if depth == 0 {
                     return Field(range: start..<(k + 1), expression: (start + 1)..<(expressionEnd ?? k), strings: strings)
@@ -212,9 +231,7 @@ struct PythonTokenizer {
                     expressionEnd = k
                 }
             case UInt8(ascii: ":"):
-                if depth == 0, expressionEnd == nil || (k > 0 && b[k - 2] == UInt8(ascii: "!")) {
-                    if expressionEnd == nil { expressionEnd = k }
-                }
+                if depth == 0, expressionEnd == nil { expressionEnd = k }
             case UInt8(ascii: "#"):
                 if expressionEnd == nil {
                     while k < end, b[k] != 0x0A { k += 1 }

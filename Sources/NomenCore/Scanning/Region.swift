@@ -21,7 +21,9 @@ public struct Region: Sendable, Equatable {
     /// The string holds SQL and was scanned again as SQL.
     public var holdsSQL: Bool = false
 
-    public var isFString: Bool { prefix.contains("f") || prefix.contains("t") }
+    /// An f-string or t-string (fields are code).
+    public var isFString = false
+    public var isBytes = false
 }
 
 /// An f-string replacement field: `{expr!r:spec}`.

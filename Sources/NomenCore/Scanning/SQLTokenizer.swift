@@ -41,30 +41,45 @@ struct SQLTokenizer {
     /// SQL keywords that make a string SQL: SELECT … FROM, INSERT INTO, CREATE TABLE/VIEW,
     /// MERGE, UPDATE … SET, DELETE FROM, JOIN.
     static func looksLikeSQL(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
-        var seen = Set<String>()
+        // Keywords packed as lowercase bytes into an integer: no string per word.
+        func pack(_ s: StaticString) -> UInt64 {
+            var v: UInt64 = 0
+            s.withUTF8Buffer { for c in $0 { v = v << 8 | UInt64(c) } }
+            return v
+        }
+        let select = pack("select"), from = pack("from"), join = pack("join"), insert = pack("insert"), into = pack("into"),
+            create = pack("create"), table = pack("table"), view = pack("view"), merge = pack("merge"), update = pack("update"),
+            set = pack("set"), delete = pack("delete")
+        var seen: UInt16 = 0
         var k = r.lowerBound
         while k < r.upperBound {
             let c = b[k]
-            if PythonTokenizer.isIdentifierStart(c) {
-                let s = k
-                while k < r.upperBound, PythonTokenizer.isIdentifierByte(b[k]) { k += 1 }
-                let n = k - s
-                if n >= 4 && n <= 6 && (s == r.lowerBound || !PythonTokenizer.isIdentifierByte(b[s - 1])) {
-                    var word = ""
-                    for x in s..<k { word.append(Character(Unicode.Scalar(b[x] | 0x20))) }
-                    switch word {
-                    case "select", "from", "join", "insert", "into", "create", "table", "view", "merge", "update", "set", "delete":
-                        seen.insert(word)
-                    default: break
-                    }
-                }
-            } else {
-                k += 1
+            guard PythonTokenizer.isIdentifierStart(c) else { k += 1; continue }
+            let s = k
+            while k < r.upperBound, PythonTokenizer.isIdentifierByte(b[k]) { k += 1 }
+            let n = k - s
+            guard n >= 3, n <= 6, s == r.lowerBound || !PythonTokenizer.isIdentifierByte(b[s - 1]) else { continue }
+            var v: UInt64 = 0
+            for x in s..<k { v = v << 8 | UInt64(b[x] | 0x20) }
+            switch v {
+            case select: seen |= 1 << 0
+            case from: seen |= 1 << 1
+            case join: seen |= 1 << 2
+            case insert: seen |= 1 << 3
+            case into: seen |= 1 << 4
+            case create: seen |= 1 << 5
+            case table: seen |= 1 << 6
+            case view: seen |= 1 << 7
+            case merge: seen |= 1 << 8
+            case update: seen |= 1 << 9
+            case set: seen |= 1 << 10
+            case delete: seen |= 1 << 11
+            default: break
             }
         }
-        return (seen.contains("select") && seen.contains("from")) || (seen.contains("insert") && seen.contains("into"))
-            || (seen.contains("create") && (seen.contains("table") || seen.contains("view"))) || (seen.contains("merge") && seen.contains("into"))
-            || (seen.contains("update") && seen.contains("set")) || (seen.contains("delete") && seen.contains("from")) || seen.contains("join")
+        func has(_ bit: Int) -> Bool { seen & (1 << bit) != 0 }
+        return (has(0) && has(1)) || (has(3) && has(4)) || (has(5) && (has(6) || has(7))) || (has(8) && has(4))
+            || (has(9) && has(10)) || (has(11) && has(1)) || has(2)
     }
 
     private mutating func run() {
