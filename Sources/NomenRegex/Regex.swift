@@ -151,7 +151,9 @@ public final class Matcher {
     public let regex: Regex
     let matchData: OpaquePointer
     let context: OpaquePointer
-    let jitStack: OpaquePointer?
+    /// A JIT stack bigger than the default 32 KiB machine stack, made only when a match needs it
+    /// (PCRE2 maps it with mmap: too costly to make for every matcher).
+    private var jitStack: OpaquePointer? = nil
 
     init(_ regex: Regex) {
         self.regex = regex
@@ -159,12 +161,6 @@ public final class Matcher {
         context = pcre2_match_context_create_8(nil)
         pcre2_set_match_limit_8(context, regex.limits.match)
         pcre2_set_depth_limit_8(context, regex.limits.depth)
-        if regex.isJIT {
-            jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
-            pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack))
-        } else {
-            jitStack = nil
-        }
     }
 
     deinit {
@@ -212,7 +208,13 @@ public final class Matcher {
         let rc: Int32
         // The JIT fast path cannot honour ANCHORED/ENDANCHORED given at match time.
         if regex.isJIT && options.isEmpty {
-            rc = pcre2_jit_match_8(regex.code, subject, buffer.count, start, 0, matchData, context)
+            var jitRC = pcre2_jit_match_8(regex.code, subject, buffer.count, start, 0, matchData, context)
+            if jitRC == PCRE2_ERROR_JIT_STACKLIMIT, jitStack == nil {
+                jitStack = pcre2_jit_stack_create_8(64 * 1024, 8 * 1024 * 1024, nil)
+                pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack))
+                jitRC = pcre2_jit_match_8(regex.code, subject, buffer.count, start, 0, matchData, context)
+            }
+            rc = jitRC
         } else {
             rc = pcre2_match_8(regex.code, subject, buffer.count, start, options.rawValue, matchData, context)
         }

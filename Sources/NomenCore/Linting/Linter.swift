@@ -21,6 +21,16 @@ public struct FileResult: Sendable {
 public final class Scratch {
     let matcher: Matcher
     var verdicts: [String: Validation] = [:]
+    /// One matcher per legacy rule, made on first use.
+    var ruleMatchers: [ObjectIdentifier: Matcher] = [:]
+
+    func matcher(for regex: Regex) -> Matcher {
+        let key = ObjectIdentifier(regex)
+        if let m = ruleMatchers[key] { return m }
+        let m = regex.makeMatcher()
+        ruleMatchers[key] = m
+        return m
+    }
 
     public init(rules: RuleSet) {
         matcher = rules.triggers.regex.makeMatcher()
@@ -226,9 +236,9 @@ struct FileScan {
 
     /// Captures of `rule` matched exactly over `r`.
     func captures(of rule: LegacyRule, over r: Range<Int>) -> [String: Range<Int>]? {
-        let matcher = rule.regex.makeMatcher()
         let raw = UnsafeRawBufferPointer(b)
-        guard let m = try? matcher.firstMatch(in: raw, from: r.lowerBound, options: [.anchored]), m.range == r else {
+        guard let m = try? scratch.matcher(for: rule.anchored).firstMatch(in: raw, from: r.lowerBound), m.range == r else {
+            let matcher = scratch.matcher(for: rule.regex)
             // The rule's own whole-word form may stop elsewhere: try once more forcing the end.
             guard let sub = try? matcher.firstMatch(in: UnsafeRawBufferPointer(rebasing: raw[..<r.upperBound]), from: r.lowerBound, options: [.anchored, .endAnchored]),
                   sub.range == r else { return nil }
@@ -315,7 +325,7 @@ struct FileScan {
         for rule in rules.legacy where rule.dataset == dataset && rule.contexts.contains(place.context) {
             guard let caps = captures(of: rule, over: table) else { continue }
             emit(rule: rule, place: place, found: span, captures: caps,
-                 edits: [(r, rule.replacementDataset.flatMap { Template(RuleLoader.escapeTemplate($0)) }), (table, rule.replacement)],
+                 edits: [(r, rule.replacementDatasetTemplate), (table, rule.replacement)],
                  noFix: nil, displayed: dataset + "." + text(table))
             return
         }

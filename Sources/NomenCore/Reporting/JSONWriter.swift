@@ -82,20 +82,23 @@ public struct JSONWriter {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { buf in
-            for c in buf {
+            // Copy runs of plain bytes at once; escape the rest.
+            var runStart = 0
+            for (i, c) in buf.enumerated() where c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
+                if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
+                runStart = i + 1
                 switch c {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(c)
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(c)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(c)
                 case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
                 case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
                 case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-                case 0..<0x20:
+                default:
                     out.append(contentsOf: "\\u00".utf8)
                     out.append(hex[Int(c >> 4)])
                     out.append(hex[Int(c & 0xF)])
-                default: out.append(c)
                 }
             }
+            if buf.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<buf.count])) }
         }
         out.append(UInt8(ascii: "\""))
     }

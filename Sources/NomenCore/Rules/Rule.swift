@@ -119,6 +119,10 @@ public struct LegacyRule: Sendable {
     public let replacement: Template?
     /// The dataset that replaces `dataset` in a qualified reference.
     public let replacementDataset: String?
+    /// `replacementDataset` as a template (braces escaped), made once.
+    let replacementDatasetTemplate: Template?
+    /// The same pattern anchored at compile time, so capture extraction runs on the JIT.
+    let anchored: Regex
     public let infer: [String: Inference]
     public let contexts: Set<Context>
     public let severity: Severity

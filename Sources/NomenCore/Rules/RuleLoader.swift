@@ -279,15 +279,18 @@ public enum RuleLoader {
             errors.append(m["message"]!.error("message `\(message)` is malformed: use `{found}`, `{replacement}` or `{capture}`, and `{{`/`}}` for braces"))
         }
         guard errors.count == before else { return nil }
-        let regex: Regex
+        let regex: Regex, anchored: Regex
         do {
-            regex = try Regex(RegexSource.wholeWord(RegexSource.allowingPlaceholders(source, for: Set(replacement?.captures ?? []))))
+            let extended = RegexSource.allowingPlaceholders(source, for: Set(replacement?.captures ?? []))
+            regex = try Regex(RegexSource.wholeWord(extended))
+            anchored = try Regex("(?:\(extended))(?![A-Za-z0-9_])", options: [.anchored])
         } catch {
             errors.append(sourceNode.error("the pattern does not compile once extended for placeholders: \(error.message)"))
             return nil
         }
         return LegacyRule(id: id, aliases: aliases, kind: kind, source: source, regex: regex, dataset: dataset, replacement: replacement,
-                          replacementDataset: replacementDataset, infer: infer, contexts: contexts, severity: severity,
+                          replacementDataset: replacementDataset,
+                          replacementDatasetTemplate: replacementDataset.flatMap { Template(escapeTemplate($0)) }, anchored: anchored, infer: infer, contexts: contexts, severity: severity,
                           message: message, messageTemplate: message.flatMap(Template.init), warnUntil: warnUntil, errorAfter: errorAfter,
                           validExamples: valid, invalidExamples: invalid, line: node.line)
     }
