@@ -69,7 +69,15 @@ public struct LintRun: Sendable {
 
     static func check(_ entry: FileEntry, linter: Linter, keepBytes: Bool, scratch: Scratch, buffer: ReadBuffer, sourceLines: Bool = true) -> FileOutcome {
         let b: UnsafeBufferPointer<UInt8>
-        do { b = try buffer.read(entry.path) } catch {
+        do {
+            switch try buffer.read(entry.path, limit: entry.sizeLimit) {
+            case .bytes(let bytes): b = bytes
+            case .tooLarge(let size):
+                return FileOutcome(path: entry.path, status: .skipped, findings: [],
+                                   note: "\(entry.path): skipped, \(size) bytes is over the size limit of \(entry.sizeLimit) (max_file_size)",
+                                   bytes: nil, language: entry.language)
+            }
+        } catch {
             return FileOutcome(path: entry.path, status: .unreadable, findings: [], note: error.description, bytes: nil, language: entry.language)
         }
         if Encoding.isBinary(b) {

@@ -67,11 +67,23 @@ public struct Linter: Sendable {
     /// The hot entry point: a file's bytes, and this thread's scratch state.
     public func check(_ b: UnsafeBufferPointer<UInt8>, language: Language, path: String, scratch: Scratch) -> FileResult {
         if language == .notebook {
+            // Names hold no JSON escapes: a notebook without a raw match has none in its cells.
+            guard hasCandidate(b, scratch: scratch) else { return FileResult(findings: [], problem: nil) }
             return Notebook.check(Array(b), path: path) { cell, language in
                 cell.withUnsafeBufferPointer { scan($0, language: language, path: path, scratch: scratch) }
             }
         }
         return scan(b, language: language, path: path, scratch: scratch)
+    }
+
+    func hasCandidate(_ b: UnsafeBufferPointer<UInt8>, scratch: Scratch) -> Bool {
+        let raw = UnsafeRawBufferPointer(b)
+        var pos = 0
+        while pos <= raw.count, let (range, _) = try? scratch.matcher.nextRange(in: raw, from: pos) {
+            if range.lowerBound == 0 || !SQLTokenizer.isWordByte(b[range.lowerBound - 1]) { return true }
+            pos = range.lowerBound + 1
+        }
+        return false
     }
 
     /// Finds trigger matches first; a buffer is tokenized only when a match needs its context.

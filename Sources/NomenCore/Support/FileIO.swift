@@ -140,14 +140,21 @@ public final class ReadBuffer {
 
     deinit { base.deallocate() }
 
+    public enum Outcome {
+        case bytes(UnsafeBufferPointer<UInt8>)
+        /// Over the size limit: not read.
+        case tooLarge(Int)
+    }
+
     /// The file's bytes, valid until the next `read`.
-    public func read(_ path: String) throws(IOFailure) -> UnsafeBufferPointer<UInt8> {
+    public func read(_ path: String, limit: Int = .max) throws(IOFailure) -> Outcome {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOFailure.errno(path, "cannot open") }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw IOFailure.errno(path, "cannot stat") }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw IOFailure(path: path, reason: "is a directory") }
+        if Int(st.st_size) > limit { return .tooLarge(Int(st.st_size)) }
         var count = 0
         while true {
             if count == capacity || capacity < Int(st.st_size) + 1 {
@@ -166,6 +173,6 @@ public final class ReadBuffer {
             if n == 0 { break }
             count += n
         }
-        return UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count)
+        return .bytes(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
     }
 }

@@ -64,26 +64,29 @@ import Glibc
 extension Parallel {
     /// Runs `work` over `0..<count` on `threads` worker threads and hands each result to
     /// `consume` on the calling thread, in index order, as soon as it is ready: output streams
-    /// and memory stays bounded by `window` results in flight.
-    public static func ordered<State, T: Sendable>(count: Int, threads: Int, window: Int = 0, makeState: @escaping @Sendable () -> State,
+    /// and memory stays bounded. Workers take `chunk` indices at a time, so the hand-over costs
+    /// one wake-up per chunk, not per item.
+    public static func ordered<State, T: Sendable>(count: Int, threads: Int, chunk: Int = 16, makeState: @escaping @Sendable () -> State,
                                                    work: @escaping @Sendable (Int, inout State) -> T, consume: (T) -> Void) {
         guard count > 0 else { return }
         let workers = max(1, min(threads, count))
-        let shared = OrderedRun<T>(count: count, window: max(window, workers * 8 + 32))
+        let chunk = max(1, min(chunk, count / (workers * 4)))
+        let chunks = (count + chunk - 1) / chunk
+        let shared = OrderedRun<T>(count: count, chunks: chunks, window: workers * 4 + 8)
         for _ in 0..<workers {
             shared.group.enter()
             DispatchQueue.global().async {
                 var state = makeState()
-                while let i = shared.claim() {
-                    shared.slots.set(i, work(i, &state))
-                    shared.ready[i].signal()
+                while let c = shared.claim() {
+                    for i in (c * chunk)..<min(count, (c + 1) * chunk) { shared.slots.set(i, work(i, &state)) }
+                    shared.ready[c].signal()
                 }
                 shared.group.leave()
             }
         }
-        for i in 0..<count {
-            shared.ready[i].wait()
-            consume(shared.slots.take(i))
+        for c in 0..<chunks {
+            shared.ready[c].wait()
+            for i in (c * chunk)..<min(count, (c + 1) * chunk) { consume(shared.slots.take(i)) }
             shared.inFlight.signal()
         }
         shared.group.wait()
@@ -92,30 +95,29 @@ extension Parallel {
 
 /// The state an ordered run shares between its workers and its consumer.
 final class OrderedRun<T>: @unchecked Sendable {
-    let count: Int
+    let chunks: Int
     let slots: ResultSlots<T>
     let ready: [DispatchSemaphore]
     let inFlight: DispatchSemaphore
     let group = DispatchGroup()
     private let next = Atomic<Int>(0)
 
-    init(count: Int, window: Int) {
-        self.count = count
+    init(count: Int, chunks: Int, window: Int) {
+        self.chunks = chunks
         slots = ResultSlots<T>(count: count)
-        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
         inFlight = DispatchSemaphore(value: window)
     }
 
-    /// The next index to work on, or nil when all are taken. Waits while `window` results are
+    /// The next chunk to work on, or nil when all are taken. Waits while `window` chunks are
     /// done but not yet consumed.
     func claim() -> Int? {
         inFlight.wait()
-        let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        if i >= count {
+        let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if c >= chunks {
             inFlight.signal()
             return nil
         }
-        return i
+        return c
     }
 }
-

@@ -7,9 +7,10 @@ public struct FileEntry: Sendable {
     /// The path as it will be reported (relative to the working folder when under it).
     public let path: String
     public let language: Language
-    public let size: Int
     /// Named on the command line (scanned even if its type is not scanned by default).
     public let explicit: Bool
+    /// Files over this many bytes are skipped with a note (checked when the file is read).
+    public let sizeLimit: Int
 }
 
 /// Walks the given paths with `readdir`: honours nested `.gitignore` files (with negation),
@@ -37,13 +38,14 @@ public struct Walker {
                 let clean = Self.clean(path)
                 let name = clean.split(separator: "/").last.map(String.init) ?? clean
                 let language = languageOf(relative: clean, name: name) ?? .text
-                add(path: clean, language: language, size: Int(st.st_size), explicit: true)
+                add(path: clean, language: language, explicit: true)
             } else if kind == S_IFLNK {
                 notes.append("\(path): is a symbolic link; not followed")
             }
         }
-        // Deterministic order, whatever the file system returns.
-        entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        // Deterministic order (by path bytes), whatever the file system returns.
+        let keys = entries.map { Array($0.path.utf8) }
+        entries = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }.map { entries[$0] }
         var unique: [FileEntry] = []
         for e in entries where unique.last?.path != e.path { unique.append(e) }
         return unique
@@ -56,12 +58,8 @@ public struct Walker {
         return p
     }
 
-    private mutating func add(path: String, language: Language, size: Int, explicit: Bool) {
-        if size > configuration.maxFileSize {
-            notes.append("\(path): skipped, \(size) bytes is over the size limit of \(configuration.maxFileSize) (max_file_size)")
-            return
-        }
-        entries.append(FileEntry(path: path, language: language, size: size, explicit: explicit))
+    private mutating func add(path: String, language: Language, explicit: Bool) {
+        entries.append(FileEntry(path: path, language: language, explicit: explicit, sizeLimit: configuration.maxFileSize))
     }
 
     /// The language of a walked file: by type, or by an `include` glob (opt-in files).
@@ -147,9 +145,7 @@ public struct Walker {
                 walk(dir: full, relative: rel, inRepo: inRepo, ignores: ignores)
             } else {
                 guard let language = languageOf(relative: rel, name: child.name) else { continue }
-                var st = stat()
-                guard lstat(full, &st) == 0 else { continue }
-                add(path: full, language: language, size: Int(st.st_size), explicit: false)
+                add(path: full, language: language, explicit: false)
             }
         }
     }
