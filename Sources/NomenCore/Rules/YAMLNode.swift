@@ -130,7 +130,8 @@ struct YAMLNode {
 
     static func parse(_ text: String, file: String) throws(RuleLoadErrors) -> YAMLNode? {
         do {
-            guard let node = try Yams.compose(yaml: text) else { return nil }
+            // The basic resolver: every scalar stays a string (no regex-based typing at start-up).
+            guard let node = try Yams.compose(yaml: text, .basic) else { return nil }
             return YAMLNode(node: node, file: file, path: "")
         } catch let error as YamlError {
             throw RuleLoadErrors(errors: [YAMLNode.describe(error, file: file)])
