@@ -86,6 +86,7 @@ extension RuleLoader {
 }
 
 extension RuleSet {
-    /// The search patterns, one PCRE2 pattern per trigger.
-    public var searchPatterns: [String] { triggers.sources }
+    /// The search patterns, one PCRE2 pattern per trigger, with named groups made plain so
+    /// that a grep tool can join them with `|`.
+    public var searchPatterns: [String] { triggers.sources.map(RegexSource.withoutGroupNames) }
 }

@@ -8,6 +8,33 @@ enum RegexSource {
         "(?<!\(wordClass))(?:\(source))(?!\(wordClass))"
     }
 
+    /// `(?<name>…)`, `(?P<name>…)` and `(?'name'…)` as `(?:…)`.
+    static func withoutGroupNames(_ source: String) -> String {
+        var out = ""
+        var rest = Substring(source)
+        while let open = rest.firstIndex(of: "(") {
+            out += rest[..<open]
+            let tail = rest[open...]
+            var skip: Substring.Index? = nil
+            for (start, close) in [("(?<", ">"), ("(?P<", ">"), ("(?'", "'")] where tail.hasPrefix(start) {
+                let nameStart = tail.index(open, offsetBy: start.count)
+                guard nameStart < tail.endIndex, tail[nameStart] != "=", tail[nameStart] != "!" else { continue }
+                if let end = tail[nameStart...].firstIndex(of: Character(close)) { skip = tail.index(after: end) }
+                break
+            }
+            // An escaped parenthesis is literal.
+            let escaped = open > source.startIndex && out.hasSuffix("\\") && !out.hasSuffix("\\\\")
+            if let skip, !escaped {
+                out += "(?:"
+                rest = tail[skip...]
+            } else {
+                out += "("
+                rest = tail.dropFirst()
+            }
+        }
+        return out + rest
+    }
+
     /// What a template placeholder looks like: `{{ jinja }}`, `{field}`, `%(name)s`, `%s`.
     static let placeholder = #"\{\{[^{}\n]*\}\}|\{[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}|%\([A-Za-z_][A-Za-z0-9_]*\)[sdr]|%[sdr]|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*"#
 
