@@ -3,6 +3,8 @@ import NomenRegex
 public struct LintOptions: Sendable {
     /// The day grace periods are judged on.
     public var today: Day
+    /// Use the literal prefilter when the rules allow it (tests compare both paths).
+    var prefilter = true
 
     public init(today: Day = .today()) {
         self.today = today
@@ -20,6 +22,8 @@ public struct FileResult: Sendable {
 /// recur across a repository). Not `Sendable`: one per thread.
 public final class Scratch {
     let matcher: Matcher
+    /// The anchored trigger pattern's matcher, for the prefilter.
+    let prefilterMatcher: Matcher?
     var verdicts: [String: Validation] = [:]
     /// One matcher per legacy rule, made on first use.
     var ruleMatchers: [ObjectIdentifier: Matcher] = [:]
@@ -34,6 +38,7 @@ public final class Scratch {
 
     public init(rules: RuleSet) {
         matcher = rules.triggers.regex.makeMatcher()
+        prefilterMatcher = rules.triggers.prefilter?.anchored.makeMatcher()
     }
 
     func verdict(_ key: String, _ compute: () -> Validation) -> Validation {
@@ -77,6 +82,11 @@ public struct Linter: Sendable {
     }
 
     func hasCandidate(_ b: UnsafeBufferPointer<UInt8>, scratch: Scratch) -> Bool {
+        if options.prefilter, let prefilter = rules.triggers.prefilter, let matcher = scratch.prefilterMatcher {
+            var found = false
+            try? prefilter.scan(b, matcher: matcher) { _, _ in found = true; return false }
+            return found
+        }
         let raw = UnsafeRawBufferPointer(b)
         var pos = 0
         while pos <= raw.count, let (range, _) = try? scratch.matcher.nextRange(in: raw, from: pos) {
@@ -92,6 +102,17 @@ public struct Linter: Sendable {
         var problem: String? = nil
         let raw = UnsafeRawBufferPointer(b)
         var pos = 0
+        if options.prefilter, let prefilter = rules.triggers.prefilter, let matcher = scratch.prefilterMatcher {
+            do {
+                try prefilter.scan(b, matcher: matcher) { range, mark in
+                    if let mark { hits.append((Self.markIndex(mark), range)) }
+                    return true
+                }
+            } catch {
+                problem = "\(path): search stopped: \(error)"
+            }
+            pos = raw.count + 1
+        }
         while pos <= raw.count {
             do {
                 guard let (range, mark) = try scratch.matcher.nextRange(in: raw, from: pos) else { break }
@@ -554,21 +575,41 @@ struct FileScan {
 
     func resolve() -> [Finding] {
         // Among legacy findings a wider one (dataset-qualified) wins over one it contains.
+        // Sorted by start, widest first: a finding is contained in an earlier one exactly when
+        // it ends no later than the furthest end kept so far. One pass, no pairwise checks.
         var legacy: [Finding] = []
+        legacy.reserveCapacity(legacyFindings.count)
+        var furthest = -1
         for f in legacyFindings.sorted(by: { ($0.range.lowerBound, -$0.range.count) < ($1.range.lowerBound, -$1.range.count) }) {
-            if legacy.contains(where: { $0.range.lowerBound <= f.range.lowerBound && f.range.upperBound <= $0.range.upperBound }) { continue }
-            legacy.removeAll { f.range.lowerBound <= $0.range.lowerBound && $0.range.upperBound <= f.range.upperBound }
+            if f.range.upperBound <= furthest { continue }
             legacy.append(f)
+            furthest = f.range.upperBound
         }
         // A grammar finding never overlaps a legacy one: the legacy rule says more.
         var grammar: [Finding] = []
-        for f in patternFindings where !legacy.contains(where: { $0.range.overlaps(f.range) }) {
-            if grammar.contains(where: { $0.range == f.range }) { continue }
+        var k = 0
+        var previous: Range<Int>? = nil
+        for f in patternFindings.sorted(by: { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }) {
+            while k < legacy.count, legacy[k].range.upperBound <= f.range.lowerBound { k += 1 }
+            // Legacy findings are disjoint and sorted, so only those from `k` on can overlap.
+            var overlaps = false
+            var j = k
+            while j < legacy.count, legacy[j].range.lowerBound < f.range.upperBound {
+                if legacy[j].range.overlaps(f.range) { overlaps = true; break }
+                j += 1
+            }
+            if overlaps || previous == f.range { continue }
             grammar.append(f)
+            previous = f.range
         }
-        return (legacy + grammar)
-            .filter { !isIgnored($0) }
-            .sorted { ($0.range.lowerBound, $0.range.upperBound, $0.rule) < ($1.range.lowerBound, $1.range.upperBound, $1.rule) }
+        var all = legacy + grammar
+        if mayHaveIgnores { all.removeAll(where: isIgnored) }
+        return all.sorted { ($0.range.lowerBound, $0.range.upperBound, $0.rule) < ($1.range.lowerBound, $1.range.upperBound, $1.rule) }
+    }
+
+    /// Whether the buffer holds an inline ignore at all (checked once per file).
+    var mayHaveIgnores: Bool {
+        ByteSearch.contains(UnsafeRawBufferPointer(b), Array("nomen: ignore".utf8))
     }
 
     /// `nomen: ignore` or `nomen: ignore[rule-id, …]` on the finding's line, in any comment form.

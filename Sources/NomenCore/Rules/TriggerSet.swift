@@ -22,6 +22,8 @@ struct TriggerSet: Sendable {
 
     let triggers: [Trigger]
     let regex: Regex
+    /// The literal prefilter, when every trigger starts with a literal.
+    let prefilter: Prefilter?
     /// One PCRE2 pattern per trigger, whole-word (with the lookbehind), for tools that want
     /// them separately (the benchmark's grep runs).
     let sources: [String]
@@ -75,6 +77,7 @@ struct TriggerSet: Sendable {
         self.sources = bodies.map { "(?<!\(Self.word))" + $0 }
         let combined = bodies.enumerated().map { "(?:\($1))(*MARK:\($0))" }.joined(separator: "|")
         self.regex = try Regex(combined.isEmpty ? "(*FAIL)" : combined, options: [.duplicateNames])
+        self.prefilter = bodies.isEmpty ? nil : Prefilter(bodies: bodies, combined: combined)
     }
 }
 

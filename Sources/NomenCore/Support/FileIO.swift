@@ -22,37 +22,17 @@ public struct IOFailure: Error, Sendable, CustomStringConvertible {
 
 /// Reading and writing whole files as bytes, with POSIX calls (no Foundation on the hot path).
 public enum FileIO {
+    /// A whole file as an array (cold paths: rules, configuration, notebooks in tests).
     public static func read(_ path: String) throws(IOFailure) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw IOFailure.errno(path, "cannot open") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw IOFailure.errno(path, "cannot stat") }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw IOFailure(path: path, reason: "is a directory") }
-        return try read(fd: fd, path: path, sizeHint: Int(st.st_size))
-    }
-
-    static func read(fd: Int32, path: String, sizeHint: Int) throws(IOFailure) -> [UInt8] {
-        var capacity = max(sizeHint + 1, 4096)
-        var bytes = [UInt8](repeating: 0, count: capacity)
-        var count = 0
-        while true {
-            if count == capacity {
-                capacity *= 2
-                bytes.append(contentsOf: repeatElement(0, count: capacity - bytes.count))
+        let buffer = ReadBuffer(capacity: 4096)
+        let outcome = try buffer.read(path)
+        // The bytes live in `buffer`: copy them out while it is alive.
+        return withExtendedLifetime(buffer) {
+            switch outcome {
+            case .bytes(let b): return Array(b)
+            case .tooLarge: return []
             }
-            let n = bytes.withUnsafeMutableBytes { buf in
-                Glibc.read(fd, buf.baseAddress! + count, capacity - count)
-            }
-            if n < 0 {
-                if Glibc.errno == EINTR { continue }
-                throw IOFailure.errno(path, "cannot read")
-            }
-            if n == 0 { break }
-            count += n
         }
-        bytes.removeSubrange(count...)
-        return bytes
     }
 
     /// Permission bits and identity of a file, to keep them across a rewrite and to notice a

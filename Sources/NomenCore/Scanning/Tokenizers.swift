@@ -1,0 +1,13 @@
+/// The tokenizer for each language.
+enum Tokenizers {
+    static func regions(in b: UnsafeBufferPointer<UInt8>, language: Language, path: String) -> [Region] {
+        let all = 0..<b.count
+        switch language {
+        case .python: return PythonTokenizer.regions(in: b, range: all)
+        case .sql: return SQLTokenizer.regions(in: b, range: all)
+        case .shell: return ShellTokenizer.regions(in: b, range: all)
+        case .config: return ConfigTokenizer.regions(in: b, range: all, json: path.lowercased().hasSuffix(".json"))
+        case .text, .notebook: return []
+        }
+    }
+}
