@@ -50,36 +50,43 @@ struct Prefilter: Sendable {
     /// false to stop.
     func scan(_ b: UnsafeBufferPointer<UInt8>, matcher: Matcher, hit: (Range<Int>, UnsafePointer<UInt8>?) -> Bool) throws(RegexError) {
         let n = b.count
-        guard n > 0 else { return }
+        guard n > 0, let p = b.baseAddress else { return }
         let raw = UnsafeRawBufferPointer(b)
         try offsets.withUnsafeBufferPointer { (offsets) throws(RegexError) in
             try values.withUnsafeBufferPointer { (values) throws(RegexError) in
                 try masks.withUnsafeBufferPointer { (masks) throws(RegexError) in
                     try Self.wordBytes.withUnsafeBufferPointer { (word) throws(RegexError) in
                         var i = 0
-                        var previousIsWord = false
+                        // Skip to the first word start.
+                        while i < n, !word[Int(p[i])] { i += 1 }
                         while i < n {
-                            let c = b[i]
-                            let isWord = word[Int(c)]
-                            if !previousIsWord {
-                                let from = Int(offsets[Int(c)]), to = Int(offsets[Int(c) + 1])
-                                if from < to {
-                                    var w: UInt32 = 0
-                                    for k in 0..<4 { w = w << 8 | UInt32(i + k < n ? b[i + k] : 0) }
-                                    var candidate = false
-                                    for e in from..<to where w & masks[e] == values[e] { candidate = true; break }
-                                    if candidate, let (range, mark) = try matcher.nextRange(in: raw, from: i), range.lowerBound == i {
-                                        if !hit(range, mark) { return }
-                                        if range.upperBound > i {
-                                            i = range.upperBound
-                                            previousIsWord = word[Int(b[i - 1])]
-                                            continue
-                                        }
-                                    }
+                            // `i` is a word start.
+                            let c = Int(p[i])
+                            let from = Int(offsets[c]), to = Int(offsets[c + 1])
+                            if from < to {
+                                var w: UInt32
+                                if i + 4 <= n {
+                                    w = UInt32(bigEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self))
+                                } else {
+                                    w = 0
+                                    for k in 0..<4 { w = w << 8 | UInt32(i + k < n ? p[i + k] : 0) }
+                                }
+                                var candidate = false
+                                for e in from..<to where w & masks[e] == values[e] { candidate = true; break }
+                                if candidate, let (range, mark) = try matcher.nextRange(in: raw, from: i), range.lowerBound == i {
+                                    if !hit(range, mark) { return }
+                                    // Go on after the match; a match ending mid-word (`zl_training_`)
+                                    // leaves no word start before the word's end.
+                                    i = max(range.upperBound, i + 1)
+                                    if word[Int(p[i - 1])] { while i < n, word[Int(p[i])] { i += 1 } }
+                                    while i < n, !word[Int(p[i])] { i += 1 }
+                                    continue
                                 }
                             }
-                            previousIsWord = isWord
+                            // Past the rest of this word, then to the next word start.
                             i += 1
+                            while i < n, word[Int(p[i])] { i += 1 }
+                            while i < n, !word[Int(p[i])] { i += 1 }
                         }
                     }
                 }
