@@ -44,4 +44,28 @@ import Testing
             }
         }
     }
+
+    /// Names at every alignment against the 32-byte blocks, in a long deterministic text.
+    @Test(arguments: [Language.python, .sql, .text])
+    func sameFindingsOnGeneratedText(_ language: Language) {
+        let tokens = ["production_training_data_1w", "models_v4.production_training_data_1m", "x", " ", "  ", "\n", ".", "/",
+                      "zl_training_prod_allhistory_1w", "zl_training_prod_all_1m", "ZL_TRAINING_X", "training.zl_training_bad_1w",
+                      "Models/local/baselines/clf_6m.pkl", "Models/local/horizon_1w/prod/baselines/", "'", "\"", "#", "--",
+                      "my_production_training_data_1w", "production_training_data_1w_backup", "daily_forecasts", "trump_rich_2023_2025",
+                      "raw_intelligence.soybean_oil_prices", "prod", "zl_t", "é", "数据", "{horizon}", "_", "abc123"]
+        var state: UInt64 = 42
+        var text = ""
+        for _ in 0..<6000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            text += tokens[Int(state >> 33) % tokens.count]
+        }
+        var plain = LintOptions(today: Fixture.today)
+        plain.prefilter = false
+        let source = SourceFile(path: "t", bytes: Array(text.utf8), language: language)
+        let fast = Linter(rules: Fixture.rules, options: LintOptions(today: Fixture.today)).findings(in: source)
+        let slow = Linter(rules: Fixture.rules, options: plain).findings(in: source)
+        #expect(fast.count > 100)
+        #expect(fast.map(\.range) == slow.map(\.range))
+        #expect(fast.map(\.rule) == slow.map(\.rule))
+    }
 }
