@@ -11,8 +11,6 @@ struct Prefilter: Sendable {
     let masks: [UInt32]
     /// The combined trigger pattern, anchored at compile time (so it runs on the JIT).
     let anchored: Regex
-    /// The distinct first bytes of the literals (for the vector pass).
-    let firstBytes: [UInt8]
 
     static let wordBytes: [Bool] = (0..<256).map { c in
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
@@ -44,95 +42,55 @@ struct Prefilter: Sendable {
         self.offsets = offsets
         self.values = values
         self.masks = masks
-        self.firstBytes = (0..<256).filter { !entries[$0].isEmpty }.map { UInt8($0) }
         guard let anchored = try? Regex(combined, options: [.duplicateNames, .anchored]) else { return nil }
         self.anchored = anchored
     }
 
     /// Calls `hit` with each trigger match (range and mark) at a word start; `hit` returns
-    /// false to stop. A vector pass finds word starts whose first byte begins a literal,
-    /// 32 bytes at a time; only those are compared with the literals' first four bytes, and
-    /// only where one agrees does PCRE2 run.
+    /// false to stop.
     func scan(_ b: UnsafeBufferPointer<UInt8>, matcher: Matcher, hit: (Range<Int>, UnsafePointer<UInt8>?) -> Bool) throws(RegexError) {
         let n = b.count
         guard n > 0, let p = b.baseAddress else { return }
         let raw = UnsafeRawBufferPointer(b)
-        var stop = false
-
-        /// Tries the literals and the pattern at word start `i`; the position to go on from
-        /// after a match, or nil.
-        func attempt(_ i: Int) throws(RegexError) -> Int? {
-            let c = Int(p[i])
-            let from = Int(offsets[c]), to = Int(offsets[c + 1])
-            guard from < to else { return nil }
-            var w: UInt32
-            if i + 4 <= n {
-                w = UInt32(bigEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self))
-            } else {
-                w = 0
-                for k in 0..<4 { w = w << 8 | UInt32(i + k < n ? p[i + k] : 0) }
-            }
-            var candidate = false
-            for e in from..<to where w & masks[e] == values[e] { candidate = true; break }
-            guard candidate, let (range, mark) = try matcher.nextRange(in: raw, from: i), range.lowerBound == i else { return nil }
-            if !hit(range, mark) { stop = true }
-            return max(range.upperBound, i + 1)
-        }
-
-        let word = Self.wordBytes
-        var i = 0
-        if word[Int(p[0])] {
-            if let next = try attempt(0) { i = next } else { i = 1 }
-            if stop { return }
-        } else {
-            i = 1
-        }
-        let firsts = firstBytes.map { SIMD32<UInt8>(repeating: $0) }
-        let x20 = SIMD32<UInt8>(repeating: 0x20), a = SIMD32<UInt8>(repeating: 0x61), z = SIMD32<UInt8>(repeating: 0x7A)
-        let d0 = SIMD32<UInt8>(repeating: 0x30), d9 = SIMD32<UInt8>(repeating: 0x39), underscore = SIMD32<UInt8>(repeating: 0x5F)
-        let one = SIMD32<UInt8>(repeating: 1), zero = SIMD32<UInt8>(repeating: 0)
-        @inline(__always) func isWord(_ v: SIMD32<UInt8>) -> SIMDMask<SIMD32<Int8>> {
-            let lower = v | x20
-            return ((lower .>= a) .& (lower .<= z)) .| ((v .>= d0) .& (v .<= d9)) .| (v .== underscore)
-        }
-        while i >= 1, i + 32 <= n {
-            let cur = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD32<UInt8>.self)
-            let prev = UnsafeRawPointer(p + i - 1).loadUnaligned(as: SIMD32<UInt8>.self)
-            var first = cur .== firsts[0]
-            for f in firsts.dropFirst() { first .|= cur .== f }
-            let starts = first .& isWord(cur) .& .!isWord(prev)
-            guard any(starts) else { i += 32; continue }
-            let flags = zero.replacing(with: one, where: starts)
-            var resumed: Int? = nil
-            var failure: RegexError? = nil
-            withUnsafeBytes(of: flags) { bytes in
-                for lane in stride(from: 0, to: 32, by: 8) {
-                    var bits = bytes.loadUnaligned(fromByteOffset: lane, as: UInt64.self)
-                    while bits != 0, resumed == nil, !stop {
-                        let k = bits.trailingZeroBitCount / 8
-                        bits &= ~(UInt64(0xFF) << UInt64(k * 8))
-                        do {
-                            if let next = try attempt(i + lane + k) { resumed = next }
-                        } catch {
-                            failure = error as? RegexError
-                            stop = true
+        try offsets.withUnsafeBufferPointer { (offsets) throws(RegexError) in
+            try values.withUnsafeBufferPointer { (values) throws(RegexError) in
+                try masks.withUnsafeBufferPointer { (masks) throws(RegexError) in
+                    try Self.wordBytes.withUnsafeBufferPointer { (word) throws(RegexError) in
+                        var i = 0
+                        // Skip to the first word start.
+                        while i < n, !word[Int(p[i])] { i += 1 }
+                        while i < n {
+                            // `i` is a word start.
+                            let c = Int(p[i])
+                            let from = Int(offsets[c]), to = Int(offsets[c + 1])
+                            if from < to {
+                                var w: UInt32
+                                if i + 4 <= n {
+                                    w = UInt32(bigEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self))
+                                } else {
+                                    w = 0
+                                    for k in 0..<4 { w = w << 8 | UInt32(i + k < n ? p[i + k] : 0) }
+                                }
+                                var candidate = false
+                                for e in from..<to where w & masks[e] == values[e] { candidate = true; break }
+                                if candidate, let (range, mark) = try matcher.nextRange(in: raw, from: i), range.lowerBound == i {
+                                    if !hit(range, mark) { return }
+                                    // Go on after the match; a match ending mid-word (`zl_training_`)
+                                    // leaves no word start before the word's end.
+                                    i = max(range.upperBound, i + 1)
+                                    if word[Int(p[i - 1])] { while i < n, word[Int(p[i])] { i += 1 } }
+                                    while i < n, !word[Int(p[i])] { i += 1 }
+                                    continue
+                                }
+                            }
+                            // Past the rest of this word, then to the next word start.
+                            i += 1
+                            while i < n, word[Int(p[i])] { i += 1 }
+                            while i < n, !word[Int(p[i])] { i += 1 }
                         }
                     }
-                    if resumed != nil || stop { return }
                 }
             }
-            if let failure { throw failure }
-            if stop { return }
-            i = resumed ?? i + 32
-        }
-        // The tail, byte by byte.
-        while i < n {
-            if word[Int(p[i])], i == 0 || !word[Int(p[i - 1])], let next = try attempt(i) {
-                if stop { return }
-                i = next
-                continue
-            }
-            i += 1
         }
     }
 }
