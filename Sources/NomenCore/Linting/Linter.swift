@@ -342,10 +342,13 @@ struct FileScan {
         let rough = Reference.around(r, in: b, bounds: all)
         guard rough.index + 1 < rough.parts.count else { return }
         let roughTable = rough.parts[rough.index + 1]
-        let hasRule = rules.legacy.contains { $0.dataset == dataset && captures(of: $0, over: roughTable) != nil }
-        if !hasRule {
+        let datasetRules = rules.index.rulesByDataset[dataset] ?? []
+        // The rules that name this table, with their captures (kept for the common case where
+        // the reference is the same once its context is known).
+        let roughMatches = datasetRules.compactMap { i in captures(of: rules.legacy[i], over: roughTable).map { (i, $0) } }
+        let patterns = rules.index.patternsByDataset[dataset] ?? []
+        if roughMatches.isEmpty {
             let name = text(rough.parts[rough.index + 1])
-            let patterns = rules.patterns.filter { $0.datasets.contains(dataset) }
             guard !patterns.isEmpty else { return }
             if rules.exceptions.contains(where: { $0.name == name }) { return }
             if cachedValidation(name: name, key: "d:" + dataset, patterns: patterns).valid { return }
@@ -355,15 +358,16 @@ struct FileScan {
         guard reference.index + 1 < reference.parts.count else { return }
         let table = reference.parts[reference.index + 1]
         let span = r.lowerBound..<table.upperBound
-        for rule in rules.legacy where rule.dataset == dataset && rule.contexts.contains(place.context) {
-            guard let caps = captures(of: rule, over: table) else { continue }
+        for i in datasetRules where rules.legacy[i].contexts.contains(place.context) {
+            let rule = rules.legacy[i]
+            let reused = table == roughTable ? roughMatches.first(where: { $0.0 == i })?.1 : nil
+            guard let caps = reused ?? (table == roughTable ? nil : captures(of: rule, over: table)) else { continue }
             emit(rule: rule, place: place, found: span, captures: caps,
                  edits: [(r, rule.replacementDatasetTemplate), (table, rule.replacement)],
                  noFix: nil, displayed: dataset + "." + text(table))
             return
         }
         // No rule: the table name must follow the dataset's patterns.
-        let patterns = rules.patterns.filter { $0.datasets.contains(dataset) }
         guard !patterns.isEmpty, place.context != .identifier, place.context != .comment, place.context != .docstring else { return }
         let name = text(table)
         let inTable = reference.backticked || isTablePosition(reference.parts[0].lowerBound, bounds: place.bounds)

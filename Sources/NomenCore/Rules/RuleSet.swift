@@ -10,6 +10,12 @@ public struct RuleSet: Sendable {
     public let legacy: [LegacyRule]
     /// Everything a file must be searched for, as one JIT pattern whose `(*MARK:n)` names the trigger.
     let triggers: TriggerSet
+    /// Lookups the linter needs on every match, made once.
+    struct Index: Sendable {
+        var rulesByDataset: [String: [Int]] = [:]
+        var patternsByDataset: [String: [NamePattern]] = [:]
+    }
+    let index: Index
 
     init(name: String, file: String, datasets: [String], patterns: [NamePattern], exceptions: [NameException], legacy: [LegacyRule]) throws(RegexError) {
         self.name = name
@@ -19,6 +25,10 @@ public struct RuleSet: Sendable {
         self.exceptions = exceptions
         self.legacy = legacy
         self.triggers = try TriggerSet(patterns: patterns, legacy: legacy, datasets: datasets, exceptions: exceptions)
+        var index = Index()
+        for (i, rule) in legacy.enumerated() { if let d = rule.dataset { index.rulesByDataset[d, default: []].append(i) } }
+        for p in patterns { for d in p.datasets { index.patternsByDataset[d, default: []].append(p) } }
+        self.index = index
     }
 
     public func rule(withID id: String) -> LegacyRule? {
