@@ -13,6 +13,9 @@ import Testing
         #expect(texts("[a-z]+_x") == nil)
         #expect(texts(#"\d+"#) == nil)
         #expect(texts(#"models_v4\.x"#) == ["mode"])
+        #expect(texts("o_(?'h'1w|1m)") == ["o_1w", "o_1m"])
+        #expect(texts("o_(?<h>[0-9]+w|1m)x") == ["o_"])
+        #expect(texts("(?:ab(?:[0-9])|cd)") == ["ab", "cd"])
     }
 
     @Test func defaultRulesHaveAPrefilter() {

@@ -35,10 +35,13 @@ public struct Glob: Sendable, Equatable {
                     if p + 1 < pat.endIndex, pat[p + 1] == UInt8(ascii: "*") {
                         // `**`: any number of folders.
                         var rest = p + 2
-                        if rest < pat.endIndex, pat[rest] == UInt8(ascii: "/") { rest += 1 }
+                        let slash = rest < pat.endIndex && pat[rest] == UInt8(ascii: "/")
+                        if slash { rest += 1 }
                         var k = s
                         while true {
-                            if match(pat[rest...], str[k...]) { return true }
+                            // `**/` stands for whole folders: the rest starts here or after a `/`.
+                            let atBoundary = !slash || k == s || str[k - 1] == UInt8(ascii: "/")
+                            if atBoundary, match(pat[rest...], str[k...]) { return true }
                             guard k < str.endIndex else { return false }
                             k += 1
                         }

@@ -7,6 +7,16 @@ public struct LocatedFinding: Sendable {
     public let endColumn: Int
     /// The source line of the start (for carets), without its line break.
     public let sourceLine: String
+    /// Where each edit of the fix lies (for SARIF replacements).
+    public var editRegions: [EditRegion] = []
+}
+
+public struct EditRegion: Sendable {
+    public let line: Int
+    public let column: Int
+    public let endLine: Int
+    public let endColumn: Int
+    public let text: String
 }
 
 /// What happened to one file.
@@ -137,8 +147,22 @@ enum Locator {
                 let textStart = startLineStart == 0 && bom ? 3 : startLineStart
                 sourceLine = String(decoding: UnsafeBufferPointer(rebasing: b[textStart..<max(textStart, textEnd)]), as: UTF8.self)
             }
-            out.append(LocatedFinding(finding: f, line: startLine, column: startColumn, endLine: endLine,
-                                      endColumn: column(of: f.range.upperBound, from: endLineStart), sourceLine: sourceLine))
+            var located = LocatedFinding(finding: f, line: startLine, column: startColumn, endLine: endLine,
+                                         endColumn: column(of: f.range.upperBound, from: endLineStart), sourceLine: sourceLine)
+            if let edits = f.fix?.edits {
+                // Edits lie inside the finding: walk from its start to each.
+                located.editRegions = edits.map { e in
+                    func at(_ offset: Int) -> (Int, Int) {
+                        var l = startLine, ls = startLineStart
+                        var k = f.range.lowerBound
+                        while k < offset { if b[k] == 0x0A { l += 1; ls = k + 1 }; k += 1 }
+                        return (l, column(of: offset, from: ls))
+                    }
+                    let s = at(e.range.lowerBound), t = at(e.range.upperBound)
+                    return EditRegion(line: s.0, column: s.1, endLine: t.0, endColumn: t.1, text: String(decoding: e.replacement, as: UTF8.self))
+                }
+            }
+            out.append(located)
         }
         return out
     }

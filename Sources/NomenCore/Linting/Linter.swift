@@ -81,19 +81,11 @@ public struct Linter: Sendable {
         return scan(b, language: language, path: path, scratch: scratch)
     }
 
+    /// Whether a notebook's raw JSON holds a match anywhere (no word-boundary test: in the
+    /// JSON text a name may follow an escape such as `\t`). A search error counts as a match,
+    /// so the cells are scanned and the error reported.
     func hasCandidate(_ b: UnsafeBufferPointer<UInt8>, scratch: Scratch) -> Bool {
-        if options.prefilter, let prefilter = rules.triggers.prefilter, let matcher = scratch.prefilterMatcher {
-            var found = false
-            try? prefilter.scan(b, matcher: matcher) { _, _ in found = true; return false }
-            return found
-        }
-        let raw = UnsafeRawBufferPointer(b)
-        var pos = 0
-        while pos <= raw.count, let (range, _) = try? scratch.matcher.nextRange(in: raw, from: pos) {
-            if range.lowerBound == 0 || !SQLTokenizer.isWordByte(b[range.lowerBound - 1]) { return true }
-            pos = range.lowerBound + 1
-        }
-        return false
+        do { return try scratch.matcher.nextRange(in: UnsafeRawBufferPointer(b), from: 0) != nil } catch { return true }
     }
 
     /// Finds trigger matches first; a buffer is tokenized only when a match needs its context.
@@ -351,7 +343,7 @@ struct FileScan {
             let name = text(rough.parts[rough.index + 1])
             guard !patterns.isEmpty else { return }
             if rules.exceptions.contains(where: { $0.name == name }) { return }
-            if cachedValidation(name: name, key: "d:" + dataset, patterns: patterns).valid { return }
+            if cachedValidation(name: name, patterns: patterns).valid { return }
         }
         let place = place(of: r)
         let reference = Reference.around(r, in: b, bounds: place.bounds)
@@ -397,7 +389,7 @@ struct FileScan {
         for (name, r) in captures { values[name] = text(r) }
         var noFix = initialNoFix
         // Captures the pattern lacks are learned from the context, or there is no fix.
-        for (name, inference) in rule.infer.sorted(by: { $0.key < $1.key }) where rule.replacement?.captures.contains(name) == true {
+        for (name, inference) in rule.infer.isEmpty ? [] : rule.infer.sorted(by: { $0.key < $1.key }) where rule.replacement?.captures.contains(name) == true {
             switch infer(inference, place: place, excluding: span) {
             case .value(let v): values[name] = v
             case .none:
@@ -508,7 +500,7 @@ struct FileScan {
         let rough = text(word(from: r, within: all))
         if rules.exceptions.contains(where: { $0.name == rough }) { return }
         let roughPatterns = patterns(forWord: rough, default: pattern)
-        if cachedValidation(name: rough, key: "p:" + pattern.id, patterns: roughPatterns).valid { return }
+        if cachedValidation(name: rough, patterns: roughPatterns).valid { return }
         let place = place(of: r)
         guard place.context != .identifier else { return }
         let range = word(from: r, within: place.bounds)
@@ -522,8 +514,11 @@ struct FileScan {
         return ps.isEmpty ? [pattern] : ps
     }
 
-    func cachedValidation(name: String, key: String, patterns: [NamePattern]) -> Validation {
-        scratch.verdict(key + "|" + name) { Validator(rules: rules).validate(name: name, against: patterns) }
+    /// The grammar's verdict on `name` against `patterns`, cached per thread.
+    func cachedValidation(name: String, patterns: [NamePattern]) -> Validation {
+        scratch.verdict("g:" + patterns.map(\.id).joined(separator: ",") + "|" + name) {
+            Validator(rules: rules).validate(name: name, against: patterns)
+        }
     }
 
     /// The path at `r`, or nil when a glob or a template we cannot judge cuts it short.
@@ -556,9 +551,7 @@ struct FileScan {
     }
 
     mutating func grammarFinding(name: String, range: Range<Int>, patterns: [NamePattern], place: Place) {
-        let validation = scratch.verdict("g:" + patterns.map(\.id).joined(separator: ",") + "|" + name) {
-            Validator(rules: rules).validate(name: name, against: patterns)
-        }
+        let validation = cachedValidation(name: name, patterns: patterns)
         guard !validation.valid, let issue = validation.errors.first else { return }
         let pattern = patterns.first { $0.id == validation.pattern } ?? patterns[0]
         addGrammarFinding(pattern: pattern, issue: issue, range: range, name: name, suggestion: issue.suggestion, place: place)

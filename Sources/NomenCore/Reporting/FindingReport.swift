@@ -167,7 +167,7 @@ public enum FindingReport {
         w.beginArray(key: "locations")
         w.beginObject()
         w.beginObject(key: "physicalLocation")
-        w.beginObject(key: "artifactLocation"); w.string("uri", f.path); w.endObject()
+        w.beginObject(key: "artifactLocation"); w.string("uri", uri(f.path)); w.endObject()
         region(&w, lf)
         w.endObject()
         w.endObject()
@@ -178,14 +178,17 @@ public enum FindingReport {
             w.beginObject(key: "description"); w.string("text", "replace `\(f.found)` with `\(replacement)`"); w.endObject()
             w.beginArray(key: "artifactChanges")
             w.beginObject()
-            w.beginObject(key: "artifactLocation"); w.string("uri", f.path); w.endObject()
+            w.beginObject(key: "artifactLocation"); w.string("uri", uri(f.path)); w.endObject()
+            // One replacement per edit: exactly what `rewrite` writes (a dataset move edits two parts).
             w.beginArray(key: "replacements")
-            w.beginObject()
-            w.beginObject(key: "deletedRegion")
-            w.int("startLine", lf.line); w.int("startColumn", lf.column); w.int("endLine", lf.endLine); w.int("endColumn", lf.endColumn)
-            w.endObject()
-            w.beginObject(key: "insertedContent"); w.string("text", replacement); w.endObject()
-            w.endObject()
+            for e in lf.editRegions {
+                w.beginObject()
+                w.beginObject(key: "deletedRegion")
+                w.int("startLine", e.line); w.int("startColumn", e.column); w.int("endLine", e.endLine); w.int("endColumn", e.endColumn)
+                w.endObject()
+                w.beginObject(key: "insertedContent"); w.string("text", e.text); w.endObject()
+                w.endObject()
+            }
             w.endArray()
             w.endObject()
             w.endArray()
@@ -193,6 +196,19 @@ public enum FindingReport {
             w.endArray()
         }
         w.endObject()
+    }
+
+    /// A relative URI reference for a relative path, a `file://` URI for an absolute one;
+    /// bytes outside the unreserved set are percent-encoded.
+    static func uri(_ path: String) -> String {
+        var out = path.hasPrefix("/") ? "file://" : ""
+        for b in path.utf8 {
+            let c = Character(Unicode.Scalar(b))
+            if b < 0x80, c.isLetter || c.isNumber || "-._~/".contains(c) { out.append(c) } else {
+                out += "%" + String(b >> 4, radix: 16, uppercase: true) + String(b & 0xF, radix: 16, uppercase: true)
+            }
+        }
+        return out
     }
 
     private static func region(_ w: inout JSONWriter, _ lf: LocatedFinding) {

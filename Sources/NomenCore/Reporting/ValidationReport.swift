@@ -69,7 +69,7 @@ public enum ValidationReport {
 
 /// Renders `nomen rules`.
 public enum RulesReport {
-    public static func text(_ rules: RuleSet) -> String {
+    public static func text(_ rules: RuleSet, today: Day = .today()) -> String {
         var out = "rule set `\(rules.name)` (\(rules.file))\n\npatterns:\n"
         for p in rules.patterns {
             var scope: [String] = []
@@ -84,7 +84,7 @@ public enum RulesReport {
         }
         out += "\nlegacy and retired:\n"
         for r in rules.legacy {
-            var line = "  \(r.id)  [\(r.kind.rawValue), \(r.severity(on: Day.today()).rawValue)]  "
+            var line = "  \(r.id)  [\(r.kind.rawValue), \(r.severity(on: today).rawValue)]  "
             if let d = r.dataset { line += d + "." }
             line += r.source
             if let t = r.replacement { line += "  →  " + (r.replacementDataset.map { $0 + "." } ?? "") + t.source }

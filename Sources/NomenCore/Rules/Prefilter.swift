@@ -154,13 +154,18 @@ enum LiteralPrefix {
                     if at("(?i:") { groupCaseless = true; i += 4 }
                     else if at("(?:") { i += 3 }
                     else if at("(?<") || at("(?P<") || at("(?'") {
-                        while i < s.count, s[i] != UInt8(ascii: ">"), s[i] != UInt8(ascii: "'") || i < 3 { i += 1 }
+                        let close = at("(?'") ? UInt8(ascii: "'") : UInt8(ascii: ">")
+                        i += at("(?P<") ? 4 : 3
+                        while i < s.count, s[i] != close { i += 1 }
                         i += 1
                     } else if at("(?") { return prefixes.allSatisfy({ $0.isEmpty }) ? nil : prefixes }
                     else { i += 1 }
                     var alternatives: [[UInt8]] = []
                     while true {
-                        guard let alt = sequence(caseless: groupCaseless) else { return finish(prefixes) }
+                        guard let alt = sequence(caseless: groupCaseless) else {
+                            skipRestOfGroup()
+                            return finish(prefixes)
+                        }
                         alternatives += alt
                         if i < s.count, s[i] == UInt8(ascii: "|") { i += 1; continue }
                         break
@@ -201,13 +206,33 @@ enum LiteralPrefix {
             return prefixes
         }
 
-        func finish(_ prefixes: [[UInt8]]) -> [[UInt8]]? { prefixes.contains(where: \.isEmpty) ? nil : prefixes }
+        /// Stops reading literals: the rest of this alternative is passed over, so an enclosing
+        /// group can go on with its next alternative.
+        mutating func finish(_ prefixes: [[UInt8]]) -> [[UInt8]]? {
+            skipToEnd()
+            return prefixes.contains(where: \.isEmpty) ? nil : prefixes
+        }
 
         func at(_ t: String) -> Bool { s[i...].starts(with: t.utf8) }
 
         /// Past the group at `i`, brackets and escapes respected.
         mutating func skipGroup() {
             var depth = 0
+            var inClass = false
+            while i < s.count {
+                let c = s[i]
+                if c == UInt8(ascii: "\\") { i += 2; continue }
+                if inClass { if c == UInt8(ascii: "]") { inClass = false }; i += 1; continue }
+                if c == UInt8(ascii: "[") { inClass = true }
+                else if c == UInt8(ascii: "(") { depth += 1 }
+                else if c == UInt8(ascii: ")") { depth -= 1; if depth == 0 { i += 1; return } }
+                i += 1
+            }
+        }
+
+        /// Past the `)` that closes the group we are inside.
+        mutating func skipRestOfGroup() {
+            var depth = 1
             var inClass = false
             while i < s.count {
                 let c = s[i]

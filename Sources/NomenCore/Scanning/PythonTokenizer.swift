@@ -34,7 +34,10 @@ struct PythonTokenizer {
             case 0x0D, 0x20, 0x09, 0x0C:
                 i += 1
             case UInt8(ascii: "\\"):
+                // A line continuation: the logical line goes on.
                 i += 1
+                if i < end, b[i] == 0x0D { i += 1 }
+                if i < end, b[i] == 0x0A { i += 1 }
             case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1; lineHasToken = true; i += 1
             case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):

@@ -39,22 +39,20 @@ public enum FileIO {
     /// file that changed since it was read.
     public struct Stamp: Sendable, Equatable {
         public let mode: UInt32
-        public let size: Int
-        public let mtimeSeconds: Int
-        public let mtimeNanoseconds: Int
-        public let inode: UInt64
+        public let uid: UInt32
+        public let gid: UInt32
+        public let links: Int
     }
 
     public static func stamp(_ path: String) throws(IOFailure) -> Stamp {
         var st = stat()
         guard stat(path, &st) == 0 else { throw IOFailure.errno(path, "cannot stat") }
-        return Stamp(mode: UInt32(st.st_mode & 0o7777), size: Int(st.st_size), mtimeSeconds: Int(st.st_mtim.tv_sec),
-                     mtimeNanoseconds: Int(st.st_mtim.tv_nsec), inode: UInt64(st.st_ino))
+        return Stamp(mode: UInt32(st.st_mode & 0o7777), uid: UInt32(st.st_uid), gid: UInt32(st.st_gid), links: Int(st.st_nlink))
     }
 
     /// Writes `bytes` to a temporary file in the same folder, flushes it, keeps `mode`, and
     /// renames it over `path`. On any failure the original is untouched and the temporary removed.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32) throws(IOFailure) {
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32, owner: (uid: UInt32, gid: UInt32)? = nil) throws(IOFailure) {
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -77,6 +75,11 @@ public enum FileIO {
             }
             written += n
         }
+        if let owner, fchown(fd, owner.uid, owner.gid) != 0, owner.uid != geteuid() {
+            let failure = IOFailure.errno(path, "cannot keep the file's owner")
+            close(fd)
+            throw failure
+        }
         if fchmod(fd, mode_t(mode)) != 0 || fsync(fd) != 0 {
             let failure = IOFailure.errno(path, "cannot set mode or flush")
             close(fd)
@@ -85,6 +88,9 @@ public enum FileIO {
         close(fd)
         guard rename(tmp, path) == 0 else { throw IOFailure.errno(path, "cannot replace") }
         ok = true
+        // Make the rename itself durable.
+        let dirfd = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_CLOEXEC)
+        if dirfd >= 0 { _ = fsync(dirfd); close(dirfd) }
     }
 }
 
@@ -100,11 +106,14 @@ extension FileIO {
     /// holds `expected` (the bytes that were checked): a file changed in between is left alone.
     public static func replace(_ path: String, expecting expected: [UInt8], with bytes: [UInt8]) throws(IOFailure) {
         let stamp = try FileIO.stamp(path)
+        if stamp.links > 1 {
+            throw IOFailure(path: path, reason: "has \(stamp.links) hard links, which a rewrite by rename would break; left alone")
+        }
         let current = try FileIO.read(path)
         guard current == expected else {
             throw IOFailure(path: path, reason: "changed since nomen read it; left alone")
         }
-        try writeAtomically(bytes, to: path, mode: stamp.mode)
+        try writeAtomically(bytes, to: path, mode: stamp.mode, owner: (stamp.uid, stamp.gid))
     }
 }
 

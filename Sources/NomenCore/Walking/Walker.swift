@@ -35,12 +35,15 @@ public struct Walker {
             if kind == S_IFDIR {
                 walkRoot(path)
             } else if kind == S_IFREG {
+                configPrefix = ""
                 let clean = Self.clean(path)
                 let name = clean.split(separator: "/").last.map(String.init) ?? clean
                 let language = languageOf(relative: clean, name: name) ?? .text
                 add(path: clean, language: language, explicit: true)
             } else if kind == S_IFLNK {
                 notes.append("\(path): is a symbolic link; not followed")
+            } else {
+                notes.append("\(path): not a regular file or folder; skipped")
             }
         }
         // Deterministic order (by path bytes), whatever the file system returns.

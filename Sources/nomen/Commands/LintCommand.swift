@@ -122,6 +122,7 @@ struct LintCommand: ParsableCommand {
                 Output.error(error.description)
                 throw ExitCode(2)
             }
+            if ioError { throw ExitCode(2) }
             return
         }
         out.write(main.end())

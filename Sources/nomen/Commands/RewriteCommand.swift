@@ -54,11 +54,17 @@ struct RewriteCommand: ParsableCommand {
                 r.outcome = outcome.droppingBytes()
                 return r
             }
+            let shown = Self.displayPath(outcome.path, cwd: cwd)
+            if !apply || diff, shown.hasPrefix("/") || shown.hasPrefix("../") || shown == ".." {
+                r.writeError = "\(outcome.path): outside the working folder, so a patch cannot name it; run nomen from a folder that contains it"
+                r.outcome = outcome.droppingBytes()
+                return r
+            }
             if let conflict = plan.conflict {
                 r.conflict = conflict
                 r.left += outcome.findings.filter { $0.finding.isFixable(unsafe: unsafe) }
             } else {
-                if !apply || diff { r.diff = UnifiedDiff.render(path: Self.displayPath(outcome.path, cwd: cwd), old: bytes, edits: plan.edits) }
+                if !apply || diff { r.diff = UnifiedDiff.render(path: shown, old: bytes, edits: plan.edits) }
                 if apply {
                     do {
                         try FileIO.replace(plan.path, expecting: plan.original, with: plan.rewritten)
@@ -108,8 +114,11 @@ struct RewriteCommand: ParsableCommand {
         }
     }
 
+    /// The path relative to the working folder (a patch's `a/` and `b/` are relative to it).
     static func displayPath(_ path: String, cwd: String) -> String {
         if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
-        return path
+        var p = path
+        while p.hasPrefix("./") { p.removeFirst(2) }
+        return p
     }
 }

@@ -33,7 +33,7 @@ struct RulesCommand: ParsableCommand {
         if printPatterns {
             for p in rules.searchPatterns { out.write(p + "\n") }
         } else {
-            out.write(RulesReport.text(rules))
+            out.write(RulesReport.text(rules, today: options.day))
         }
         out.flush()
     }
