@@ -120,17 +120,6 @@ public final class Regex: @unchecked Sendable {
         guard let m = try firstMatch(in: bytes, options: [.anchored, .endAnchored]) else { return false }
         return m.range == 0..<bytes.count
     }
-
-    public func allMatches(in bytes: [UInt8]) throws(RegexError) -> [Match] {
-        let matcher = makeMatcher()
-        var result: [Match] = []
-        var start = 0
-        while start <= bytes.count, let m = try matcher.firstMatch(in: bytes, from: start) {
-            result.append(m)
-            start = m.range.isEmpty ? m.range.upperBound + 1 : m.range.upperBound
-        }
-        return result
-    }
 }
 
 /// One match: byte ranges of the whole match and of each capture group (index 0 is the match).

@@ -5,7 +5,7 @@ import NomenRegex
 ///
 /// Two things keep the search as fast as a grep for the same names:
 /// - no alternative starts with a lookbehind (PCRE2 can then skip ahead on first bytes); the
-///   left word boundary is checked by the caller (`needsLeftBoundary`);
+///   left word boundary is checked by the caller (the linter, or the word-start prefilter);
 /// - names that are already valid do not match at all: each grammar is compiled into a regex
 ///   of its valid names (`ValidNames`), used as a negative lookahead.
 struct TriggerSet: Sendable {

@@ -12,21 +12,6 @@ public struct SourceFile: Sendable {
     }
 
     public var hasBOM: Bool { bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF }
-
-    /// 1-based line and column (Unicode scalars; a BOM is not a column).
-    public func position(of offset: Int) -> (line: Int, column: Int) {
-        LineIndex(bytes).position(of: offset, skipBOM: hasBOM)
-    }
-
-    /// The text of the line holding `offset`, without its line break.
-    public func lineText(at offset: Int) -> Substring {
-        let range = LineIndex.lineRange(containing: offset, in: bytes)
-        var end = range.upperBound
-        if end > range.lowerBound, bytes[end - 1] == 0x0D { end -= 1 }
-        var start = range.lowerBound
-        if start == 0, hasBOM { start = 3 }
-        return Substring(decoding: bytes[start..<max(start, end)], as: UTF8.self)
-    }
 }
 
 /// Line starts of a byte buffer, for turning offsets into line and column.
@@ -57,13 +42,5 @@ public struct LineIndex: Sendable {
             i += 1
         }
         return (line + 1, column)
-    }
-
-    static func lineRange(containing offset: Int, in bytes: [UInt8]) -> Range<Int> {
-        var s = min(offset, bytes.count)
-        while s > 0, bytes[s - 1] != 0x0A { s -= 1 }
-        var e = min(offset, bytes.count)
-        while e < bytes.count, bytes[e] != 0x0A { e += 1 }
-        return s..<e
     }
 }

@@ -1,26 +1,7 @@
 import Dispatch
 import Synchronization
 
-/// Runs `body` over `0..<count` on `threads` threads; results keep their index order, so output
-/// is deterministic whatever the scheduling. Each thread gets its own `State` (match data,
-/// buffers) made by `makeState`.
-public enum Parallel {
-    public static func map<State, T: Sendable>(count: Int, threads: Int, makeState: @Sendable () -> State,
-                                               _ body: @Sendable (Int, inout State) -> T) -> [T] {
-        let results = ResultSlots<T>(count: count)
-        let next = Atomic<Int>(0)
-        let workers = max(1, min(threads, count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var state = makeState()
-            while true {
-                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                if i >= count { break }
-                results.set(i, body(i, &state))
-            }
-        }
-        return results.collect()
-    }
-}
+public enum Parallel {}
 
 /// One slot per index, each written by exactly one thread.
 final class ResultSlots<T>: @unchecked Sendable {
@@ -44,7 +25,6 @@ final class ResultSlots<T>: @unchecked Sendable {
         return v
     }
 
-    func collect() -> [T] { slots.map { $0! } }
 }
 
 public enum Machine {

@@ -4,7 +4,7 @@ struct IgnoreFile: Sendable {
         let glob: Glob
         let negated: Bool
     }
-    /// The folder the patterns are relative to, relative to the walk's root ("" for the root).
+    /// The folder the patterns are relative to, relative to the repository's root ("" for the root).
     let base: String
     let rules: [Rule]
 

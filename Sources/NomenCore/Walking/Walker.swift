@@ -15,7 +15,7 @@ public struct FileEntry: Sendable {
 
 /// Walks the given paths with `readdir`: honours nested `.gitignore` files (with negation),
 /// `.git/info/exclude`, and the configuration's excludes and includes; never follows symlinks;
-/// skips `.git/` and files over the size limit (with a note).
+/// skips `.git/`. (Files over the size limit are skipped, with a note, when they are read.)
 public struct Walker {
     public let configuration: Configuration
     public private(set) var notes: [String] = []
