@@ -260,14 +260,12 @@ public struct ReportStream: Sendable {
         case .text: return Array(FindingReport.text(findings, style: style).utf8)
         case .github: return Array(FindingReport.github(findings).utf8)
         case .json, .sarif:
-            var out: [UInt8] = []
-            for (i, lf) in findings.enumerated() {
-                var w = JSONWriter(depth: format == .json ? 1 : 4)
+            // One writer for the file: it puts the commas between the items itself.
+            var w = JSONWriter(depth: format == .json ? 1 : 4, capacity: findings.count * 400)
+            for lf in findings {
                 if format == .json { FindingReport.jsonItem(&w, lf, style: style) } else { FindingReport.sarifItem(&w, lf, ruleIndex: ruleIndex, style: style) }
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: w.bytes)
             }
-            return out
+            return w.bytes
         }
     }
 

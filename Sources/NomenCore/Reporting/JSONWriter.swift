@@ -15,10 +15,10 @@ public struct JSONWriter {
 
     /// A writer for items that sit `depth` levels deep in a document written elsewhere
     /// (streamed array elements): each item starts with its own newline and indent.
-    public init(depth: Int) {
+    public init(depth: Int, capacity: Int = 512) {
         pretty = true
         self.depth = depth
-        bytes.reserveCapacity(512)
+        bytes.reserveCapacity(capacity)
     }
 
     private mutating func newlineAndIndent() {
