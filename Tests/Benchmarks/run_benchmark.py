@@ -359,6 +359,12 @@ class Cmd:
                 "exit_codes": sorted(self.codes), "error": self.error, "output": self.output}
 
 
+def rewrite_argv(nomen: str, corpus: str) -> list:
+    """`nomen rewrite .` run inside the corpus: a patch names files relative to the working
+    folder, so nomen refuses paths outside it."""
+    return ["sh", "-c", 'cd "$1" && exec "$0" rewrite .', nomen, corpus]
+
+
 def run_once(argv: list, timeout: float, stdout=subprocess.DEVNULL) -> tuple:
     t0 = time.perf_counter()
     try:
@@ -603,7 +609,7 @@ def main(argv=None) -> int:
         return [Cmd("nomen lint", [nomen, "lint", "--format", "json", c], "lint"),
                 Cmd("rg -P", [rg, "-P", "--no-unicode", "-c", "-f", P, c], "rg"),
                 Cmd("rg (no lookarounds)", [rg, "--no-unicode", "-c", "-f", R, c], "rg"),
-                Cmd("nomen rewrite", [nomen, "rewrite", c], "rewrite")]
+                Cmd("nomen rewrite", rewrite_argv(nomen, c), "rewrite")]
 
     for dens in ("low", "high"):
         if dens in args.skip:
@@ -645,7 +651,7 @@ def main(argv=None) -> int:
             log(f"[rss] nomen lint on {dens}")
             rss[f"lint_{dens}"] = peak_rss([nomen, "lint", "--format", "json", c], args.timeout)
         log("[rss] nomen rewrite and rg -P on high")
-        rss["rewrite_high"] = peak_rss([nomen, "rewrite", corpora["high"]["path"]], args.timeout)
+        rss["rewrite_high"] = peak_rss(rewrite_argv(nomen, corpora["high"]["path"]), args.timeout)
         rss["rg_pcre_high"] = peak_rss([rg, "-P", "--no-unicode", "-c", "-f", P, corpora["high"]["path"]],
                                        args.timeout)
 
