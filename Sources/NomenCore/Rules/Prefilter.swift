@@ -215,9 +215,11 @@ enum LiteralPrefix {
 
         func at(_ t: String) -> Bool { s[i...].starts(with: t.utf8) }
 
-        /// Past the group at `i`, brackets and escapes respected.
-        mutating func skipGroup() {
-            var depth = 0
+        /// Moves past pattern text, brackets and escapes respected. Starting `depth` groups deep,
+        /// it stops just after the `)` that closes depth 0 (`closing`), or (`!closing`) at the
+        /// `|` or `)` that ends the current alternative.
+        mutating func skip(depth start: Int, closing: Bool) {
+            var depth = start
             var inClass = false
             while i < s.count {
                 let c = s[i]
@@ -225,40 +227,20 @@ enum LiteralPrefix {
                 if inClass { if c == UInt8(ascii: "]") { inClass = false }; i += 1; continue }
                 if c == UInt8(ascii: "[") { inClass = true }
                 else if c == UInt8(ascii: "(") { depth += 1 }
-                else if c == UInt8(ascii: ")") { depth -= 1; if depth == 0 { i += 1; return } }
+                else if c == UInt8(ascii: ")") {
+                    if !closing, depth == 0 { return }
+                    depth -= 1
+                    if closing, depth == 0 { i += 1; return }
+                } else if c == UInt8(ascii: "|"), !closing, depth == 0 { return }
                 i += 1
             }
         }
 
+        /// Past the group that starts at `i`.
+        mutating func skipGroup() { skip(depth: 0, closing: true) }
         /// Past the `)` that closes the group we are inside.
-        mutating func skipRestOfGroup() {
-            var depth = 1
-            var inClass = false
-            while i < s.count {
-                let c = s[i]
-                if c == UInt8(ascii: "\\") { i += 2; continue }
-                if inClass { if c == UInt8(ascii: "]") { inClass = false }; i += 1; continue }
-                if c == UInt8(ascii: "[") { inClass = true }
-                else if c == UInt8(ascii: "(") { depth += 1 }
-                else if c == UInt8(ascii: ")") { depth -= 1; if depth == 0 { i += 1; return } }
-                i += 1
-            }
-        }
-
-        /// Enough literal text has been read: skip the rest of the current alternative.
-        mutating func skipToEnd() {
-            var depth = 0
-            var inClass = false
-            while i < s.count {
-                let c = s[i]
-                if c == UInt8(ascii: "\\") { i += 2; continue }
-                if inClass { if c == UInt8(ascii: "]") { inClass = false }; i += 1; continue }
-                if c == UInt8(ascii: "[") { inClass = true }
-                else if c == UInt8(ascii: "(") { depth += 1 }
-                else if c == UInt8(ascii: ")") { if depth == 0 { return }; depth -= 1 }
-                else if c == UInt8(ascii: "|"), depth == 0 { return }
-                i += 1
-            }
-        }
+        mutating func skipRestOfGroup() { skip(depth: 1, closing: true) }
+        /// Enough literal text has been read: to the end of the current alternative.
+        mutating func skipToEnd() { skip(depth: 0, closing: false) }
     }
 }
