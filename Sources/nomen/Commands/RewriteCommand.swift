@@ -46,7 +46,7 @@ struct RewriteCommand: ParsableCommand {
         var changedFiles = 0
         var applied: [String: Int] = [:]
         var left: [LocatedFinding] = []
-        LintRun(linter: linter, threads: files.threads).stream(entries, keepBytes: true, then: { (outcome: FileOutcome) -> FileResult in
+        LintRun(linter: linter, threads: files.threads, sourceLines: false).stream(entries, keepBytes: true, then: { (outcome: FileOutcome) -> FileResult in
             var r = FileResult(outcome: outcome)
             r.left = outcome.findings.filter { !$0.finding.isFixable(unsafe: unsafe) }
             guard let bytes = outcome.bytes,
