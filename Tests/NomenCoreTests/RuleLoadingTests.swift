@@ -77,10 +77,19 @@ import Testing
 
         """
         let e = errors(yaml)
+        // Both rules of the loop are named: each one's output is the other's input.
+        #expect(e.count == 2)
+        #expect(e.allSatisfy { $0.message.contains("does not settle") })
+        #expect(e.contains { $0.message.contains("loop-back") })
+    }
+
+    @Test func replacementThatNeverSettlesWithoutExamples() {
+        // Running it twice would nest the path again: `data/baselines` → `data/baselines/v2/v2`.
+        let e = errors(Self.base + "legacy:\n  - id: nest\n    match: 'data/(?<f>baselines)'\n    replace: 'data/{f}/v2'\n")
         #expect(e.count == 1)
-        #expect(e.first?.line == 14)
+        #expect(e.first?.line == 11)
+        #expect(e.first?.key == "legacy[0].replace")
         #expect(e.first?.message.contains("does not settle") == true)
-        #expect(e.first?.message.contains("loop-back") == true)
     }
 
     @Test func invalidYAML() {

@@ -78,8 +78,23 @@ public enum RuleLoader {
 
     /// A replacement that a legacy rule matches again would never settle: reject it.
     private static func checkSettles(_ set: RuleSet, rules: [(LegacyRule, YAMLNode)], errors: inout [RuleLoadError]) {
+        var ignored: [RuleLoadError] = []
         let linter = Linter(rules: set, options: LintOptions())
         for (rule, node) in rules {
+            // The template itself, each capture standing as a placeholder `{name}`: a rule that
+            // matches it again would rewrite its own output (checked even without examples).
+            if let template = rule.replacement, rule.dataset == nil {
+                var values: [String: String] = [:]
+                for name in template.captures { values[name] = "{\(name)}" }
+                if let rendered = template.render(values) {
+                    let source = SourceFile(path: "<replacement>", bytes: Array(rendered.utf8), language: .text)
+                    if let first = linter.findings(in: source).first(where: { $0.legacyRule != nil && $0.fix?.applicability == .safe }) {
+                        let at = node.mapping(allowed: legacyKeys, errors: &ignored)?["replace"] ?? node
+                        errors.append(at.error("the replacement does not settle: `\(rendered)` matches rule `\(first.rule)` again"))
+                        continue
+                    }
+                }
+            }
             for example in rule.invalidExamples {
                 guard let fixed = example.fixed else { continue }
                 let source = SourceFile(path: "<example>", bytes: Array(fixed.utf8), language: example.language)
