@@ -289,17 +289,18 @@ struct FileScan {
             // A qualified name keeps its dataset: fine for a known dataset that no rule moves,
             // not for a dataset nomen cannot see (`{cfg['dataset']}`) or one that must change.
             let qualifier = text(reference.parts[reference.index - 1])
-            let known = rules.datasets.contains(qualifier) && !rules.legacy.contains { $0.dataset == qualifier }
-            if !known {
+            if !keepsItsDataset(qualifier) {
                 noFix = "it is qualified by `\(qualifier)`, and the rule does not say what that dataset becomes"
             }
-        } else if rule.replacement != nil, let qualifier = hiddenQualifier(of: r, place: place) {
-            let known = rules.datasets.contains(qualifier) && !rules.legacy.contains { $0.dataset == qualifier }
-            if !known {
-                noFix = "it follows `\(qualifier)` in a separate string, which would have to change too"
-            }
+        } else if rule.replacement != nil, let qualifier = hiddenQualifier(of: r, place: place), !keepsItsDataset(qualifier) {
+            noFix = "it follows `\(qualifier)` in a separate string, which would have to change too"
         }
         emit(rule: rule, place: place, found: r, captures: caps, edits: [(r, rule.replacement)], noFix: noFix)
+    }
+
+    /// A renamed table may stay in a known dataset that no rule moves elsewhere.
+    func keepsItsDataset(_ qualifier: String) -> Bool {
+        rules.datasets.contains(qualifier) && rules.index.rulesByDataset[qualifier] == nil
     }
 
     /// A qualifier held in a neighbouring string: `"p.models_v4." "name"` (implicit

@@ -40,16 +40,12 @@ struct SQLTokenizer {
 
     /// SQL keywords that make a string SQL: SELECT … FROM, INSERT INTO, CREATE TABLE/VIEW,
     /// MERGE, UPDATE … SET, DELETE FROM, JOIN.
+    /// The keywords, packed as lowercase bytes into an integer (no string per word); a
+    /// keyword's index is its bit in `seen`.
+    static let keywords: [UInt64] = ["select", "from", "join", "insert", "into", "create", "table", "view", "merge", "update", "set", "delete"]
+        .map { $0.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
+
     static func looksLikeSQL(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
-        // Keywords packed as lowercase bytes into an integer: no string per word.
-        func pack(_ s: StaticString) -> UInt64 {
-            var v: UInt64 = 0
-            s.withUTF8Buffer { for c in $0 { v = v << 8 | UInt64(c) } }
-            return v
-        }
-        let select = pack("select"), from = pack("from"), join = pack("join"), insert = pack("insert"), into = pack("into"),
-            create = pack("create"), table = pack("table"), view = pack("view"), merge = pack("merge"), update = pack("update"),
-            set = pack("set"), delete = pack("delete")
         var seen: UInt16 = 0
         var k = r.lowerBound
         while k < r.upperBound {
@@ -61,21 +57,7 @@ struct SQLTokenizer {
             guard n >= 3, n <= 6, s == r.lowerBound || !PythonTokenizer.isIdentifierByte(b[s - 1]) else { continue }
             var v: UInt64 = 0
             for x in s..<k { v = v << 8 | UInt64(b[x] | 0x20) }
-            switch v {
-            case select: seen |= 1 << 0
-            case from: seen |= 1 << 1
-            case join: seen |= 1 << 2
-            case insert: seen |= 1 << 3
-            case into: seen |= 1 << 4
-            case create: seen |= 1 << 5
-            case table: seen |= 1 << 6
-            case view: seen |= 1 << 7
-            case merge: seen |= 1 << 8
-            case update: seen |= 1 << 9
-            case set: seen |= 1 << 10
-            case delete: seen |= 1 << 11
-            default: break
-            }
+            if let bit = keywords.firstIndex(of: v) { seen |= 1 << bit }
         }
         func has(_ bit: Int) -> Bool { seen & (1 << bit) != 0 }
         return (has(0) && has(1)) || (has(3) && has(4)) || (has(5) && (has(6) || has(7))) || (has(8) && has(4))
