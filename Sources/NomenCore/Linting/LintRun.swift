@@ -115,11 +115,16 @@ enum Locator {
         guard !findings.isEmpty else { return [] }
         let bom = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
         var line = 1, lineStart = 0, cursor = 0
+        let base = UnsafeRawPointer(b.baseAddress!)
         func advance(to offset: Int) {
-            while cursor < offset {
-                if b[cursor] == 0x0A { line += 1; lineStart = cursor + 1 }
-                cursor += 1
+            // memchr from line break to line break: lines are short, the calls are cheap.
+            while cursor < offset, let nl = memchr(base + cursor, 0x0A, offset - cursor) {
+                let k = UnsafeRawPointer(nl) - base
+                line += 1
+                lineStart = k + 1
+                cursor = k + 1
             }
+            cursor = max(cursor, offset)
         }
         func column(of offset: Int, from start: Int) -> Int {
             var c = 1

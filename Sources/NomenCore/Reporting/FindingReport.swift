@@ -279,10 +279,16 @@ public struct ReportStream: Sendable {
 
     /// A fragment in its place: after a comma when items came before it.
     public mutating func add(fragment: [UInt8]) -> [UInt8] {
+        let before = separator(before: fragment)
+        return before.isEmpty ? fragment : before + fragment
+    }
+
+    /// What goes before `fragment` (a comma when items came before it), counting it as added;
+    /// the caller writes the fragment itself, uncopied.
+    public mutating func separator(before fragment: [UInt8]) -> [UInt8] {
         guard !fragment.isEmpty else { return [] }
         defer { count += 1 }
-        if count > 0, format == .json || format == .sarif { return [UInt8(ascii: ",")] + fragment }
-        return fragment
+        return count > 0 && (format == .json || format == .sarif) ? [UInt8(ascii: ",")] : []
     }
 
     public mutating func add(_ findings: [LocatedFinding]) -> String {
@@ -321,6 +327,18 @@ public struct FindingTally: Sendable {
             if f.fix?.applicability == .unsafe { unsafe += 1 }
             let c = byRule[f.rule] ?? (0, f.severity, 0)
             byRule[f.rule] = (c.count + 1, max(c.severity, f.severity), c.fixable + (isFixable ? 1 : 0))
+        }
+    }
+
+    /// Adds another tally (one file's, counted on a worker thread).
+    public mutating func merge(_ other: FindingTally) {
+        errors += other.errors
+        warnings += other.warnings
+        fixable += other.fixable
+        unsafe += other.unsafe
+        for (rule, c) in other.byRule {
+            let mine = byRule[rule] ?? (0, c.severity, 0)
+            byRule[rule] = (mine.count + c.count, max(mine.severity, c.severity), mine.fixable + c.fixable)
         }
     }
 }

@@ -95,23 +95,34 @@ struct LintCommand: ParsableCommand {
         var scanned = 0, skipped = 0
         var recorded: [LocatedFinding] = []
         if writeBaseline == nil { out.write(main.begin()) }
-        // Without a baseline each worker renders its file; with one, filtering comes first.
+        // Without a baseline each worker renders and counts its file, and the findings die on
+        // the thread that made them; with one (or extra reports) the findings come back.
         let renderer = main
         let renderInWorkers = known == nil && writeBaseline == nil
+        let keepFindings = !renderInWorkers || !extra.isEmpty
         LintRun(linter: linter, threads: files.threads, sourceLines: format.value == .text || !reports.isEmpty || writeBaseline != nil)
-            .stream(entries, then: { (outcome: FileOutcome) -> (FileOutcome, [UInt8]) in
-                (outcome, renderInWorkers ? renderer.fragment(outcome.findings) : [])
-            }) { (item: (FileOutcome, [UInt8])) in
-            let (outcome, rendered) = item
-            if let note = outcome.note { Output.warning(note) }
-            if outcome.status == .unreadable { ioError = true }
-            if outcome.status == .scanned { scanned += 1 } else { skipped += 1 }
-            var findings = outcome.findings
-            if writeBaseline != nil { recorded += findings; return }
-            if known != nil { findings = known!.filter(findings) }
+            .stream(entries, then: { (outcome: FileOutcome) -> Handed in
+                var counted = FindingTally()
+                if renderInWorkers { counted.add(outcome.findings) }
+                return Handed(status: outcome.status, note: outcome.note, findings: keepFindings ? outcome.findings : [],
+                              rendered: renderInWorkers ? renderer.fragment(outcome.findings) : [], tally: counted)
+            }) { (item: Handed) in
+            if let note = item.note { Output.warning(note) }
+            if item.status == .unreadable { ioError = true }
+            if item.status == .scanned { scanned += 1 } else { skipped += 1 }
+            if writeBaseline != nil { recorded += item.findings; return }
+            var findings = item.findings
+            if renderInWorkers {
+                tally.merge(item.tally)
+                out.write(bytes: main.separator(before: item.rendered))
+                out.write(bytes: item.rendered)
+            } else {
+                if known != nil { findings = known!.filter(findings) }
+                guard !findings.isEmpty else { return }
+                tally.add(findings)
+                out.write(bytes: main.add(fragment: main.fragment(findings)))
+            }
             guard !findings.isEmpty else { return }
-            tally.add(findings)
-            out.write(bytes: main.add(fragment: renderInWorkers ? rendered : main.fragment(findings)))
             for i in extra.indices { extra[i].text += extra[i].stream.add(findings) }
         }
         if let writeBaseline {
@@ -143,6 +154,16 @@ struct LintCommand: ParsableCommand {
         if ioError { throw ExitCode(2) }
         if tally.errors > 0 { throw ExitCode(1) }
     }
+}
+
+/// What a worker hands the output thread for one file.
+private struct Handed: Sendable {
+    let status: FileOutcome.Status
+    let note: String?
+    /// Empty unless a baseline, a baseline to write or an extra report needs them.
+    let findings: [LocatedFinding]
+    let rendered: [UInt8]
+    let tally: FindingTally
 }
 
 struct ReportFormatArgument: ExpressibleByArgument {

@@ -77,19 +77,28 @@ struct StandardOutput {
     }
 
     mutating func write(bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        if buffer.count + bytes.count >= 1 << 16 {
+            flush()
+            if bytes.count >= 1 << 16 { return Self.writeAll(bytes) }
+        }
         buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 16 { flush() }
     }
 
     mutating func flush() {
-        buffer.withUnsafeBytes { raw in
+        Self.writeAll(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeAll(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
             var off = 0
             while off < raw.count {
                 let n = Glibc.write(1, raw.baseAddress! + off, raw.count - off)
+                if n < 0, errno == EINTR { continue }
                 if n <= 0 { break }
                 off += n
             }
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 }
