@@ -16,19 +16,21 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // The only C in the project: PCRE2 (Debian's libpcre2-dev) plus the two libc
-        // prototypes Glibc's Swift overlay does not export (memmem).
+        // PCRE2 (Debian's libpcre2-dev) plus the libc prototypes Glibc's Swift overlay does
+        // not export (memmem, mallopt).
         .systemLibrary(
             name: "CPCRE2",
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // The SIMD literal search behind the prefilter (AVX2 when the CPU has it, else scalar).
+        .target(name: "CByteScan"),
         // Owns all PCRE2 memory; nothing else imports CPCRE2.
         .target(name: "NomenRegex", dependencies: ["CPCRE2"], swiftSettings: strict),
         // The engine: grammar, rules, scanners, fixes, reporters. Never prints.
         .target(
             name: "NomenCore",
-            dependencies: ["NomenRegex", .product(name: "Yams", package: "Yams")],
+            dependencies: ["NomenRegex", "CByteScan", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NomenCore
 
@@ -150,4 +151,51 @@ import Testing
         #expect(located.first?.line == 1)
         #expect(located.first?.column == 6)
     }
+
+    /// Findings' details are worked out once per thread and reused (`Scratch.memos`): with one
+    /// scratch for every file, twice over, the report is the same as with a fresh one per file.
+    @Test func reusedDetailsReportTheSameAsFreshOnes() throws {
+        let linter = Fixture.linter()
+        let shared = Scratch(rules: Fixture.rules)
+        let root = Fixture.packageRoot + "/examples/legacy-repo"
+        func describe(_ fs: [Finding]) -> [String] {
+            fs.map { f in
+                let edits = f.fix?.edits.map { "\($0.range)=\(String(decoding: $0.replacement, as: UTF8.self))" } ?? []
+                return "\(f.path) \(f.range) \(f.rule) \(f.severity) \(f.context) \(f.message) | \(f.found) -> \(f.replacement ?? "-") \(edits) \(f.noFixReason ?? "")"
+            }
+        }
+        var compared = 0
+        for _ in 0..<2 {
+            for case let rel as String in FileManager.default.enumerator(atPath: root)! {
+                guard let language = Language.of(fileName: rel) else { continue }
+                let bytes = try FileIO.read(root + "/" + rel)
+                let fresh = bytes.withUnsafeBufferPointer { linter.check($0, language: language, path: rel, scratch: Scratch(rules: Fixture.rules)) }
+                let reused = bytes.withUnsafeBufferPointer { linter.check($0, language: language, path: rel, scratch: shared) }
+                #expect(describe(reused.findings) == describe(fresh.findings), "\(rel)")
+                compared += fresh.findings.count
+            }
+        }
+        #expect(compared > 200)
+        #expect(!shared.memos.isEmpty)
+    }
+
+    /// The same name in different contexts of one file: each finding says what fits its own.
+    @Test func sameNameInDifferentContextsKeepsItsOwnDetail() {
+        let code = """
+        production_training_data_1w = 1
+        a = "production_training_data_1w"
+        # production_training_data_1w
+        q = "SELECT * FROM models_v4.production_training_data_1w"
+        b = "production_training_data_1w"
+
+        """
+        let fs = Fixture.findings(code)
+        #expect(fs.map(\.context) == [.identifier, .string, .comment, .sql, .string])
+        #expect(fs[0].fix == nil && fs[0].message.contains("Python identifier"))
+        #expect(fs[1].fix != nil && fs[4].fix != nil)
+        #expect(fs[1].detail === fs[4].detail)
+        #expect(fs[1].fix!.edits[0].range != fs[4].fix!.edits[0].range)
+        #expect(fs[3].found == "models_v4.production_training_data_1w")
+    }
 }
+

@@ -71,4 +71,39 @@ import Testing
         #expect(fast.map(\.range) == slow.map(\.range))
         #expect(fast.map(\.rule) == slow.map(\.rule))
     }
+
+    /// The SIMD fingerprint search never misses a literal: at every alignment, near the end
+    /// of the buffer (the scalar tail) and for literals shorter than its three bytes.
+    @Test func fingerprintsFindEveryLiteral() {
+        var state: UInt64 = 7
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        let alphabet = Array("abcdeMZz_./t0 \n".utf8)
+        for round in 0..<40 {
+            let literals: [[UInt8]] = (0..<(1 + round % 12)).map { k in
+                (0..<(1 + (k + round) % 5)).map { _ in alphabet[next() % alphabet.count] }
+            }
+            let fingerprints = Fingerprints(literals)
+            let text: [UInt8] = (0..<(1 + next() % 300)).map { _ in alphabet[next() % alphabet.count] }
+            var candidates: Set<Int> = []
+            text.withUnsafeBufferPointer { b in
+                var i = 0
+                while i < b.count {
+                    let c = fingerprints.next(b.baseAddress!, b.count, from: i)
+                    #expect(c >= i && c <= b.count)
+                    if c == b.count { break }
+                    candidates.insert(c)
+                    i = c + 1
+                }
+            }
+            for p in 0..<text.count {
+                for literal in literals where p + literal.count <= text.count && Array(text[p..<(p + literal.count)]) == literal {
+                    #expect(candidates.contains(p), "round \(round): literal \(literal) at \(p) missed")
+                }
+            }
+        }
+    }
 }
+

@@ -22,8 +22,8 @@ public struct FileResult: Sendable {
 /// recur across a repository). Not `Sendable`: one per thread.
 public final class Scratch {
     let matcher: Matcher
-    /// The anchored trigger pattern's matcher, for the prefilter.
-    let prefilterMatcher: Matcher?
+    /// The prefilter's matchers.
+    let prefilterMatchers: Prefilter.Matchers?
     var verdicts: [String: Validation] = [:]
     /// One matcher per legacy rule, made on first use.
     var ruleMatchers: [ObjectIdentifier: Matcher] = [:]
@@ -38,7 +38,18 @@ public final class Scratch {
 
     public init(rules: RuleSet) {
         matcher = rules.triggers.regex.makeMatcher()
-        prefilterMatcher = rules.triggers.prefilter?.anchored.makeMatcher()
+        prefilterMatchers = rules.triggers.prefilter.map(Prefilter.Matchers.init)
+    }
+
+    /// Legacy findings' details by what they depend on (see `MemoKey`).
+    var memos: [MemoKey: Memo] = [:]
+
+    func memo(_ key: MemoKey, _ compute: () -> Memo) -> Memo {
+        if let m = memos[key] { return m }
+        let m = compute()
+        if memos.count > 50_000 { memos.removeAll(keepingCapacity: true) }
+        memos[key] = m
+        return m
     }
 
     func verdict(_ key: String, _ compute: () -> Validation) -> Validation {
@@ -85,7 +96,14 @@ public struct Linter: Sendable {
     /// JSON text a name may follow an escape such as `\t`). A search error counts as a match,
     /// so the cells are scanned and the error reported.
     func hasCandidate(_ b: UnsafeBufferPointer<UInt8>, scratch: Scratch) -> Bool {
-        do { return try scratch.matcher.nextRange(in: UnsafeRawBufferPointer(b), from: 0) != nil } catch { return true }
+        do {
+            if options.prefilter, let prefilter = rules.triggers.prefilter, let matchers = scratch.prefilterMatchers {
+                var found = false
+                try prefilter.scan(b, matchers: matchers, wordStart: false) { _, _ in found = true; return false }
+                return found
+            }
+            return try scratch.matcher.nextRange(in: UnsafeRawBufferPointer(b), from: 0) != nil
+        } catch { return true }
     }
 
     /// Finds trigger matches first; a buffer is tokenized only when a match needs its context.
@@ -94,10 +112,10 @@ public struct Linter: Sendable {
         var problem: String? = nil
         let raw = UnsafeRawBufferPointer(b)
         var pos = 0
-        if options.prefilter, let prefilter = rules.triggers.prefilter, let matcher = scratch.prefilterMatcher {
+        if options.prefilter, let prefilter = rules.triggers.prefilter, let matchers = scratch.prefilterMatchers {
             do {
-                try prefilter.scan(b, matcher: matcher) { range, mark in
-                    if let mark { hits.append((Self.markIndex(mark), range)) }
+                try prefilter.scan(b, matchers: matchers) { range, trigger in
+                    hits.append((trigger, range))
                     return true
                 }
             } catch {
@@ -113,7 +131,7 @@ public struct Linter: Sendable {
                     pos = range.lowerBound + 1
                     continue
                 }
-                if let mark { hits.append((Self.markIndex(mark), range)) }
+                if let mark { hits.append((Prefilter.markIndex(mark), range)) }
                 pos = range.isEmpty ? range.upperBound + 1 : range.upperBound
             } catch {
                 problem = "\(path): search stopped at byte \(pos): \(error)"
@@ -123,13 +141,6 @@ public struct Linter: Sendable {
         guard !hits.isEmpty else { return FileResult(findings: [], problem: problem) }
         var scan = FileScan(linter: self, b: b, language: language, path: path, scratch: scratch)
         return FileResult(findings: scan.run(hits), problem: problem)
-    }
-
-    private static func markIndex(_ mark: UnsafePointer<UInt8>) -> Int {
-        let length = Int((mark - 1).pointee)
-        var n = 0
-        for k in 0..<length { n = n * 10 + Int(mark[k] &- UInt8(ascii: "0")) }
-        return n
     }
 }
 
@@ -169,7 +180,7 @@ struct FileScan {
     mutating func run(_ hits: [(trigger: Int, range: Range<Int>)]) -> [Finding] {
         for hit in hits {
             switch rules.triggers.triggers[hit.trigger] {
-            case .rule(let i): ruleHit(rules.legacy[i], hit.range)
+            case .rule(let i): ruleHit(i, hit.range)
             case .dataset(let d): datasetHit(d, hit.range)
             case .prefix(let p): prefixHit(rules.patterns[p], hit.range)
             case .pathPrefix(let prefix): pathHit(prefix, hit.range)
@@ -259,30 +270,33 @@ struct FileScan {
 
     // MARK: legacy and retired rules
 
-    /// Captures of `rule` matched exactly over `r`.
-    func captures(of rule: LegacyRule, over r: Range<Int>) -> [String: Range<Int>]? {
+    /// `rule` matched exactly over `r` (its captures are the groups of the match), or nil.
+    func match(of rule: LegacyRule, over r: Range<Int>) -> Match? {
         let raw = UnsafeRawBufferPointer(b)
         guard let m = try? scratch.matcher(for: rule.anchored).firstMatch(in: raw, from: r.lowerBound), m.range == r else {
             let matcher = scratch.matcher(for: rule.regex)
             // The rule's own whole-word form may stop elsewhere: try once more forcing the end.
             guard let sub = try? matcher.firstMatch(in: UnsafeRawBufferPointer(rebasing: raw[..<r.upperBound]), from: r.lowerBound, options: [.anchored, .endAnchored]),
                   sub.range == r else { return nil }
-            return named(sub, rule.regex)
+            return sub
         }
-        return named(m, rule.regex)
+        return m
     }
 
-    private func named(_ m: Match, _ regex: Regex) -> [String: Range<Int>] {
-        var out: [String: Range<Int>] = [:]
-        for (name, n) in regex.groupNames { if n < m.groups.count, let g = m.groups[n] { out[name] = g } }
+    /// The named captures of a match of `rule`, as text.
+    func captureValues(_ m: Match, _ rule: LegacyRule) -> [String: String] {
+        var out: [String: String] = [:]
+        for (name, n) in rule.regex.groupNames { if n < m.groups.count, let g = m.groups[n] { out[name] = text(g) } }
         return out
     }
 
-    mutating func ruleHit(_ rule: LegacyRule, _ r: Range<Int>) {
+    mutating func ruleHit(_ index: Int, _ r: Range<Int>) {
+        let rule = rules.legacy[index]
         let place = place(of: r)
-        guard rule.contexts.contains(place.context), let caps = captures(of: rule, over: r) else { return }
+        guard rule.contexts.contains(place.context), let m = match(of: rule, over: r) else { return }
         // A match that is nothing but a placeholder names nothing.
-        if caps.values.contains(where: { $0 == r && (b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$")) }) { return }
+        if m.groups.dropFirst().contains(where: { $0 == r }),
+           b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$") { return }
         let reference = Reference.around(r, in: b, bounds: place.bounds)
         var noFix: String? = nil
         if rule.replacement != nil, reference.index > 0, reference.index == reference.parts.count - 1 {
@@ -295,7 +309,7 @@ struct FileScan {
         } else if rule.replacement != nil, let qualifier = hiddenQualifier(of: r, place: place), !keepsItsDataset(qualifier) {
             noFix = "it follows `\(qualifier)` in a separate string, which would have to change too"
         }
-        emit(rule: rule, place: place, found: r, captures: caps, edits: [(r, rule.replacement)], noFix: noFix)
+        emit(rule: index, place: place, found: r, match: m, edits: [(r, rule.replacement)], noFix: noFix, qualified: false)
     }
 
     /// A renamed table may stay in a known dataset that no rule moves elsewhere.
@@ -338,7 +352,7 @@ struct FileScan {
         let datasetRules = rules.index.rulesByDataset[dataset] ?? []
         // The rules that name this table, with their captures (kept for the common case where
         // the reference is the same once its context is known).
-        let roughMatches = datasetRules.compactMap { i in captures(of: rules.legacy[i], over: roughTable).map { (i, $0) } }
+        let roughMatches = datasetRules.compactMap { i in match(of: rules.legacy[i], over: roughTable).map { (i, $0) } }
         let patterns = rules.index.patternsByDataset[dataset] ?? []
         if roughMatches.isEmpty {
             let name = text(rough.parts[rough.index + 1])
@@ -354,10 +368,9 @@ struct FileScan {
         for i in datasetRules where rules.legacy[i].contexts.contains(place.context) {
             let rule = rules.legacy[i]
             let reused = table == roughTable ? roughMatches.first(where: { $0.0 == i })?.1 : nil
-            guard let caps = reused ?? (table == roughTable ? nil : captures(of: rule, over: table)) else { continue }
-            emit(rule: rule, place: place, found: span, captures: caps,
-                 edits: [(r, rule.replacementDatasetTemplate), (table, rule.replacement)],
-                 noFix: nil, displayed: dataset + "." + text(table))
+            guard let m = reused ?? (table == roughTable ? nil : match(of: rule, over: table)) else { continue }
+            emit(rule: i, place: place, found: span, match: m,
+                 edits: [(r, rule.replacementDatasetTemplate), (table, rule.replacement)], noFix: nil, qualified: true)
             return
         }
         // No rule: the table name must follow the dataset's patterns.
@@ -384,15 +397,23 @@ struct FileScan {
         }
     }
 
-    mutating func emit(rule: LegacyRule, place: Place, found span: Range<Int>, captures: [String: Range<Int>],
-                       edits planned: [(Range<Int>, Template?)], noFix initialNoFix: String?, displayed: String? = nil) {
-        var values: [String: String] = [:]
-        for (name, r) in captures { values[name] = text(r) }
+    /// Reports legacy rule `index` over `span`: the match gives the captures, `planned` the
+    /// ranges to replace and their templates (a dataset-qualified reference has two, and
+    /// `qualified` shows it as `dataset.table`).
+    ///
+    /// Everything a finding says follows from the rule, the context, the span's bytes, the
+    /// capture and edit offsets inside it, inferred values and the reason for no fix; that is
+    /// worked out once per thread and reused (`Scratch.memos`), so a name repeated ten thousand
+    /// times is rendered once.
+    mutating func emit(rule index: Int, place: Place, found span: Range<Int>, match m: Match,
+                       edits planned: [(range: Range<Int>, template: Template?)], noFix initialNoFix: String?, qualified: Bool) {
+        let rule = rules.legacy[index]
         var noFix = initialNoFix
+        var inferred: [(String, String)] = []
         // Captures the pattern lacks are learned from the context, or there is no fix.
         for (name, inference) in rule.infer.isEmpty ? [] : rule.infer.sorted(by: { $0.key < $1.key }) where rule.replacement?.captures.contains(name) == true {
             switch infer(inference, place: place, excluding: span) {
-            case .value(let v): values[name] = v
+            case .value(let v): inferred.append((name, v))
             case .none:
                 let plainPython = place.region?.kind == .string && place.region?.isFString == false && language == .python
                     && place.region.map { b[$0.content].contains(UInt8(ascii: "{")) } == true
@@ -401,22 +422,47 @@ struct FileScan {
                 noFix = noFix ?? "the \(name) is ambiguous here (found " + found.map { "`\($0)`" }.joined(separator: ", ") + ")"
             }
         }
-        var edits: [Edit] = []
+        let key = MemoKey(rule: index, context: place.context, qualified: qualified, bytes: b, span: span, groups: m.groups,
+                          edits: planned.map(\.range), noFix: noFix, inferred: inferred)
+        let memo = scratch.memo(key) {
+            describe(rule, place: place, span: span, match: m, planned: planned, noFix: noFix, inferred: inferred, qualified: qualified)
+        }
+        guard let detail = memo.detail else { return }
+        var fix: Fix? = nil
+        if memo.fixable {
+            var edits: [Edit] = []
+            for (k, p) in planned.enumerated() { if let bytes = memo.replacements[k] { edits.append(Edit(range: p.range, replacement: bytes)) } }
+            fix = Fix(edits: edits, applicability: .safe)
+        }
+        legacyFindings.append(Finding(path: path, range: span, detail: detail, fix: fix))
+    }
+
+    /// What `emit` reports for a match, worked out from scratch.
+    func describe(_ rule: LegacyRule, place: Place, span: Range<Int>, match m: Match, planned: [(range: Range<Int>, template: Template?)],
+                  noFix initialNoFix: String?, inferred: [(String, String)], qualified: Bool) -> Memo {
+        var values = captureValues(m, rule)
+        for (name, value) in inferred { values[name] = value }
+        var noFix = initialNoFix
+        var replacements: [[UInt8]?] = []
         var newParts: [String] = []
         var changed = false
         for (range, template) in planned {
             let old = text(range)
-            guard let template else { newParts.append(old); continue }
-            guard let value = template.render(values) else { noFix = noFix ?? "the replacement needs a value the match does not give"; newParts.append(old); continue }
-            newParts.append(value)
-            if value != old {
-                edits.append(Edit(range: range, replacement: value))
-                changed = true
+            guard let template else { newParts.append(old); replacements.append(nil); continue }
+            guard let value = template.render(values) else {
+                noFix = noFix ?? "the replacement needs a value the match does not give"
+                newParts.append(old)
+                replacements.append(nil)
+                continue
             }
+            newParts.append(value)
+            replacements.append(value != old ? Array(value.utf8) : nil)
+            if value != old { changed = true }
         }
-        let found = displayed ?? text(span)
-        let replacement = rule.replacement == nil || noFix != nil ? nil : newParts.joined(separator: planned.count > 1 ? "." : "")
-        if rule.replacement != nil, noFix == nil, !changed { return } // already in the new form
+        let found = qualified ? newPartsJoined(planned.map { text($0.range) }) : text(span)
+        let replacement = rule.replacement == nil || noFix != nil ? nil : newPartsJoined(newParts)
+        // Already in the new form: nothing to report.
+        if rule.replacement != nil, noFix == nil, !changed { return Memo(detail: nil, replacements: [], fixable: false) }
         if place.context == .identifier, rule.replacement != nil {
             noFix = noFix ?? "it is a Python identifier; renaming code symbols is a separate job"
         }
@@ -434,12 +480,14 @@ struct FileScan {
             message = "`\(found)` is a legacy name"
         }
         if rule.replacement != nil, let noFix { message += "; no fix: \(noFix)" }
-        let fix = noFix == nil && !edits.isEmpty ? Fix(edits: edits, applicability: .safe) : nil
-        legacyFindings.append(Finding(path: path, range: span, rule: rule.id, origin: rule.kind == .retired ? .retired : .legacy,
-                                      severity: rule.severity(on: linter.options.today), message: message, found: found,
-                                      replacement: replacement, fix: fix, context: place.context,
-                                      noFixReason: rule.kind == .retired ? "there is no replacement" : noFix))
+        let detail = FindingDetail(rule: rule.id, origin: rule.kind == .retired ? .retired : .legacy, severity: rule.severity(on: linter.options.today),
+                                   message: message, found: found, replacement: replacement, context: place.context,
+                                   noFixReason: rule.kind == .retired ? "there is no replacement" : noFix)
+        return Memo(detail: detail, replacements: replacements, fixable: noFix == nil && changed)
     }
+
+    /// A one-part name as is; a dataset-qualified one as `dataset.table`.
+    private func newPartsJoined(_ parts: [String]) -> String { parts.joined(separator: ".") }
 
     enum Inferred { case value(String), none, ambiguous([String]) }
 

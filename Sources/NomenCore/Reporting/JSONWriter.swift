@@ -72,19 +72,61 @@ public struct JSONWriter {
         if let v { Self.appendQuoted(v, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
     }
 
-    public mutating func int(_ k: String? = nil, _ v: Int?) { value(k, raw: v.map { String($0) } ?? "null") }
+    public mutating func int(_ k: String? = nil, _ v: Int?) {
+        guard let v else { return value(k, raw: "null") }
+        separator()
+        key(k)
+        Self.appendDecimal(v, to: &bytes)
+    }
     public mutating func bool(_ k: String? = nil, _ v: Bool) { value(k, raw: v ? "true" : "false") }
     public mutating func null(_ k: String? = nil) { value(k, raw: "null") }
 
     static let hex = Array("0123456789abcdef".utf8)
 
+    /// Digits without a String in between (findings have four numbers each).
+    static func appendDecimal(_ v: Int, to out: inout [UInt8]) {
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[19 - n] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+                n += 1
+            } while m > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - n)...]))
+        }
+    }
+
+    /// Whether eight bytes hold one that JSON must escape: a control byte, `"` or `\`.
+    @inline(__always)
+    private static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let control = (w &- ones &* 0x20) & ~w & highs != 0
+        return control || hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C))
+    }
+
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { buf in
+            // Most strings need no escape at all: look eight bytes at a time, copy in one go.
+            let n = buf.count
+            var i = 0
+            if let base = buf.baseAddress {
+                while i + 8 <= n, !needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+            }
+            while i < n, buf[i] >= 0x20, buf[i] != UInt8(ascii: "\""), buf[i] != UInt8(ascii: "\\") { i += 1 }
+            if i == n { out.append(contentsOf: buf); return }
             // Copy runs of plain bytes at once; escape the rest.
             var runStart = 0
-            for (i, c) in buf.enumerated() where c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
+            for i in i..<n {
+                let c = buf[i]
+                guard c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") else { continue }
                 if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
                 runStart = i + 1
                 switch c {
@@ -98,7 +140,7 @@ public struct JSONWriter {
                     out.append(hex[Int(c & 0xF)])
                 }
             }
-            if buf.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<buf.count])) }
+            if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<n])) }
         }
         out.append(UInt8(ascii: "\""))
     }

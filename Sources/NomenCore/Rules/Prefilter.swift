@@ -1,16 +1,27 @@
+import CByteScan
 import NomenRegex
 
 /// A literal prefilter: every trigger begins with a literal (`production_training_data_`,
-/// `models_v4`, `zl_training_`, …) at a word start. The scanner walks the bytes once, and only
-/// at a word start whose first four bytes begin one of those literals does it run the
-/// (anchored) trigger pattern. Most bytes cost a table lookup; PCRE2 runs at a few places.
+/// `models_v4`, `zl_training_`, …) at a word start. A SIMD fingerprint search (Teddy, in
+/// `CByteScan`) finds the few places whose first three bytes could begin one of those literals;
+/// there the first four bytes are compared and the word start is checked, and only the
+/// triggers whose literal agrees run their (anchored) pattern, in trigger order, so the first
+/// to match wins as in the combined alternation.
 struct Prefilter: Sendable {
-    /// For each first byte, the range of `values`/`masks` to compare the next four bytes with.
+    /// For each first byte, the range of `values`/`masks`/`triggerSets` to compare the next
+    /// four bytes with.
     let offsets: [Int32]
     let values: [UInt32]
     let masks: [UInt32]
-    /// The combined trigger pattern, anchored at compile time (so it runs on the JIT).
-    let anchored: Regex
+    /// The triggers whose literals an entry stands for, as bits (when there are at most 64
+    /// triggers; otherwise the combined pattern runs and its mark names the trigger).
+    let triggerSets: [UInt64]
+    let fingerprints: Fingerprints
+    /// Each trigger's pattern, anchored at compile time (so it runs on the JIT); empty when
+    /// there are more than 64 triggers.
+    let anchored: [Regex]
+    /// The combined pattern (alternatives ending in `(*MARK:n)`), anchored.
+    let combined: Regex
 
     static let wordBytes: [Bool] = (0..<256).map { c in
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
@@ -19,10 +30,12 @@ struct Prefilter: Sendable {
     /// nil when some trigger does not start with a literal (a user's pattern may not): then
     /// the whole-buffer search is used.
     init?(bodies: [String], combined: String) {
-        var entries: [[(UInt32, UInt32)]] = Array(repeating: [], count: 256)
-        for body in bodies {
-            guard let literals = LiteralPrefix.of(body), !literals.isEmpty else { return nil }
-            for literal in literals {
+        var entries: [[(value: UInt32, mask: UInt32, triggers: UInt64)]] = Array(repeating: [], count: 256)
+        var literals: [[UInt8]] = []
+        let bits = bodies.count <= 64
+        for (t, body) in bodies.enumerated() {
+            guard let prefixes = LiteralPrefix.of(body), !prefixes.isEmpty else { return nil }
+            for literal in prefixes {
                 let bytes = Array(literal.prefix(4))
                 guard let first = bytes.first, Self.wordBytes[Int(first)] else { return nil }
                 var value: UInt32 = 0, mask: UInt32 = 0
@@ -30,98 +43,128 @@ struct Prefilter: Sendable {
                     value <<= 8; mask <<= 8
                     if k < bytes.count { value |= UInt32(bytes[k]); mask |= 0xFF }
                 }
-                if !entries[Int(first)].contains(where: { $0 == (value, mask) }) { entries[Int(first)].append((value, mask)) }
+                let bit: UInt64 = bits ? 1 << UInt64(t) : 0
+                if let e = entries[Int(first)].firstIndex(where: { $0.value == value && $0.mask == mask }) {
+                    entries[Int(first)][e].triggers |= bit
+                } else {
+                    entries[Int(first)].append((value, mask, bit))
+                    literals.append(bytes)
+                }
             }
         }
         var offsets: [Int32] = [0]
-        var values: [UInt32] = [], masks: [UInt32] = []
+        var values: [UInt32] = [], masks: [UInt32] = [], triggerSets: [UInt64] = []
         for list in entries {
-            for (v, m) in list { values.append(v); masks.append(m) }
+            for e in list { values.append(e.value); masks.append(e.mask); triggerSets.append(e.triggers) }
             offsets.append(Int32(values.count))
         }
         self.offsets = offsets
         self.values = values
         self.masks = masks
-        guard let anchored = try? Regex(combined, options: [.duplicateNames, .anchored]) else { return nil }
-        self.anchored = anchored
+        self.triggerSets = triggerSets
+        fingerprints = Fingerprints(literals)
+        do {
+            self.combined = try Regex(combined, options: [.duplicateNames, .anchored])
+            anchored = bits ? try bodies.map { try Regex($0, options: [.duplicateNames, .anchored]) } : []
+        } catch {
+            return nil
+        }
     }
 
-    /// Calls `hit` with each trigger match (range and mark) at a word start; `hit` returns
-    /// false to stop. Word starts are found eight bytes at a time with branch-free bit
-    /// arithmetic; only those whose first four bytes begin a literal reach PCRE2.
-    func scan(_ b: UnsafeBufferPointer<UInt8>, matcher: Matcher, hit: (Range<Int>, UnsafePointer<UInt8>?) -> Bool) throws(RegexError) {
+    /// One thread's match state for the prefilter's patterns.
+    final class Matchers {
+        let each: [Matcher]
+        let combined: Matcher
+
+        init(_ prefilter: Prefilter) {
+            each = prefilter.anchored.map { $0.makeMatcher() }
+            combined = prefilter.combined.makeMatcher()
+        }
+    }
+
+    /// Calls `hit` with each trigger match (range and trigger index) that starts at a word
+    /// start, or anywhere when `wordStart` is false; `hit` returns false to stop.
+    func scan(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, wordStart: Bool = true,
+              hit: (Range<Int>, Int) -> Bool) throws(RegexError) {
         let n = b.count
         guard n > 0, let p = b.baseAddress else { return }
         let raw = UnsafeRawBufferPointer(b)
         let word = Self.wordBytes
-        var stop = false
-
-        /// Tries the literals and the pattern at word start `i`: where to go on after a match.
-        func attempt(_ i: Int) throws(RegexError) -> Int? {
-            let c = Int(p[i])
-            let from = Int(offsets[c]), to = Int(offsets[c + 1])
-            guard from < to else { return nil }
+        var i = 0
+        while i < n {
+            let c = fingerprints.next(p, n, from: i)
+            guard c < n else { return }
+            i = c + 1
+            if wordStart, !word[Int(p[c])] || (c > 0 && word[Int(p[c - 1])]) { continue }
+            // The first four bytes against the literals that begin with this byte.
+            let first = Int(p[c])
+            let from = Int(offsets[first]), to = Int(offsets[first + 1])
+            guard from < to else { continue }
             var w: UInt32
-            if i + 4 <= n {
-                w = UInt32(bigEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self))
+            if c + 4 <= n {
+                w = UInt32(bigEndian: UnsafeRawPointer(p + c).loadUnaligned(as: UInt32.self))
             } else {
                 w = 0
-                for k in 0..<4 { w = w << 8 | UInt32(i + k < n ? p[i + k] : 0) }
+                for k in 0..<4 { w = w << 8 | UInt32(c + k < n ? p[c + k] : 0) }
             }
             var candidate = false
-            for e in from..<to where w & masks[e] == values[e] { candidate = true; break }
-            guard candidate, let (range, mark) = try matcher.nextRange(in: raw, from: i), range.lowerBound == i else { return nil }
-            if !hit(range, mark) { stop = true }
-            return max(range.upperBound, i + 1)
-        }
-
-        let L: UInt64 = 0x0101_0101_0101_0101, H: UInt64 = 0x8080_8080_8080_8080, M: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        /// The high bit of each byte of `x` that is a word byte ([A-Za-z0-9_]).
-        @inline(__always) func wordBits(_ x: UInt64) -> UInt64 {
-            let ascii = ~x & H
-            let l = x | (0x20 &* L)
-            let letter = (((l | H) &- 0x61 &* L) & ~((l | H) &- 0x7B &* L)) & H
-            let digit = (((x | H) &- 0x30 &* L) & ~((x | H) &- 0x3A &* L)) & H
-            let t = x ^ (0x5F &* L)
-            let underscore = ~(((t & M) &+ M) | t | M)
-            return (letter | digit | underscore) & ascii
-        }
-
-        var i = 0
-        var previousIsWord = false
-        while i + 8 <= n {
-            let bits = wordBits(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
-            var starts = bits & ~((bits << 8) | (previousIsWord ? 0x80 : 0))
-            var resumed: Int? = nil
-            while starts != 0 {
-                let pos = i + starts.trailingZeroBitCount / 8
-                starts &= starts &- 1
-                if let next = try attempt(pos) {
-                    if stop { return }
-                    resumed = next
-                    break
+            var triggers: UInt64 = 0
+            for e in from..<to where w & masks[e] == values[e] { candidate = true; triggers |= triggerSets[e] }
+            guard candidate else { continue }
+            var found: (Range<Int>, Int)? = nil
+            if anchored.isEmpty {
+                if let (range, mark) = try matchers.combined.nextRange(in: raw, from: c), range.lowerBound == c, let mark {
+                    found = (range, Self.markIndex(mark))
+                }
+            } else {
+                while triggers != 0 {
+                    let t = triggers.trailingZeroBitCount
+                    triggers &= triggers &- 1
+                    if let (range, _) = try matchers.each[t].nextRange(in: raw, from: c), range.lowerBound == c {
+                        found = (range, t)
+                        break
+                    }
                 }
             }
-            if let next = resumed {
-                i = next
-                previousIsWord = word[Int(p[i - 1])]
-            } else {
-                previousIsWord = bits & (0x80 << 56) != 0
-                i += 8
-            }
+            guard let (range, trigger) = found else { continue }
+            if !hit(range, trigger) { return }
+            i = max(range.upperBound, c + 1)
         }
-        // The tail, byte by byte.
-        while i < n {
-            let isWord = word[Int(p[i])]
-            if isWord, !previousIsWord, let next = try attempt(i) {
-                if stop { return }
-                i = next
-                previousIsWord = word[Int(p[i - 1])]
-                continue
-            }
-            previousIsWord = isWord
-            i += 1
+    }
+
+    /// The trigger index a `(*MARK:n)` names.
+    static func markIndex(_ mark: UnsafePointer<UInt8>) -> Int {
+        let length = Int((mark - 1).pointee)
+        var n = 0
+        for k in 0..<length { n = n * 10 + Int(mark[k] &- UInt8(ascii: "0")) }
+        return n
+    }
+}
+
+/// The Teddy tables for a set of literals, built once; the search itself is C (`CByteScan`).
+final class Fingerprints: @unchecked Sendable {
+    // Written only in init, read-only afterwards: safe to share between threads.
+    private let table: UnsafeMutablePointer<nomen_teddy>
+
+    /// Literals that share a first byte share one of the eight buckets.
+    init(_ literals: [[UInt8]]) {
+        table = .allocate(capacity: 1)
+        nomen_teddy_init(table)
+        var bucketOf: [UInt8: UInt32] = [:]
+        for literal in literals {
+            let first = literal.first ?? 0
+            let bucket = bucketOf[first] ?? UInt32(bucketOf.count % 8)
+            bucketOf[first] = bucket
+            literal.withUnsafeBufferPointer { nomen_teddy_add(table, $0.baseAddress, $0.count, bucket) }
         }
+    }
+
+    deinit { table.deallocate() }
+
+    /// The first position at or after `from` that could begin a literal, or `n`.
+    @inline(__always)
+    func next(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int {
+        nomen_teddy_next(table, p, n, from)
     }
 }
 

@@ -105,7 +105,8 @@ public struct RuleExample: Sendable {
 
 /// A legacy or retired name: a pattern with named captures, a replacement (legacy) or none
 /// (retired), the contexts it applies to, and its severity over time.
-public struct LegacyRule: Sendable {
+/// A class: findings refer to their rule on every hit, and a copy of this many fields is not free.
+public final class LegacyRule: Sendable {
     public enum Kind: String, Sendable { case legacy, retired }
     public let id: String
     public let aliases: [String]
@@ -134,6 +135,32 @@ public struct LegacyRule: Sendable {
     public let validExamples: [RuleExample]
     public let invalidExamples: [RuleExample]
     public let line: Int
+
+    init(id: String, aliases: [String], kind: Kind, source: String, regex: Regex, dataset: String?, replacement: Template?,
+         replacementDataset: String?, replacementDatasetTemplate: Template?, anchored: Regex, infer: [String: Inference],
+         contexts: Set<Context>, severity: Severity, message: String?, messageTemplate: Template?, warnUntil: Day?,
+         errorAfter: Day?, validExamples: [RuleExample], invalidExamples: [RuleExample], line: Int) {
+        self.id = id
+        self.aliases = aliases
+        self.kind = kind
+        self.source = source
+        self.regex = regex
+        self.dataset = dataset
+        self.replacement = replacement
+        self.replacementDataset = replacementDataset
+        self.replacementDatasetTemplate = replacementDatasetTemplate
+        self.anchored = anchored
+        self.infer = infer
+        self.contexts = contexts
+        self.severity = severity
+        self.message = message
+        self.messageTemplate = messageTemplate
+        self.warnUntil = warnUntil
+        self.errorAfter = errorAfter
+        self.validExamples = validExamples
+        self.invalidExamples = invalidExamples
+        self.line = line
+    }
 
     /// Severity on a given day, honouring the grace period.
     public func severity(on day: Day) -> Severity {

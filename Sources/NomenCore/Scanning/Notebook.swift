@@ -33,8 +33,7 @@ enum Notebook {
             Fix(edits: fix.edits.map { Edit(range: map($0.range), replacement: JSON.escape($0.replacement)) },
                 applicability: fix.applicability)
         }
-        return Finding(path: f.path, range: map(f.range), rule: f.rule, origin: f.origin, severity: f.severity, message: f.message,
-                       found: f.found, replacement: f.replacement, fix: fix, context: f.context, noFixReason: f.noFixReason)
+        return f.moved(to: map(f.range), fix: fix)
     }
 
     static func cells(of bytes: [UInt8]) -> [Cell]? {

@@ -1,0 +1,82 @@
+#include "byte_scan.h"
+
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+void nomen_teddy_init(nomen_teddy *t) {
+    memset(t, 0, sizeof *t);
+}
+
+void nomen_teddy_add(nomen_teddy *t, const uint8_t *literal, size_t length, unsigned bucket) {
+    uint8_t bit = (uint8_t)(1u << (bucket & 7));
+    for (int k = 0; k < 3; k++) {
+        if ((size_t)k < length) {
+            uint8_t c = literal[k];
+            t->lo[k][c & 15] |= bit;
+            t->lo[k][16 + (c & 15)] |= bit;
+            t->hi[k][c >> 4] |= bit;
+            t->hi[k][16 + (c >> 4)] |= bit;
+        } else {
+            // Shorter literal: every nibble is allowed at this offset.
+            for (int v = 0; v < 32; v++) { t->lo[k][v] |= bit; t->hi[k][v] |= bit; }
+            t->any[k] |= bit;
+        }
+    }
+}
+
+// One position, by table lookups; bytes past the end match only buckets that need none.
+static inline int candidate_at(const nomen_teddy *t, const uint8_t *p, size_t n, size_t i) {
+    uint8_t acc = 0xFF;
+    for (int k = 0; k < 3 && acc; k++) {
+        if (i + (size_t)k < n) {
+            uint8_t c = p[i + (size_t)k];
+            acc &= t->lo[k][c & 15] & t->hi[k][c >> 4];
+        } else {
+            acc &= t->any[k];
+        }
+    }
+    return acc != 0;
+}
+
+static size_t next_scalar(const nomen_teddy *t, const uint8_t *p, size_t n, size_t i) {
+    for (; i < n; i++) if (candidate_at(t, p, n, i)) return i;
+    return n;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static size_t next_avx2(const nomen_teddy *t, const uint8_t *p, size_t n, size_t i) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i lo0 = _mm256_loadu_si256((const __m256i *)t->lo[0]), hi0 = _mm256_loadu_si256((const __m256i *)t->hi[0]);
+    __m256i lo1 = _mm256_loadu_si256((const __m256i *)t->lo[1]), hi1 = _mm256_loadu_si256((const __m256i *)t->hi[1]);
+    __m256i lo2 = _mm256_loadu_si256((const __m256i *)t->lo[2]), hi2 = _mm256_loadu_si256((const __m256i *)t->hi[2]);
+    // Each block needs bytes i .. i+33.
+    while (i + 34 <= n) {
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + i + 1));
+        __m256i v2 = _mm256_loadu_si256((const __m256i *)(p + i + 2));
+        __m256i m0 = _mm256_and_si256(_mm256_shuffle_epi8(lo0, _mm256_and_si256(v0, nibble)),
+                                      _mm256_shuffle_epi8(hi0, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nibble)));
+        __m256i m1 = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v1, nibble)),
+                                      _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nibble)));
+        __m256i m2 = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v2, nibble)),
+                                      _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v2, 4), nibble)));
+        __m256i m = _mm256_and_si256(_mm256_and_si256(m0, m1), m2);
+        uint32_t hits = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
+        if (hits) return i + (size_t)__builtin_ctz(hits);
+        i += 32;
+    }
+    return next_scalar(t, p, n, i);
+}
+#endif
+
+size_t nomen_teddy_next(const nomen_teddy *t, const uint8_t *p, size_t n, size_t from) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) return next_avx2(t, p, n, from);
+#endif
+    return next_scalar(t, p, n, from);
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import NomenCore
+
+@Suite struct ReportingTests {
+    /// The eight-bytes-at-a-time scan finds a byte to escape wherever it sits, and agrees
+    /// with Foundation's JSON decoder on what the string was.
+    @Test func quotingEscapesAtEveryOffset() throws {
+        let specials: [String] = ["\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "é", "数"]
+        for special in specials {
+            for offset in 0..<20 {
+                let s = String(repeating: "a", count: offset) + special + String(repeating: "b", count: 20 - offset)
+                var out: [UInt8] = []
+                JSONWriter.appendQuoted(s, to: &out)
+                let decoded = try JSONDecoder().decode(String.self, from: Data(out))
+                #expect(decoded == s)
+                let plain = special.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }
+                #expect((out.count == s.utf8.count + 2) == plain, "\(Array(special.utf8)) at \(offset)")
+            }
+        }
+        var empty: [UInt8] = []
+        JSONWriter.appendQuoted("", to: &empty)
+        #expect(empty == Array("\"\"".utf8))
+    }
+
+    @Test func decimalsWithoutStrings() {
+        for v in [0, 7, 10, 99, 100, 12345, -1, -450, Int.max, Int.min + 1] {
+            var out: [UInt8] = []
+            JSONWriter.appendDecimal(v, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(v))
+        }
+    }
+
+    /// Per-file tallies added up equal one tally over all findings.
+    @Test func talliesMerge() {
+        let a = Fixture.findings("x = 'production_training_data_1w'\ny = 'daily_forecasts'\n")
+        let b = Fixture.findings("SELECT * FROM models_v4.monthly_vertex_predictions\n", .sql)
+        let located = { (fs: [Finding]) in fs.map { LocatedFinding(finding: $0, line: 1, column: 1, endLine: 1, endColumn: 1, sourceLine: "") } }
+        var whole = FindingTally()
+        whole.add(located(a) + located(b))
+        var first = FindingTally(), second = FindingTally()
+        first.add(located(a))
+        second.add(located(b))
+        first.merge(second)
+        #expect(first.errors == whole.errors && first.warnings == whole.warnings && first.fixable == whole.fixable)
+        #expect(first.byRule.mapValues { "\($0.count) \($0.severity) \($0.fixable)" } == whole.byRule.mapValues { "\($0.count) \($0.severity) \($0.fixable)" })
+        #expect(whole.total == a.count + b.count)
+    }
+}
