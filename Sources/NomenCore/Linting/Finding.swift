@@ -61,6 +61,8 @@ public final class FindingDetail: Sendable {
     public let replacement: String?
     public let context: Context
     public let noFixReason: String?
+    /// The JSON members that depend only on the detail, escaped once (see `FindingReport.jsonItem`).
+    let jsonMembers: [UInt8]
 
     public init(rule: String, origin: Finding.Origin, severity: Severity, message: String, found: String, replacement: String?,
                 context: Context, noFixReason: String?) {
@@ -72,5 +74,6 @@ public final class FindingDetail: Sendable {
         self.replacement = replacement
         self.context = context
         self.noFixReason = noFixReason
+        jsonMembers = FindingReport.jsonMembers(rule: rule, severity: severity, message: message, found: found, replacement: replacement)
     }
 }

@@ -164,13 +164,28 @@ struct FileScan {
         self.scratch = scratch
     }
 
+    /// Python strings whose SQL check has been done (the tokenizer leaves it for later: most
+    /// strings never hold a match).
+    var sqlChecked: [Bool] = []
+
     var regions: [Region] {
         mutating get {
             if let tokenized { return tokenized }
-            let r = Tokenizers.regions(in: b, language: language, path: path)
+            let r = Tokenizers.regions(in: b, language: language, path: path, deferSQL: true)
             tokenized = r
+            if language == .python { sqlChecked = Array(repeating: false, count: r.count) }
             return r
         }
+    }
+
+    /// The regions, with the string that holds `r` (if any) checked for SQL.
+    mutating func regions(checkingSQLAround r: Range<Int>) -> [Region] {
+        _ = regions
+        guard language == .python, let k = RegionLookup.index(containing: r, in: tokenized!), !sqlChecked[k] else { return tokenized! }
+        sqlChecked[k] = true
+        // In place: the array stays uniquely referenced.
+        if PythonTokenizer.mayHoldSQL(tokenized![k]) { SQLTokenizer.attach(to: &tokenized![k], in: b) }
+        return tokenized!
     }
 
     var all: Range<Int> { 0..<b.count }
@@ -202,7 +217,7 @@ struct FileScan {
 
     mutating func place(of r: Range<Int>) -> Place {
         let all = 0..<b.count
-        switch RegionLookup.place(of: r, in: regions) {
+        switch RegionLookup.place(of: r, in: regions(checkingSQLAround: r)) {
         case .code:
             return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
         case .field(let region, let field):

@@ -79,23 +79,67 @@ public enum FindingReport {
         return stream.begin() + stream.add(findings) + stream.end()
     }
 
-    static func jsonItem(_ w: inout JSONWriter, _ lf: LocatedFinding, style: Style) {
+    /// One JSON item, written straight into `out` (items sit at depth 1 of the array, their
+    /// members at depth 2). The members that depend only on what the finding says come
+    /// pre-rendered from its detail (`jsonMembers`): a repeated name is escaped once.
+    static func jsonItem(_ out: inout [UInt8], _ lf: LocatedFinding, quotedPath: [UInt8], style: Style) {
         let f = lf.finding
-        w.beginObject()
-        w.string("path", f.path)
-        w.int("line", lf.line)
-        w.int("column", lf.column)
-        w.int("endLine", lf.endLine)
-        w.int("endColumn", lf.endColumn)
-        w.string("rule", f.rule)
-        w.string("severity", f.severity.rawValue)
-        w.string("message", f.message)
-        w.string("found", f.found)
-        w.string("replacement", f.replacement)
-        w.bool("fixable", f.isFixable(unsafe: style.unsafeFixes))
-        w.string("applicability", f.fix?.applicability.rawValue)
-        w.string("context", f.context.rawValue)
-        w.endObject()
+        out.append(contentsOf: JSONItem.open)
+        out.append(contentsOf: quotedPath)
+        out.append(contentsOf: JSONItem.line)
+        JSONWriter.appendDecimal(lf.line, to: &out)
+        out.append(contentsOf: JSONItem.column)
+        JSONWriter.appendDecimal(lf.column, to: &out)
+        out.append(contentsOf: JSONItem.endLine)
+        JSONWriter.appendDecimal(lf.endLine, to: &out)
+        out.append(contentsOf: JSONItem.endColumn)
+        JSONWriter.appendDecimal(lf.endColumn, to: &out)
+        out.append(contentsOf: f.detail.jsonMembers)
+        out.append(contentsOf: f.isFixable(unsafe: style.unsafeFixes) ? JSONItem.fixable : JSONItem.notFixable)
+        switch f.fix?.applicability {
+        case .safe?: out.append(contentsOf: JSONItem.safe)
+        case .unsafe?: out.append(contentsOf: JSONItem.unsafe)
+        case nil: out.append(contentsOf: JSONItem.noApplicability)
+        }
+        out.append(contentsOf: JSONItem.context)
+        JSONWriter.appendQuoted(f.context.rawValue, to: &out)
+        out.append(contentsOf: JSONItem.close)
+    }
+
+    /// `"rule"` to `"replacement"` of a JSON item, each member after a comma and a depth-2
+    /// line break (see `jsonItem`).
+    static func jsonMembers(rule: String, severity: Severity, message: String, found: String, replacement: String?) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(message.utf8.count + found.utf8.count + 2 * (replacement?.utf8.count ?? 0) + 120)
+        func member(_ key: String, _ value: String?) {
+            out.append(contentsOf: JSONItem.member)
+            JSONWriter.appendQuoted(key, to: &out)
+            out.append(contentsOf: ": ".utf8)
+            if let value { JSONWriter.appendQuoted(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
+        member("rule", rule)
+        member("severity", severity.rawValue)
+        member("message", message)
+        member("found", found)
+        member("replacement", replacement)
+        return out
+    }
+
+    /// The fixed text of a JSON item, pretty-printed like `JSONWriter(depth: 1)` would.
+    private enum JSONItem {
+        static let member = Array(",\n    ".utf8)
+        static let open = Array("\n  {\n    \"path\": ".utf8)
+        static let line = Array(",\n    \"line\": ".utf8)
+        static let column = Array(",\n    \"column\": ".utf8)
+        static let endLine = Array(",\n    \"endLine\": ".utf8)
+        static let endColumn = Array(",\n    \"endColumn\": ".utf8)
+        static let fixable = Array(",\n    \"fixable\": true".utf8)
+        static let notFixable = Array(",\n    \"fixable\": false".utf8)
+        static let safe = Array(",\n    \"applicability\": \"safe\"".utf8)
+        static let unsafe = Array(",\n    \"applicability\": \"unsafe\"".utf8)
+        static let noApplicability = Array(",\n    \"applicability\": null".utf8)
+        static let context = Array(",\n    \"context\": ".utf8)
+        static let close = Array("\n  }".utf8)
     }
 
     // MARK: github
@@ -259,12 +303,26 @@ public struct ReportStream: Sendable {
         switch format {
         case .text: return Array(FindingReport.text(findings, style: style).utf8)
         case .github: return Array(FindingReport.github(findings).utf8)
-        case .json, .sarif:
-            // One writer for the file: it puts the commas between the items itself.
-            var w = JSONWriter(depth: format == .json ? 1 : 4, capacity: findings.count * 400)
-            for lf in findings {
-                if format == .json { FindingReport.jsonItem(&w, lf, style: style) } else { FindingReport.sarifItem(&w, lf, ruleIndex: ruleIndex, style: style) }
+        case .json:
+            var out: [UInt8] = []
+            out.reserveCapacity(findings.count * 600)
+            var path = findings[0].finding.path
+            var quotedPath: [UInt8] = []
+            JSONWriter.appendQuoted(path, to: &quotedPath)
+            for (k, lf) in findings.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                if lf.finding.path != path {
+                    path = lf.finding.path
+                    quotedPath.removeAll(keepingCapacity: true)
+                    JSONWriter.appendQuoted(path, to: &quotedPath)
+                }
+                FindingReport.jsonItem(&out, lf, quotedPath: quotedPath, style: style)
             }
+            return out
+        case .sarif:
+            // One writer for the file: it puts the commas between the items itself.
+            var w = JSONWriter(depth: 4, capacity: findings.count * 400)
+            for lf in findings { FindingReport.sarifItem(&w, lf, ruleIndex: ruleIndex, style: style) }
             return w.bytes
         }
     }

@@ -9,10 +9,19 @@ struct PythonTokenizer {
     /// Whether a token other than a string has been seen on the current logical line.
     var lineHasToken = false
     var depth = 0
+    /// Leave SQL detection to the caller (`mayHoldSQL`, `SQLTokenizer.attach`), for the
+    /// strings that turn out to matter.
+    var deferSQL = false
 
-    static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Region] {
+    static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, deferSQL: Bool = false) -> [Region] {
         var t = PythonTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
+        t.deferSQL = deferSQL
         return t.run()
+    }
+
+    /// Whether a top-level region is a string the tokenizer would have checked for SQL.
+    static func mayHoldSQL(_ region: Region) -> Bool {
+        region.kind == .string && region.context != .docstring && !region.isBytes
     }
 
     static func regions(in bytes: [UInt8]) -> [Region] {
@@ -72,7 +81,7 @@ struct PythonTokenizer {
         lineHasToken = true
         if startsLine && endsStatement(after: region.range.upperBound) && !region.isFString {
             region.context = .docstring
-        } else if !region.isBytes {
+        } else if !region.isBytes, !deferSQL {
             SQLTokenizer.attach(to: &region, in: b)
         }
         return region

@@ -65,14 +65,18 @@ struct RegionLookup {
 
     /// Binary search over sorted disjoint regions; the match must lie inside the content.
     static func containing(_ range: Range<Int>, in regions: [Region]) -> Region? {
+        index(containing: range, in: regions).map { regions[$0] }
+    }
+
+    static func index(containing range: Range<Int>, in regions: [Region]) -> Int? {
         var lo = 0, hi = regions.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if regions[mid].range.lowerBound <= range.lowerBound { lo = mid + 1 } else { hi = mid }
         }
         guard lo > 0 else { return nil }
-        let r = regions[lo - 1]
-        guard r.content.lowerBound <= range.lowerBound, range.upperBound <= r.content.upperBound else { return nil }
-        return r
+        let content = regions[lo - 1].content
+        guard content.lowerBound <= range.lowerBound, range.upperBound <= content.upperBound else { return nil }
+        return lo - 1
     }
 }

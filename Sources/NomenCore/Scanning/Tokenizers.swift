@@ -1,9 +1,10 @@
 /// The tokenizer for each language.
 enum Tokenizers {
-    static func regions(in b: UnsafeBufferPointer<UInt8>, language: Language, path: String) -> [Region] {
+    /// `deferSQL`: Python strings are not yet checked for SQL (see `PythonTokenizer.deferSQL`).
+    static func regions(in b: UnsafeBufferPointer<UInt8>, language: Language, path: String, deferSQL: Bool = false) -> [Region] {
         let all = 0..<b.count
         switch language {
-        case .python: return PythonTokenizer.regions(in: b, range: all)
+        case .python: return PythonTokenizer.regions(in: b, range: all, deferSQL: deferSQL)
         case .sql: return SQLTokenizer.regions(in: b, range: all)
         case .shell: return ShellTokenizer.regions(in: b, range: all)
         case .config: return ConfigTokenizer.regions(in: b, range: all, json: path.lowercased().hasSuffix(".json"))
