@@ -116,6 +116,15 @@ import Testing
         #expect(results?.count == 2)
         #expect(results?.first?["fixes"] != nil, "safe fixes are in the SARIF")
         #expect(results?.last?["fixes"] == nil, "unsafe fixes are not, without --unsafe-fixes")
+        // SARIF on its own: each fix still says which bytes it replaces.
+        let alone = try Fixture.run(["lint", "--format", "sarif", "a.py"], in: dir)
+        let aloneLog = try JSONSerialization.jsonObject(with: alone.stdout) as? [String: Any]
+        let aloneResults = (aloneLog?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]
+        let change = ((aloneResults?.first?["fixes"] as? [[String: Any]])?.first?["artifactChanges"] as? [[String: Any]])?.first
+        let replacement = (change?["replacements"] as? [[String: Any]])?.first
+        let deleted = replacement?["deletedRegion"] as? [String: Any]
+        #expect(deleted?["startColumn"] as? Int == 6 && deleted?["endColumn"] as? Int == 33)
+        #expect((replacement?["insertedContent"] as? [String: Any])?["text"] as? String == "zl_training_prod_allhistory_1w")
         let gh = try String(contentsOfFile: dir + "/gh.txt", encoding: .utf8)
         #expect(gh.hasPrefix("::error file=a.py,line=1,col=6,endLine=1,endColumn=33,title=nomen legacy-training-table::"))
         #expect(gh.contains("::warning file=a.py,line=2"))

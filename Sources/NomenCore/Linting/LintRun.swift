@@ -49,7 +49,8 @@ public struct FileOutcome: Sendable {
 public struct LintRun: Sendable {
     public let linter: Linter
     public let threads: Int
-    /// Whether findings carry their source line (for text output); JSON does without.
+    /// Whether findings carry their source line and edit regions (for text and SARIF output);
+    /// JSON does without.
     public let sourceLines: Bool
 
     public init(linter: Linter, threads: Int = Machine.cores, sourceLines: Bool = true) {
@@ -154,7 +155,7 @@ enum Locator {
             }
             var located = LocatedFinding(finding: f, line: startLine, column: startColumn, endLine: endLine,
                                          endColumn: column(of: f.range.upperBound, from: endLineStart), sourceLine: sourceLine)
-            if let edits = f.fix?.edits {
+            if sourceLines, let edits = f.fix?.edits {
                 // Edits lie inside the finding: walk from its start to each.
                 located.editRegions = edits.map { e in
                     func at(_ offset: Int) -> (Int, Int) {

@@ -21,6 +21,13 @@ final class Memo {
 struct MemoKey: Hashable {
     private var bytes: [UInt8] = []
 
+    static func == (a: MemoKey, b: MemoKey) -> Bool { a.bytes == b.bytes }
+
+    /// The bytes in one go (an array's own hash feeds the hasher one element at a time).
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     init(rule: Int, context: Context, qualified: Bool, bytes b: UnsafeBufferPointer<UInt8>, span: Range<Int>, groups: [Range<Int>?],
          edits: [Range<Int>], noFix: String?, inferred: [(String, String)]) {
         bytes.reserveCapacity(span.count + 4 * groups.count + 4 * edits.count + 16)

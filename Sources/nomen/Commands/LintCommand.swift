@@ -100,7 +100,7 @@ struct LintCommand: ParsableCommand {
         let renderer = main
         let renderInWorkers = known == nil && writeBaseline == nil
         let keepFindings = !renderInWorkers || !extra.isEmpty
-        LintRun(linter: linter, threads: files.threads, sourceLines: format.value == .text || !reports.isEmpty || writeBaseline != nil)
+        LintRun(linter: linter, threads: files.threads, sourceLines: format.value == .text || format.value == .sarif || !reports.isEmpty || writeBaseline != nil)
             .stream(entries, then: { (outcome: FileOutcome) -> Handed in
                 var counted = FindingTally()
                 if renderInWorkers { counted.add(outcome.findings) }
