@@ -114,7 +114,10 @@ enum JSON {
                     guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
                     i += 1
                     guard let v = value(depth: depth + 1) else { return nil }
-                    members.append((String(decoding: JSON.decode(bytes, k).bytes, as: UTF8.self), v))
+                    // Keys are short and plain: decoded only when they hold an escape.
+                    let key = bytes[k].contains(UInt8(ascii: "\\")) ? String(decoding: JSON.decode(bytes, k).bytes, as: UTF8.self)
+                        : String(decoding: bytes[k], as: UTF8.self)
+                    members.append((key, v))
                     skipSpace()
                     guard i < bytes.count else { return nil }
                     if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -184,21 +187,26 @@ enum JSON {
             return v
         }
         while i < r.upperBound {
-            let c = raw[i]
-            if c != UInt8(ascii: "\\") {
-                out.append(c); map.append(i); i += 1
+            // A run without escapes is copied as it is, its offsets counted out.
+            var k = i
+            while k < r.upperBound, raw[k] != UInt8(ascii: "\\") { k += 1 }
+            if k > i {
+                out.append(contentsOf: raw[i..<k])
+                map.append(contentsOf: i..<k)
+                i = k
                 continue
             }
-            guard i + 1 < r.upperBound else { out.append(c); map.append(i); i += 1; continue }
+            guard i + 1 < r.upperBound else { out.append(raw[i]); map.append(i); i += 1; continue }
             let e = raw[i + 1]
+            var single: UInt8? = nil
             var produced: [UInt8] = []
             var consumed = 2
             switch e {
-            case UInt8(ascii: "n"): produced = [0x0A]
-            case UInt8(ascii: "t"): produced = [0x09]
-            case UInt8(ascii: "r"): produced = [0x0D]
-            case UInt8(ascii: "b"): produced = [0x08]
-            case UInt8(ascii: "f"): produced = [0x0C]
+            case UInt8(ascii: "n"): single = 0x0A
+            case UInt8(ascii: "t"): single = 0x09
+            case UInt8(ascii: "r"): single = 0x0D
+            case UInt8(ascii: "b"): single = 0x08
+            case UInt8(ascii: "f"): single = 0x0C
             case UInt8(ascii: "u"):
                 if var scalar = hex4(i + 2) {
                     consumed = 6
@@ -209,10 +217,11 @@ enum JSON {
                     }
                     produced = Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
                 } else {
-                    produced = [e]
+                    single = e
                 }
-            default: produced = [e]
+            default: single = e
             }
+            if let single { out.append(single); map.append(i) }
             for byte in produced { out.append(byte); map.append(i) }
             i += consumed
         }
