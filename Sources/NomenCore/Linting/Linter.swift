@@ -43,6 +43,16 @@ public final class Scratch {
 
     /// Legacy findings' details by what they depend on (see `MemoKey`).
     var memos: [MemoKey: Memo] = [:]
+    /// Grammar findings' details by pattern, context, name, issue and suggestion.
+    var grammarDetails: [String: GrammarDetail] = [:]
+
+    func grammarDetail(_ key: String, _ compute: () -> GrammarDetail) -> GrammarDetail {
+        if let d = grammarDetails[key] { return d }
+        let d = compute()
+        if grammarDetails.count > 50_000 { grammarDetails.removeAll(keepingCapacity: true) }
+        grammarDetails[key] = d
+        return d
+    }
 
     func memo(_ key: MemoKey, _ compute: () -> Memo) -> Memo {
         if let m = memos[key] { return m }
@@ -622,14 +632,18 @@ struct FileScan {
     }
 
     mutating func addGrammarFinding(pattern: NamePattern, issue: Validation.Issue, range: Range<Int>, name: String, suggestion: String?, place: Place) {
-        var fix: Fix? = nil
-        if let suggestion, suggestion != name, !suggestion.contains(where: { $0 == "\n" }) {
-            fix = Fix(edits: [Edit(range: range, replacement: suggestion)], applicability: .unsafe)
-        }
-        patternFindings.append(Finding(path: path, range: range, rule: pattern.id, origin: .pattern, severity: pattern.severity,
+        // What the finding says depends only on these; it is worked out once per thread.
+        let key = pattern.id + "\u{0}" + place.context.rawValue + "\u{0}" + name + "\u{0}" + issue.message + "\u{0}" + (suggestion ?? "\u{1}")
+        let said = scratch.grammarDetail(key) { () -> GrammarDetail in
+            let fixable = suggestion.map { $0 != name && !$0.contains(where: { $0 == "\n" }) } ?? false
+            let detail = FindingDetail(rule: pattern.id, origin: .pattern, severity: pattern.severity,
                                        message: "`\(name)` does not follow `\(pattern.layout)`: \(issue.message)", found: name,
-                                       replacement: suggestion, fix: fix, context: place.context,
-                                       noFixReason: suggestion == nil ? "no single correction is known" : nil))
+                                       replacement: suggestion, context: place.context,
+                                       noFixReason: suggestion == nil ? "no single correction is known" : nil)
+            return GrammarDetail(detail: detail, fix: fixable ? suggestion.map { Array($0.utf8) } : nil)
+        }
+        let fix = said.fix.map { Fix(edits: [Edit(range: range, replacement: $0)], applicability: .unsafe) }
+        patternFindings.append(Finding(path: path, range: range, detail: said.detail, fix: fix))
     }
 
     // MARK: resolving overlaps and ignores

@@ -15,6 +15,12 @@ final class Memo {
     }
 }
 
+/// What a grammar finding says, and the suggestion's bytes when it makes an (unsafe) fix.
+struct GrammarDetail {
+    let detail: FindingDetail
+    let fix: [UInt8]?
+}
+
 /// Everything a legacy finding's text depends on, as one byte string: the rule, the context,
 /// the matched bytes, where the captures and edits lie inside them, the values learned from
 /// the context and the reason for no fix. Two matches with equal keys report the same thing.
