@@ -74,6 +74,95 @@ static size_t next_avx2(const nomen_teddy *t, const uint8_t *p, size_t n, size_t
 }
 #endif
 
+static inline int is_word(uint8_t c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+// Whether position i passes the word-start and four-byte checks; sets *triggers.
+static inline int verify(const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t i, int word_start, uint64_t *triggers) {
+    uint8_t c = p[i];
+    if (word_start && (!is_word(c) || (i > 0 && is_word(p[i - 1])))) return 0;
+    uint32_t from = lt->offsets[c], to = lt->offsets[c + 1];
+    if (from == to) return 0;
+    uint32_t w = 0;
+    for (size_t k = 0; k < 4; k++) w = w << 8 | (i + k < n ? p[i + k] : 0);
+    uint64_t found = 0;
+    int any = 0;
+    for (uint32_t e = from; e < to; e++) {
+        if ((w & lt->masks[e]) == lt->values[e]) { found |= lt->triggers[e]; any = 1; }
+    }
+    if (!any) return 0;
+    *triggers = found;
+    return 1;
+}
+
+static size_t literal_next_scalar(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t i,
+                                  int word_start, uint64_t *triggers) {
+    for (; i < n; i++) {
+        if (candidate_at(t, p, n, i) && verify(lt, p, n, i, word_start, triggers)) return i;
+    }
+    return n;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static size_t literal_next_avx2(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t i,
+                                int word_start, uint64_t *triggers) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i lo0 = _mm256_loadu_si256((const __m256i *)t->lo[0]), hi0 = _mm256_loadu_si256((const __m256i *)t->hi[0]);
+    __m256i lo1 = _mm256_loadu_si256((const __m256i *)t->lo[1]), hi1 = _mm256_loadu_si256((const __m256i *)t->hi[1]);
+    __m256i lo2 = _mm256_loadu_si256((const __m256i *)t->lo[2]), hi2 = _mm256_loadu_si256((const __m256i *)t->hi[2]);
+    while (i + 34 <= n) {
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + i + 1));
+        __m256i v2 = _mm256_loadu_si256((const __m256i *)(p + i + 2));
+        __m256i m0 = _mm256_and_si256(_mm256_shuffle_epi8(lo0, _mm256_and_si256(v0, nibble)),
+                                      _mm256_shuffle_epi8(hi0, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nibble)));
+        __m256i m1 = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v1, nibble)),
+                                      _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nibble)));
+        __m256i m2 = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v2, nibble)),
+                                      _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v2, 4), nibble)));
+        __m256i m = _mm256_and_si256(_mm256_and_si256(m0, m1), m2);
+        uint32_t hits = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
+        while (hits) {
+            size_t at = i + (size_t)__builtin_ctz(hits);
+            hits &= hits - 1;
+            if (verify(lt, p, n, at, word_start, triggers)) return at;
+        }
+        i += 32;
+    }
+    return literal_next_scalar(t, lt, p, n, i, word_start, triggers);
+}
+
+__attribute__((target("avx2")))
+static size_t skip_ascii_avx2(const uint8_t *p, size_t n, size_t i) {
+    while (i + 32 <= n) {
+        uint32_t high = (uint32_t)_mm256_movemask_epi8(_mm256_loadu_si256((const __m256i *)(p + i)));
+        if (high) return i + (size_t)__builtin_ctz(high);
+        i += 32;
+    }
+    while (i < n && p[i] < 0x80) i++;
+    return i;
+}
+#endif
+
+size_t nomen_literal_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
+                          int word_start, uint64_t *triggers) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) return literal_next_avx2(t, lt, p, n, from, word_start, triggers);
+#endif
+    return literal_next_scalar(t, lt, p, n, from, word_start, triggers);
+}
+
+size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t i) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) return skip_ascii_avx2(p, n, i);
+#endif
+    while (i < n && p[i] < 0x80) i++;
+    return i;
+}
+
 size_t nomen_teddy_next(const nomen_teddy *t, const uint8_t *p, size_t n, size_t from) {
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx2")) return next_avx2(t, p, n, from);

@@ -85,13 +85,13 @@ import Testing
             let literals: [[UInt8]] = (0..<(1 + round % 12)).map { k in
                 (0..<(1 + (k + round) % 5)).map { _ in alphabet[next() % alphabet.count] }
             }
-            let fingerprints = Fingerprints(literals)
+            let fingerprints = LiteralSearch(literals.map { LiteralSearch.Entry(bytes: $0, triggers: 1) })
             let text: [UInt8] = (0..<(1 + next() % 300)).map { _ in alphabet[next() % alphabet.count] }
             var candidates: Set<Int> = []
             text.withUnsafeBufferPointer { b in
                 var i = 0
                 while i < b.count {
-                    let c = fingerprints.next(b.baseAddress!, b.count, from: i)
+                    let c = fingerprints.fingerprintNext(b.baseAddress!, b.count, from: i)
                     #expect(c >= i && c <= b.count)
                     if c == b.count { break }
                     candidates.insert(c)

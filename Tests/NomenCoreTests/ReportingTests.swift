@@ -47,3 +47,34 @@ import Testing
         #expect(whole.total == a.count + b.count)
     }
 }
+
+@Suite struct EncodingTests {
+    /// The validator (32-byte ASCII skips, then byte by byte) agrees with the standard
+    /// library on where a buffer stops being UTF-8, at every alignment.
+    @Test func firstInvalidByteAgreesWithTheStandardLibrary() {
+        func reference(_ bytes: [UInt8]) -> Int? {
+            // The longest valid prefix: where decoding first fails.
+            var it = bytes.makeIterator()
+            var decoder = UTF8()
+            var offset = 0
+            while true {
+                switch decoder.decode(&it) {
+                case .scalarValue(let s): offset += UTF8.width(s)
+                case .emptyInput: return nil
+                case .error: return offset
+                }
+            }
+        }
+        let bad: [[UInt8]] = [[0xFF], [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC3], [0xE6, 0x95], [0x80]]
+        let good: [[UInt8]] = [Array("é".utf8), Array("数".utf8), Array("😀".utf8), [0x7F]]
+        for pad in 0..<70 {
+            for tail in bad {
+                let bytes = Array(repeating: UInt8(ascii: "a"), count: pad) + good[pad % good.count] + tail + Array("xyz".utf8)
+                let got = bytes.withUnsafeBufferPointer { Encoding.firstInvalidUTF8($0) }
+                #expect(got == reference(bytes), "pad \(pad) tail \(tail)")
+            }
+            let fine = Array(repeating: UInt8(ascii: "b"), count: pad) + good.flatMap { $0 }
+            #expect(fine.withUnsafeBufferPointer { Encoding.firstInvalidUTF8($0) } == nil)
+        }
+    }
+}

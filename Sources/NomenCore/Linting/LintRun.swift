@@ -1,3 +1,8 @@
+import CByteScan
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A finding with its rendered position and source line.
 public struct LocatedFinding: Sendable {
     public let finding: Finding
@@ -191,13 +196,9 @@ enum Encoding {
             var i = 0
             let n = b.count
             while i < n {
-                // ASCII fast path, 8 bytes at a time.
-                if i + 8 <= n {
-                    let word = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
-                }
+                // ASCII runs are skipped 32 bytes at a time (CByteScan).
                 let c = b[i]
-                if c < 0x80 { i += 1; continue }
+                if c < 0x80 { i = nomen_skip_ascii(b.baseAddress!, n, i); continue }
                 let len: Int
                 var min: UInt32
                 var v: UInt32
@@ -219,7 +220,3 @@ enum Encoding {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -3,22 +3,15 @@ import NomenRegex
 
 /// A literal prefilter: every trigger begins with a literal (`production_training_data_`,
 /// `models_v4`, `zl_training_`, …) at a word start. A SIMD fingerprint search (Teddy, in
-/// `CByteScan`) finds the few places whose first three bytes could begin one of those literals;
-/// there the first four bytes are compared and the word start is checked, and only the
-/// triggers whose literal agrees run their (anchored) pattern, in trigger order, so the first
-/// to match wins as in the combined alternation.
+/// `CByteScan`) finds the few places whose first three bytes could begin one of those literals,
+/// checks there the word start and the first four bytes, and hands back the triggers whose
+/// literal agrees; only those run their (anchored) pattern, in trigger order, so the first to
+/// match wins as in the combined alternation.
 struct Prefilter: Sendable {
-    /// For each first byte, the range of `values`/`masks`/`triggerSets` to compare the next
-    /// four bytes with.
-    let offsets: [Int32]
-    let values: [UInt32]
-    let masks: [UInt32]
-    /// The triggers whose literals an entry stands for, as bits (when there are at most 64
-    /// triggers; otherwise the combined pattern runs and its mark names the trigger).
-    let triggerSets: [UInt64]
-    let fingerprints: Fingerprints
+    let literals: LiteralSearch
     /// Each trigger's pattern, anchored at compile time (so it runs on the JIT); empty when
-    /// there are more than 64 triggers.
+    /// there are more than 64 triggers (then the combined pattern runs and its mark names the
+    /// trigger).
     let anchored: [Regex]
     /// The combined pattern (alternatives ending in `(*MARK:n)`), anchored.
     let combined: Regex
@@ -30,39 +23,22 @@ struct Prefilter: Sendable {
     /// nil when some trigger does not start with a literal (a user's pattern may not): then
     /// the whole-buffer search is used.
     init?(bodies: [String], combined: String) {
-        var entries: [[(value: UInt32, mask: UInt32, triggers: UInt64)]] = Array(repeating: [], count: 256)
-        var literals: [[UInt8]] = []
+        var entries: [LiteralSearch.Entry] = []
         let bits = bodies.count <= 64
         for (t, body) in bodies.enumerated() {
             guard let prefixes = LiteralPrefix.of(body), !prefixes.isEmpty else { return nil }
             for literal in prefixes {
                 let bytes = Array(literal.prefix(4))
                 guard let first = bytes.first, Self.wordBytes[Int(first)] else { return nil }
-                var value: UInt32 = 0, mask: UInt32 = 0
-                for k in 0..<4 {
-                    value <<= 8; mask <<= 8
-                    if k < bytes.count { value |= UInt32(bytes[k]); mask |= 0xFF }
-                }
-                let bit: UInt64 = bits ? 1 << UInt64(t) : 0
-                if let e = entries[Int(first)].firstIndex(where: { $0.value == value && $0.mask == mask }) {
-                    entries[Int(first)][e].triggers |= bit
+                let triggers: UInt64 = bits ? 1 << UInt64(t) : ~0
+                if let e = entries.firstIndex(where: { $0.bytes == bytes }) {
+                    entries[e].triggers |= triggers
                 } else {
-                    entries[Int(first)].append((value, mask, bit))
-                    literals.append(bytes)
+                    entries.append(LiteralSearch.Entry(bytes: bytes, triggers: triggers))
                 }
             }
         }
-        var offsets: [Int32] = [0]
-        var values: [UInt32] = [], masks: [UInt32] = [], triggerSets: [UInt64] = []
-        for list in entries {
-            for e in list { values.append(e.value); masks.append(e.mask); triggerSets.append(e.triggers) }
-            offsets.append(Int32(values.count))
-        }
-        self.offsets = offsets
-        self.values = values
-        self.masks = masks
-        self.triggerSets = triggerSets
-        fingerprints = Fingerprints(literals)
+        literals = LiteralSearch(entries)
         do {
             self.combined = try Regex(combined, options: [.duplicateNames, .anchored])
             anchored = bits ? try bodies.map { try Regex($0, options: [.duplicateNames, .anchored]) } : []
@@ -89,28 +65,12 @@ struct Prefilter: Sendable {
         let n = b.count
         guard n > 0, let p = b.baseAddress else { return }
         let raw = UnsafeRawBufferPointer(b)
-        let word = Self.wordBytes
         var i = 0
         while i < n {
-            let c = fingerprints.next(p, n, from: i)
+            var triggers: UInt64 = 0
+            let c = literals.next(p, n, from: i, wordStart: wordStart, triggers: &triggers)
             guard c < n else { return }
             i = c + 1
-            if wordStart, !word[Int(p[c])] || (c > 0 && word[Int(p[c - 1])]) { continue }
-            // The first four bytes against the literals that begin with this byte.
-            let first = Int(p[c])
-            let from = Int(offsets[first]), to = Int(offsets[first + 1])
-            guard from < to else { continue }
-            var w: UInt32
-            if c + 4 <= n {
-                w = UInt32(bigEndian: UnsafeRawPointer(p + c).loadUnaligned(as: UInt32.self))
-            } else {
-                w = 0
-                for k in 0..<4 { w = w << 8 | UInt32(c + k < n ? p[c + k] : 0) }
-            }
-            var candidate = false
-            var triggers: UInt64 = 0
-            for e in from..<to where w & masks[e] == values[e] { candidate = true; triggers |= triggerSets[e] }
-            guard candidate else { continue }
             var found: (Range<Int>, Int)? = nil
             if anchored.isEmpty {
                 if let (range, mark) = try matchers.combined.nextRange(in: raw, from: c), range.lowerBound == c, let mark {
@@ -141,30 +101,81 @@ struct Prefilter: Sendable {
     }
 }
 
-/// The Teddy tables for a set of literals, built once; the search itself is C (`CByteScan`).
-final class Fingerprints: @unchecked Sendable {
-    // Written only in init, read-only afterwards: safe to share between threads.
-    private let table: UnsafeMutablePointer<nomen_teddy>
+/// The Teddy tables and literal entries, built once; the search itself is C (`CByteScan`).
+final class LiteralSearch: @unchecked Sendable {
+    /// Up to four bytes a trigger begins with, and the triggers (as bits) that begin so.
+    struct Entry {
+        var bytes: [UInt8]
+        var triggers: UInt64
+    }
 
-    /// Literals that share a first byte share one of the eight buckets.
-    init(_ literals: [[UInt8]]) {
-        table = .allocate(capacity: 1)
-        nomen_teddy_init(table)
+    // Written only in init, read-only afterwards: safe to share between threads.
+    private let teddy: UnsafeMutablePointer<nomen_teddy>
+    private let table: UnsafeMutablePointer<nomen_literal_table>
+    private let values: UnsafeMutableBufferPointer<UInt32>
+    private let masks: UnsafeMutableBufferPointer<UInt32>
+    private let triggerSets: UnsafeMutableBufferPointer<UInt64>
+
+    /// Entries that share a first byte share one of the eight fingerprint buckets.
+    init(_ entries: [Entry]) {
+        let teddy = UnsafeMutablePointer<nomen_teddy>.allocate(capacity: 1)
+        self.teddy = teddy
+        nomen_teddy_init(teddy)
         var bucketOf: [UInt8: UInt32] = [:]
-        for literal in literals {
-            let first = literal.first ?? 0
+        for entry in entries {
+            let first = entry.bytes.first ?? 0
             let bucket = bucketOf[first] ?? UInt32(bucketOf.count % 8)
             bucketOf[first] = bucket
-            literal.withUnsafeBufferPointer { nomen_teddy_add(table, $0.baseAddress, $0.count, bucket) }
+            entry.bytes.withUnsafeBufferPointer { nomen_teddy_add(teddy, $0.baseAddress, $0.count, bucket) }
+        }
+        // Entries grouped by first byte, for the four-byte check.
+        let sorted = entries.enumerated().sorted { ($0.element.bytes.first ?? 0, $0.offset) < ($1.element.bytes.first ?? 0, $1.offset) }.map(\.element)
+        values = .allocate(capacity: max(1, sorted.count))
+        masks = .allocate(capacity: max(1, sorted.count))
+        triggerSets = .allocate(capacity: max(1, sorted.count))
+        table = .allocate(capacity: 1)
+        table.initialize(to: nomen_literal_table())
+        var offsets = [UInt32](repeating: 0, count: 257)
+        for (k, entry) in sorted.enumerated() {
+            var value: UInt32 = 0, mask: UInt32 = 0
+            for j in 0..<4 {
+                value <<= 8; mask <<= 8
+                if j < entry.bytes.count { value |= UInt32(entry.bytes[j]); mask |= 0xFF }
+            }
+            values[k] = value
+            masks[k] = mask
+            triggerSets[k] = entry.triggers
+            offsets[Int(entry.bytes.first ?? 0) + 1] += 1
+        }
+        for c in 1..<257 { offsets[c] += offsets[c - 1] }
+        table.pointee.values = UnsafePointer(values.baseAddress)
+        table.pointee.masks = UnsafePointer(masks.baseAddress)
+        table.pointee.triggers = UnsafePointer(triggerSets.baseAddress)
+        withUnsafeMutableBytes(of: &table.pointee.offsets) { raw in
+            let o = raw.bindMemory(to: UInt32.self)
+            for c in 0..<257 { o[c] = offsets[c] }
         }
     }
 
-    deinit { table.deallocate() }
+    deinit {
+        teddy.deallocate()
+        table.deallocate()
+        values.deallocate()
+        masks.deallocate()
+        triggerSets.deallocate()
+    }
 
-    /// The first position at or after `from` that could begin a literal, or `n`.
+    /// The first position at or after `from` that starts a word (when `wordStart`) and
+    /// begins like some entry, with the triggers of those entries; `n` when there is none.
     @inline(__always)
-    func next(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int {
-        nomen_teddy_next(table, p, n, from)
+    func next(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, wordStart: Bool, triggers: inout UInt64) -> Int {
+        nomen_literal_next(teddy, table, p, n, from, wordStart ? 1 : 0, &triggers)
+    }
+
+    /// The first position at or after `from` whose first three bytes could begin an entry
+    /// (the fingerprints alone; candidates, not matches), or `n`.
+    func fingerprintNext(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int {
+        nomen_teddy_next(teddy, p, n, from)
     }
 }
 
