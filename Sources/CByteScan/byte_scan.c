@@ -155,6 +155,40 @@ size_t nomen_literal_next(const nomen_teddy *t, const nomen_literal_table *lt, c
     return literal_next_scalar(t, lt, p, n, from, word_start, triggers);
 }
 
+static size_t find_any_scalar(const uint8_t *p, size_t n, size_t i, const uint8_t *set, size_t count) {
+    for (; i < n; i++) {
+        uint8_t c = p[i];
+        for (size_t k = 0; k < count; k++) if (c == set[k]) return i;
+    }
+    return n;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static size_t find_any_avx2(const uint8_t *p, size_t n, size_t i, const uint8_t *set, size_t count) {
+    __m256i wanted[8];
+    for (size_t k = 0; k < 8; k++) wanted[k] = _mm256_set1_epi8((char)set[k < count ? k : 0]);
+    while (i + 32 <= n) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i any = _mm256_cmpeq_epi8(v, wanted[0]);
+        for (size_t k = 1; k < count; k++) any = _mm256_or_si256(any, _mm256_cmpeq_epi8(v, wanted[k]));
+        uint32_t hits = (uint32_t)_mm256_movemask_epi8(any);
+        if (hits) return i + (size_t)__builtin_ctz(hits);
+        i += 32;
+    }
+    return find_any_scalar(p, n, i, set, count);
+}
+#endif
+
+size_t nomen_find_any(const uint8_t *p, size_t n, size_t from, const uint8_t *set, size_t count) {
+    if (from >= n || count == 0) return n;
+    if (count > 8) count = 8;
+#if defined(__x86_64__)
+    if (n - from >= 32 && __builtin_cpu_supports("avx2")) return find_any_avx2(p, n, from, set, count);
+#endif
+    return find_any_scalar(p, n, from, set, count);
+}
+
 size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t i) {
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx2")) return skip_ascii_avx2(p, n, i);

@@ -12,6 +12,8 @@ struct SQLTokenizer {
     let b: UnsafeBufferPointer<UInt8>
     let end: Int
     var i: Int
+    /// Where the scanned range begins (a prefix letter before a quote is looked for after it).
+    var start: Int
     var regions: [Region] = []
     var references: [TableReference] = []
     var expectTable = false
@@ -19,13 +21,22 @@ struct SQLTokenizer {
     var collectReferences = true
 
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> (regions: [Region], references: [TableReference]) {
-        var t = SQLTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
+        var t = SQLTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound, start: range.lowerBound)
         t.run()
         return (t.regions, t.references)
     }
 
     static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Region] {
-        var t = SQLTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
+        var t = SQLTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound, start: range.lowerBound)
+        t.collectReferences = false
+        t.runToRegions()
+        return t.regions
+    }
+
+    /// The regions by the byte-by-byte loop (`run` without references): what `regions` must
+    /// equal (tests).
+    static func regionsByteByByte(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Region] {
+        var t = SQLTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound, start: range.lowerBound)
         t.collectReferences = false
         t.run()
         return t.regions
@@ -73,14 +84,7 @@ struct SQLTokenizer {
             case UInt8(ascii: "#"):
                 lineComment(markerLength: 1)
             case UInt8(ascii: "/") where i + 1 < end && b[i + 1] == UInt8(ascii: "*"):
-                let start = i
-                i += 2
-                var terminated = false
-                while i < end {
-                    if b[i] == UInt8(ascii: "*"), i + 1 < end, b[i + 1] == UInt8(ascii: "/") { i += 2; terminated = true; break }
-                    i += 1
-                }
-                regions.append(Region(kind: .comment, range: start..<i, content: (start + 2)..<(terminated ? i - 2 : i), context: .comment, terminated: terminated))
+                blockComment()
             case UInt8(ascii: "{"):
                 skipBraces()
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
@@ -109,9 +113,60 @@ struct SQLTokenizer {
         }
     }
 
+    /// What ends a stretch of plain SQL when only regions are wanted.
+    static let stops = ByteSet("-#/{'\"`")
+    static let lineEnds = ByteSet("\n\r")
+
+    /// `run` without table references: jumps from one byte that may open a comment, string,
+    /// backtick identifier or brace block to the next; words and everything else are passed
+    /// over in bulk. Produces the same regions as `run`.
+    private mutating func runToRegions() {
+        while i < end {
+            let j = Self.stops.first(in: b, from: i, end: end)
+            guard j < end else { i = end; return }
+            i = j
+            switch b[j] {
+            case UInt8(ascii: "-"):
+                if j + 1 < end, b[j + 1] == UInt8(ascii: "-") { lineComment(markerLength: 2) } else { i = j + 1 }
+            case UInt8(ascii: "#"):
+                lineComment(markerLength: 1)
+            case UInt8(ascii: "/"):
+                if j + 1 < end, b[j + 1] == UInt8(ascii: "*") { blockComment() } else { i = j + 1 }
+            case UInt8(ascii: "{"):
+                skipBraces()
+            case UInt8(ascii: "`"):
+                var k = j + 1
+                while k < end, b[k] != UInt8(ascii: "`"), b[k] != 0x0A { k += 1 }
+                i = k + 1
+            default:
+                string(start: startsWithPrefix(quoteAt: j) ? j - 1 : j)
+            }
+        }
+    }
+
+    /// Whether the quote at `j` follows an `r`/`b` prefix that `run` would see as a word's
+    /// first letter (it passes words over whole, digits one at a time).
+    private func startsWithPrefix(quoteAt j: Int) -> Bool {
+        guard j - 1 >= start, b[j - 1] | 0x20 == UInt8(ascii: "r") || b[j - 1] | 0x20 == UInt8(ascii: "b") else { return false }
+        var m = j - 2
+        while m >= start, b[m] >= UInt8(ascii: "0"), b[m] <= UInt8(ascii: "9") { m -= 1 }
+        return m < start || !Self.isWordByte(b[m])
+    }
+
+    private mutating func blockComment() {
+        let start = i
+        i += 2
+        var terminated = false
+        while i < end {
+            if b[i] == UInt8(ascii: "*"), i + 1 < end, b[i + 1] == UInt8(ascii: "/") { i += 2; terminated = true; break }
+            i += 1
+        }
+        regions.append(Region(kind: .comment, range: start..<i, content: (start + 2)..<(terminated ? i - 2 : i), context: .comment, terminated: terminated))
+    }
+
     private mutating func lineComment(markerLength: Int) {
         let start = i
-        while i < end, b[i] != 0x0A, b[i] != 0x0D { i += 1 }
+        i = Self.lineEnds.first(in: b, from: i, end: end)
         regions.append(Region(kind: .comment, range: start..<i, content: (start + markerLength)..<i, context: .comment))
     }
 
@@ -145,7 +200,10 @@ struct SQLTokenizer {
         let contentStart = k + (triple ? 3 : 1)
         var j = contentStart
         var contentEnd = end, tokenEnd = end, terminated = false
+        let stops = triple ? ByteSet(UInt8(ascii: "\\"), q) : ByteSet(UInt8(ascii: "\\"), q, 0x0A)
         while j < end {
+            j = stops.first(in: b, from: j, end: end)
+            guard j < end else { break }
             let c = b[j]
             if c == UInt8(ascii: "\\") { j += 2; continue }
             if c == q {

@@ -1,0 +1,30 @@
+import CByteScan
+
+/// Up to eight bytes a tokenizer stops at; the search between them is SIMD (`CByteScan`).
+struct ByteSet {
+    private let bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+    private let count: Int
+
+    init(_ set: String) {
+        let u = Array(set.utf8)
+        precondition(!u.isEmpty && u.count <= 8, "a ByteSet holds 1 to 8 bytes")
+        func at(_ k: Int) -> UInt8 { k < u.count ? u[k] : u[0] }
+        bytes = (at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7))
+        count = u.count
+    }
+
+    /// Two or three bytes, without an array (for sets made per token).
+    init(_ a: UInt8, _ b: UInt8, _ c: UInt8? = nil) {
+        bytes = (a, b, c ?? a, a, a, a, a, a)
+        count = c == nil ? 2 : 3
+    }
+
+    /// The first offset in `from..<end` holding one of the bytes, or `end`.
+    @inline(__always)
+    func first(in b: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
+        guard from < end, let base = b.baseAddress else { return end }
+        return withUnsafeBytes(of: bytes) { set in
+            nomen_find_any(base, end, from, set.baseAddress!.assumingMemoryBound(to: UInt8.self), count)
+        }
+    }
+}
