@@ -5,12 +5,13 @@ struct ByteSet {
     private let bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
     private let count: Int
 
-    init(_ set: String) {
-        let u = Array(set.utf8)
-        precondition(!u.isEmpty && u.count <= 8, "a ByteSet holds 1 to 8 bytes")
-        func at(_ k: Int) -> UInt8 { k < u.count ? u[k] : u[0] }
-        bytes = (at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7))
-        count = u.count
+    init(_ set: String) { self.init(bytes: Array(set.utf8)) }
+
+    init(bytes: [UInt8]) {
+        precondition(!bytes.isEmpty && bytes.count <= 8, "a ByteSet holds 1 to 8 bytes")
+        func at(_ k: Int) -> UInt8 { k < bytes.count ? bytes[k] : bytes[0] }
+        self.bytes = (at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7))
+        count = bytes.count
     }
 
     /// Two or three bytes, without an array (for sets made per token).

@@ -115,7 +115,11 @@ struct PythonTokenizer {
         var contentEnd = end
         var tokenEnd = end
         var terminated = false
+        let stops = Self.stringStops[(q == UInt8(ascii: "'") ? 0 : 4) + (isF ? 2 : 0) + (triple ? 1 : 0)]
         while j < end {
+            // Plain text in the string is passed over in bulk.
+            j = stops.first(in: b, from: j, end: end)
+            guard j < end else { break }
             let c = b[j]
             if c == UInt8(ascii: "\\") {
                 if j + 1 < end, isF, b[j + 1] == UInt8(ascii: "{") || b[j + 1] == UInt8(ascii: "}") {
@@ -172,6 +176,17 @@ struct PythonTokenizer {
         region.isFString = isF
         region.isBytes = isBytes
         return region
+    }
+
+    /// The bytes that may end a stretch of string text, by quote (`'`, `"`), f-string or not,
+    /// and triple or single quotes: the escape, the quote, line breaks (single quotes) and
+    /// braces (f-strings).
+    static let stringStops: [ByteSet] = [UInt8(ascii: "'"), UInt8(ascii: "\"")].flatMap { q in
+        [false, true].flatMap { isF in
+            [false, true].map { triple in
+                ByteSet(bytes: [UInt8(ascii: "\\"), q] + (triple ? [] : [0x0A, 0x0D]) + (isF ? [UInt8(ascii: "{"), UInt8(ascii: "}")] : []))
+            }
+        }
     }
 
     /// A replacement field starting at the `{` at `start`.
