@@ -648,38 +648,55 @@ struct FileScan {
 
     // MARK: resolving overlaps and ignores
 
-    func resolve() -> [Finding] {
+    /// The findings to report, in order. Works on `legacyFindings` in place: matches come in
+    /// file order, so the sort is usually a check, and nothing is copied when there are no
+    /// grammar findings.
+    mutating func resolve() -> [Finding] {
         // Among legacy findings a wider one (dataset-qualified) wins over one it contains.
         // Sorted by start, widest first: a finding is contained in an earlier one exactly when
         // it ends no later than the furthest end kept so far. One pass, no pairwise checks.
-        var legacy: [Finding] = []
-        legacy.reserveCapacity(legacyFindings.count)
+        func before(_ a: Range<Int>, _ b: Range<Int>) -> Bool { (a.lowerBound, -a.count) < (b.lowerBound, -b.count) }
+        var sorted = true
+        for k in legacyFindings.indices.dropFirst() where before(legacyFindings[k].range, legacyFindings[k - 1].range) {
+            sorted = false
+            break
+        }
+        if !sorted { legacyFindings.sort { before($0.range, $1.range) } }
+        var kept = 0
         var furthest = -1
-        for f in legacyFindings.sorted(by: { ($0.range.lowerBound, -$0.range.count) < ($1.range.lowerBound, -$1.range.count) }) {
-            if f.range.upperBound <= furthest { continue }
-            legacy.append(f)
-            furthest = f.range.upperBound
+        for k in legacyFindings.indices {
+            let r = legacyFindings[k].range
+            if r.upperBound <= furthest { continue }
+            furthest = r.upperBound
+            if kept != k { legacyFindings.swapAt(kept, k) }
+            kept += 1
         }
-        // A grammar finding never overlaps a legacy one: the legacy rule says more.
-        var grammar: [Finding] = []
-        var k = 0
-        var previous: Range<Int>? = nil
-        for f in patternFindings.sorted(by: { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }) {
-            while k < legacy.count, legacy[k].range.upperBound <= f.range.lowerBound { k += 1 }
-            // Legacy findings are disjoint and sorted, so only those from `k` on can overlap.
-            var overlaps = false
-            var j = k
-            while j < legacy.count, legacy[j].range.lowerBound < f.range.upperBound {
-                if legacy[j].range.overlaps(f.range) { overlaps = true; break }
-                j += 1
+        legacyFindings.removeLast(legacyFindings.count - kept)
+        // Kept legacy findings are disjoint, so sorted by start they are in report order.
+        var all = legacyFindings
+        legacyFindings = []
+        if !patternFindings.isEmpty {
+            // A grammar finding never overlaps a legacy one: the legacy rule says more.
+            var grammar: [Finding] = []
+            var k = 0
+            var previous: Range<Int>? = nil
+            for f in patternFindings.sorted(by: { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }) {
+                while k < all.count, all[k].range.upperBound <= f.range.lowerBound { k += 1 }
+                // Legacy findings are disjoint and sorted, so only those from `k` on can overlap.
+                var overlaps = false
+                var j = k
+                while j < all.count, all[j].range.lowerBound < f.range.upperBound {
+                    if all[j].range.overlaps(f.range) { overlaps = true; break }
+                    j += 1
+                }
+                if overlaps || previous == f.range { continue }
+                grammar.append(f)
+                previous = f.range
             }
-            if overlaps || previous == f.range { continue }
-            grammar.append(f)
-            previous = f.range
+            all = (all + grammar).sorted { ($0.range.lowerBound, $0.range.upperBound, $0.rule) < ($1.range.lowerBound, $1.range.upperBound, $1.rule) }
         }
-        var all = legacy + grammar
         if mayHaveIgnores { all.removeAll(where: isIgnored) }
-        return all.sorted { ($0.range.lowerBound, $0.range.upperBound, $0.rule) < ($1.range.lowerBound, $1.range.upperBound, $1.rule) }
+        return all
     }
 
     /// Whether the buffer holds an inline ignore at all (checked once per file).
