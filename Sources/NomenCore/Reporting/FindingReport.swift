@@ -377,19 +377,23 @@ public struct FindingTally: Sendable {
     public var total: Int { errors + warnings }
 
     public mutating func add(_ findings: [LocatedFinding]) {
-        // Counted per shared detail first (an identity, cheap to hash), per rule once per detail.
-        var perDetail: [ObjectIdentifier: (detail: FindingDetail, count: Int, fixable: Int)] = [:]
+        // Counted per shared detail first (a file repeats a few of them; found by identity, no
+        // hashing), then per rule once per detail.
+        var perDetail: [(detail: FindingDetail, count: Int, fixable: Int)] = []
         for lf in findings {
             let f = lf.finding
             if f.severity == .error { errors += 1 } else { warnings += 1 }
             let isFixable = f.isFixable(unsafe: false)
             if isFixable { fixable += 1 }
             if f.fix?.applicability == .unsafe { unsafe += 1 }
-            let id = ObjectIdentifier(f.detail)
-            let c = perDetail[id] ?? (f.detail, 0, 0)
-            perDetail[id] = (c.detail, c.count + 1, c.fixable + (isFixable ? 1 : 0))
+            if let k = perDetail.firstIndex(where: { $0.detail === f.detail }) {
+                perDetail[k].count += 1
+                perDetail[k].fixable += isFixable ? 1 : 0
+            } else {
+                perDetail.append((f.detail, 1, isFixable ? 1 : 0))
+            }
         }
-        for (_, d) in perDetail {
+        for d in perDetail {
             let c = byRule[d.detail.rule] ?? (0, d.detail.severity, 0)
             byRule[d.detail.rule] = (c.count + d.count, max(c.severity, d.detail.severity), c.fixable + d.fixable)
         }

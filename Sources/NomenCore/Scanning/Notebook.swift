@@ -36,48 +36,72 @@ enum Notebook {
         return f.moved(to: map(f.range), fix: fix)
     }
 
+    /// The code cells, read without building the document: everything but `cells[*].cell_type`
+    /// and `cells[*].source` (outputs, images, metadata) is passed over. nil when the file is
+    /// not JSON or has no `cells` array.
     static func cells(of bytes: [UInt8]) -> [Cell]? {
         var parser = JSON.Parser(bytes: bytes)
-        guard let root = parser.parse(), case .object(let top) = root,
-              case .array(let cells)? = top.first(where: { $0.key == "cells" })?.value else { return nil }
-        var result: [Cell] = []
-        for cell in cells {
-            guard case .object(let fields) = cell,
-                  case .string(let typeRange)? = fields.first(where: { $0.key == "cell_type" })?.value,
-                  JSON.decode(bytes, typeRange).bytes == Array("code".utf8) else { continue }
-            var pieces: [Range<Int>] = []
-            switch fields.first(where: { $0.key == "source" })?.value {
-            case .string(let r)?: pieces = [r]
-            case .array(let items)?:
-                for item in items { if case .string(let r) = item { pieces.append(r) } }
-            default: continue
-            }
-            var decoded: [UInt8] = []
-            var map: [Int] = []
-            for piece in pieces {
-                let d = JSON.decode(bytes, piece)
-                decoded.append(contentsOf: d.bytes)
-                map.append(contentsOf: d.map.dropLast())
-            }
-            map.append(pieces.last.map { $0.upperBound } ?? 0)
-            let magic = decoded.starts(with: "%%bigquery".utf8) || decoded.starts(with: "%%sql".utf8)
-            result.append(Cell(bytes: decoded, map: map, language: magic ? .sql : .python))
+        var result: [Cell]? = nil
+        let read = parser.members { p, key in
+            guard p.key(key, is: "cells") else { return p.skipValue() }
+            var cells: [Cell] = []
+            guard p.elements({ p in
+                // Anything but an object, a string type or a string/array source is passed over.
+                guard p.peek() == UInt8(ascii: "{") else { return p.skipValue() }
+                var type: Range<Int>? = nil
+                var pieces: [Range<Int>]? = nil
+                let ok = p.members { p, key in
+                    if p.key(key, is: "cell_type"), p.peek() == UInt8(ascii: "\"") {
+                        type = p.string()
+                        return type != nil
+                    }
+                    if p.key(key, is: "source") {
+                        if p.peek() == UInt8(ascii: "\"") {
+                            pieces = p.string().map { [$0] }
+                            return pieces != nil
+                        }
+                        if p.peek() == UInt8(ascii: "[") {
+                            var list: [Range<Int>] = []
+                            let ok = p.elements { p in
+                                if p.peek() == UInt8(ascii: "\""), let r = p.string() { list.append(r); return true }
+                                return p.skipValue()
+                            }
+                            pieces = list
+                            return ok
+                        }
+                    }
+                    return p.skipValue()
+                }
+                guard ok else { return false }
+                if let type, let pieces, JSON.decode(bytes, type).bytes == Array("code".utf8) {
+                    cells.append(cell(from: pieces, in: bytes))
+                }
+                return true
+            }) else { return false }
+            result = cells
+            return true
         }
+        guard read, parser.atEnd else { return nil }
         return result
+    }
+
+    private static func cell(from pieces: [Range<Int>], in bytes: [UInt8]) -> Cell {
+        var decoded: [UInt8] = []
+        var map: [Int] = []
+        for piece in pieces {
+            let d = JSON.decode(bytes, piece)
+            decoded.append(contentsOf: d.bytes)
+            map.append(contentsOf: d.map.dropLast())
+        }
+        map.append(pieces.last.map { $0.upperBound } ?? 0)
+        let magic = decoded.starts(with: "%%bigquery".utf8) || decoded.starts(with: "%%sql".utf8)
+        return Cell(bytes: decoded, map: map, language: magic ? .sql : .python)
     }
 }
 
-/// Just enough JSON: a parser that keeps each string's raw byte range, and string decoding
-/// with an offset map.
+/// Just enough JSON: a reader that walks objects and arrays without building them and keeps
+/// each string's raw byte range, and string decoding with an offset map.
 enum JSON {
-    indirect enum Value {
-        case object([(key: String, value: Value)])
-        case array([Value])
-        /// The range between the quotes, still escaped.
-        case string(Range<Int>)
-        case scalar
-    }
-
     struct Parser {
         let bytes: [UInt8]
         var i = 0
@@ -87,78 +111,99 @@ enum JSON {
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
         }
 
-        mutating func parse() -> Value? {
-            guard let v = value() else { return nil }
-            skipSpace()
-            return i == bytes.count ? v : nil
+        /// Only white space is left.
+        var atEnd: Bool {
+            mutating get {
+                skipSpace()
+                return i == bytes.count
+            }
         }
 
         mutating func skipSpace() {
             while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
         }
 
-        mutating func value(depth: Int = 0) -> Value? {
-            guard depth < 512 else { return nil }
+        /// The next byte after white space (not consumed).
+        mutating func peek() -> UInt8? {
             skipSpace()
-            guard i < bytes.count else { return nil }
-            switch bytes[i] {
-            case UInt8(ascii: "{"):
-                i += 1
-                var members: [(key: String, value: Value)] = []
+            return i < bytes.count ? bytes[i] : nil
+        }
+
+        /// Whether a key (a string's raw range) is `name`; escaped keys are decoded first.
+        func key(_ k: Range<Int>, is name: String) -> Bool {
+            if bytes[k].contains(UInt8(ascii: "\\")) { return JSON.decode(bytes, k).bytes.elementsEqual(name.utf8) }
+            return bytes[k].elementsEqual(name.utf8)
+        }
+
+        /// An object: `member` reads each value (after its key and colon) and says whether it
+        /// could. False on a syntax error.
+        mutating func members(_ member: (inout Parser, Range<Int>) -> Bool) -> Bool {
+            guard peek() == UInt8(ascii: "{") else { return false }
+            i += 1
+            if peek() == UInt8(ascii: "}") { i += 1; return true }
+            while true {
                 skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
-                while true {
-                    skipSpace()
-                    guard let k = string() else { return nil }
-                    skipSpace()
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
-                    i += 1
-                    guard let v = value(depth: depth + 1) else { return nil }
-                    // Keys are short and plain: decoded only when they hold an escape.
-                    let key = bytes[k].contains(UInt8(ascii: "\\")) ? String(decoding: JSON.decode(bytes, k).bytes, as: UTF8.self)
-                        : String(decoding: bytes[k], as: UTF8.self)
-                    members.append((key, v))
-                    skipSpace()
-                    guard i < bytes.count else { return nil }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
-                    return nil
-                }
-            case UInt8(ascii: "["):
+                guard let k = string(), peek() == UInt8(ascii: ":") else { return false }
                 i += 1
-                var items: [Value] = []
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                while true {
-                    guard let v = value(depth: depth + 1) else { return nil }
-                    items.append(v)
-                    skipSpace()
-                    guard i < bytes.count else { return nil }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                    return nil
+                guard member(&self, k) else { return false }
+                switch peek() {
+                case UInt8(ascii: ",")?: i += 1
+                case UInt8(ascii: "}")?: i += 1; return true
+                default: return false
                 }
-            case UInt8(ascii: "\""):
-                return string().map { .string($0) }
+            }
+        }
+
+        /// An array: `element` reads each item.
+        mutating func elements(_ element: (inout Parser) -> Bool) -> Bool {
+            guard peek() == UInt8(ascii: "[") else { return false }
+            i += 1
+            if peek() == UInt8(ascii: "]") { i += 1; return true }
+            while true {
+                guard element(&self) else { return false }
+                switch peek() {
+                case UInt8(ascii: ",")?: i += 1
+                case UInt8(ascii: "]")?: i += 1; return true
+                default: return false
+                }
+            }
+        }
+
+        /// Passes over any value.
+        mutating func skipValue(depth: Int = 0) -> Bool {
+            guard depth < 512, let c = peek() else { return false }
+            switch c {
+            case UInt8(ascii: "{"): return members { p, _ in p.skipValue(depth: depth + 1) }
+            case UInt8(ascii: "["): return elements { p in p.skipValue(depth: depth + 1) }
+            case UInt8(ascii: "\""): return string() != nil
             default:
                 let s = i
                 while i < bytes.count, !(bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: "}") || bytes[i] == UInt8(ascii: "]")
                                          || bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09) { i += 1 }
-                return i > s ? .scalar : nil
+                return i > s
             }
         }
 
+        static let stringStops = ByteSet(UInt8(ascii: "\""), UInt8(ascii: "\\"))
+
+        /// A string at `i`: the range between its quotes, still escaped.
         mutating func string() -> Range<Int>? {
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
             i += 1
             let s = i
-            while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
-                if bytes[i] == UInt8(ascii: "\\") { i += 1 }
-                i += 1
+            let n = bytes.count
+            let end: Int? = bytes.withUnsafeBufferPointer { b in
+                var k = s
+                while true {
+                    k = Self.stringStops.first(in: b, from: k, end: n)
+                    guard k < n else { return nil }
+                    if b[k] == UInt8(ascii: "\"") { return k }
+                    k += 2
+                }
             }
-            guard i < bytes.count else { return nil }
-            i += 1
-            return s..<(i - 1)
+            guard let end else { i = n; return nil }
+            i = end + 1
+            return s..<end
         }
     }
 

@@ -1,0 +1,27 @@
+import Testing
+@testable import NomenCore
+
+@Suite struct NotebookTests {
+    /// The notebook reader passes over outputs and metadata of any shape and reads exactly
+    /// the code cells' sources; what is not JSON (or has no `cells` array) is no notebook.
+    @Test func readerPassesOverEverythingElse() throws {
+        let nb = #"""
+        {"metadata": {"k": [1, 2.5e3, true, null, {"x": "a\"b\\"}]},
+         "c\u0065lls": [
+          "not a cell", 7,
+          {"cell_type": 3, "source": "x = 1"},
+          {"outputs": [{"data": {"image/png": "iVBOR\\\"w0=="}}], "cell_type": "code", "source": "a = 'production_training_data_1w'"},
+          {"cell_type": "code", "source": ["b = 1\n", 5, "c = \"\u00e9\""], "execution_count": null},
+          {"cell_type": "code", "source": {"odd": true}}
+         ],
+         "nbformat": 4}
+        """#
+        let cells = try #require(Notebook.cells(of: [0xEF, 0xBB, 0xBF] + Array(nb.utf8)))
+        #expect(cells.map { String(decoding: $0.bytes, as: UTF8.self) } == ["a = 'production_training_data_1w'", "b = 1\nc = \"é\""])
+        for bad in [#"{"cells": [}"#, #"{"cells": []} x"#, #"{"cells": "no"}"#, #"["cells"]"#, #"{"cells": ["unterminated]}"#, ""] {
+            #expect(Notebook.cells(of: Array(bad.utf8)) == nil, "\(bad)")
+        }
+        #expect(Notebook.cells(of: Array(#"{"nbformat": 4}"#.utf8)) == nil)
+        #expect(Notebook.cells(of: Array(#"{"cells": []}"#.utf8))?.isEmpty == true)
+    }
+}
