@@ -199,3 +199,11 @@ import Testing
     }
 }
 
+
+extension LinterTests {
+    /// Memo keys and context sets use `ordinal`: one distinct number per context, in order.
+    @Test func contextOrdinalsAreDistinctAndInOrder() {
+        #expect(Context.allCases.map(\.ordinal) == Array(0..<Context.allCases.count))
+        #expect(Set(Context.allCases).count == Context.allCases.count)
+    }
+}

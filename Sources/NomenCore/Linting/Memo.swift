@@ -38,7 +38,7 @@ struct MemoKey: Hashable {
          edits: [Range<Int>], noFix: String?, inferred: [(String, String)]) {
         bytes.reserveCapacity(span.count + 4 * groups.count + 4 * edits.count + 16)
         append(rule)
-        bytes.append(UInt8(truncatingIfNeeded: Context.allCases.firstIndex(of: context) ?? 0) << 1 | (qualified ? 1 : 0))
+        bytes.append(UInt8(truncatingIfNeeded: context.ordinal) << 1 | (qualified ? 1 : 0))
         append(span.count)
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[span]))
         // Offsets relative to the span (+1, so that 0 stands for an unset group).

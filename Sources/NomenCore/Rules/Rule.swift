@@ -25,6 +25,27 @@ public enum Context: String, Sendable, CaseIterable, Codable {
     case config
     /// Markdown or plain text (opt-in).
     case text
+
+    /// The case's position, without the array `allCases` would build.
+    var ordinal: Int {
+        switch self {
+        case .string: 0
+        case .fstring: 1
+        case .template: 2
+        case .docstring: 3
+        case .comment: 4
+        case .identifier: 5
+        case .sql: 6
+        case .sqlString: 7
+        case .shell: 8
+        case .config: 9
+        case .text: 10
+        }
+    }
+
+    /// By position, not by raw value: rules test `contexts.contains` on every match, and a
+    /// raw-value hash would hash a string each time.
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 }
 
 /// A replacement template such as `zl_training_prod_allhistory_{horizon}`.
