@@ -25,3 +25,25 @@ import Testing
         #expect(Notebook.cells(of: Array(#"{"cells": []}"#.utf8))?.isEmpty == true)
     }
 }
+
+@Suite struct ConfigTokenizerEquivalenceTests {
+    /// The jumping config scan finds exactly the comments of the byte-by-byte loop.
+    @Test func jumpingScanMatchesTheByteLoop() {
+        let tokens = ["a: ", "b", " ", "\t", "\n", "\r\n", "# c\n", "#", ";", "; semi\n", "'q'", "\"d\"", "'open", "\"x # y\"", "x#y",
+                      "- ", "  ", "key: 'v' # tail\n", "é", "\r", String(repeating: "z", count: 40)]
+        var state: UInt64 = 5
+        for round in 0..<400 {
+            var text = ""
+            for _ in 0..<(3 + round % 50) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += tokens[Int(state >> 33) % tokens.count]
+            }
+            Array(text.utf8).withUnsafeBufferPointer { b in
+                for from in [0, min(2, b.count)] {
+                    #expect(ConfigTokenizer.regions(in: b, range: from..<b.count, json: false)
+                            == ConfigTokenizer.regionsByteByByte(in: b, range: from..<b.count), "\(text)")
+                }
+            }
+        }
+    }
+}
