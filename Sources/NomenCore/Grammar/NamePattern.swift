@@ -38,7 +38,8 @@ public enum Piece: Sendable, Equatable {
 }
 
 /// A declared name pattern, such as `<asset>_<function>_<scope>_<regime>_<horizon>`.
-public struct NamePattern: Sendable {
+/// A class: the linter hands patterns around on every almost-valid name.
+public final class NamePattern: Sendable {
     public let id: String
     public let description: String
     public let segments: [Segment]
@@ -55,6 +56,23 @@ public struct NamePattern: Sendable {
     public let severity: Severity
     public let examples: PatternExamples
     public let line: Int
+
+    init(id: String, description: String, segments: [Segment], pieces: [Piece], separator: String, datasets: [String],
+         pathPrefixes: [String], suffixes: [String], prefixes: [String], severity: Severity, examples: PatternExamples,
+         line: Int) {
+        self.id = id
+        self.description = description
+        self.segments = segments
+        self.pieces = pieces
+        self.separator = separator
+        self.datasets = datasets
+        self.pathPrefixes = pathPrefixes
+        self.suffixes = suffixes
+        self.prefixes = prefixes
+        self.severity = severity
+        self.examples = examples
+        self.line = line
+    }
 
     /// A path pattern matches a leading part of the layout ending at a `/`, or the whole
     /// layout followed by further `/…` components.

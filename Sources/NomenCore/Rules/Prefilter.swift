@@ -7,7 +7,7 @@ import NomenRegex
 /// checks there the word start and the first four bytes, and hands back the triggers whose
 /// literal agrees; only those run their (anchored) pattern, in trigger order, so the first to
 /// match wins as in the combined alternation.
-struct Prefilter: Sendable {
+final class Prefilter: Sendable {
     let literals: LiteralSearch
     /// Each trigger's pattern, anchored at compile time (so it runs on the JIT); empty when
     /// there are more than 64 triggers (then the combined pattern runs and its mark names the

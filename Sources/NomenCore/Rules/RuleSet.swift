@@ -1,7 +1,9 @@
 import NomenRegex
 
 /// A loaded, checked rule set: name patterns, exceptions, legacy and retired names.
-public struct RuleSet: Sendable {
+/// A class: the linter reaches into it on every match, and a copy of a struct this size is
+/// a dozen reference counts.
+public final class RuleSet: Sendable {
     public let name: String
     public let file: String
     public let datasets: [String]

@@ -8,7 +8,7 @@ import NomenRegex
 ///   left word boundary is checked by the caller (the linter, or the word-start prefilter);
 /// - names that are already valid do not match at all: each grammar is compiled into a regex
 ///   of its valid names (`ValidNames`), used as a negative lookahead.
-struct TriggerSet: Sendable {
+final class TriggerSet: Sendable {
     enum Trigger: Sendable {
         /// A legacy or retired rule that is not dataset-qualified.
         case rule(Int)
