@@ -189,6 +189,37 @@ size_t nomen_find_any(const uint8_t *p, size_t n, size_t from, const uint8_t *se
     return find_any_scalar(p, n, from, set, count);
 }
 
+static size_t count_lines_scalar(const uint8_t *p, size_t i, size_t to, size_t *after_last) {
+    size_t count = 0;
+    for (; i < to; i++) if (p[i] == '\n') { count++; *after_last = i + 1; }
+    return count;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,popcnt")))
+static size_t count_lines_avx2(const uint8_t *p, size_t i, size_t to, size_t *after_last) {
+    const __m256i nl = _mm256_set1_epi8('\n');
+    size_t count = 0;
+    while (i + 32 <= to) {
+        uint32_t hits = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + i)), nl));
+        if (hits) {
+            count += (size_t)__builtin_popcount(hits);
+            *after_last = i + 32 - (size_t)__builtin_clz(hits);
+        }
+        i += 32;
+    }
+    return count + count_lines_scalar(p, i, to, after_last);
+}
+#endif
+
+size_t nomen_count_lines(const uint8_t *p, size_t from, size_t to, size_t *after_last) {
+    if (from >= to) return 0;
+#if defined(__x86_64__)
+    if (to - from >= 32 && __builtin_cpu_supports("avx2")) return count_lines_avx2(p, from, to, after_last);
+#endif
+    return count_lines_scalar(p, from, to, after_last);
+}
+
 size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t i) {
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx2")) return skip_ascii_avx2(p, n, i);

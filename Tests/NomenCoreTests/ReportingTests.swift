@@ -78,3 +78,40 @@ import Testing
         }
     }
 }
+
+@Suite struct LocatorTests {
+    /// Lines and columns (Unicode scalars, BOM not counted) agree with a naive count, for
+    /// findings at every distance from each other, across long lines and multi-byte text.
+    @Test func positionsAgreeWithANaiveCount() {
+        let pieces = ["abc", " ", "\n", "\r\n", "é", "数据", "😀", String(repeating: "x", count: 70), "\t", "\n\n"]
+        var state: UInt64 = 11
+        for round in 0..<60 {
+            var text = round % 3 == 0 ? "\u{FEFF}" : ""
+            for _ in 0..<(10 + round * 3) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += pieces[Int(state >> 33) % pieces.count]
+            }
+            let bytes = Array(text.utf8)
+            // Findings on scalar boundaries, in order.
+            var starts: [Int] = []
+            var k = round % 3 == 0 ? 3 : 0
+            while k < bytes.count {
+                if bytes[k] & 0xC0 != 0x80, (state >> UInt64(k % 60)) & 3 == 0 { starts.append(k) }
+                k += 1
+            }
+            let findings = starts.map { s in
+                Finding(path: "t", range: s..<min(bytes.count, s + 1), rule: "r", origin: .legacy, severity: .error, message: "", found: "",
+                        replacement: nil, fix: nil, context: .string, noFixReason: nil)
+            }
+            let located = bytes.withUnsafeBufferPointer { Locator.locate(findings, in: $0, sourceLines: false) }
+            for (f, lf) in zip(findings, located) {
+                let before = bytes[..<f.range.lowerBound]
+                let line = before.filter { $0 == 0x0A }.count + 1
+                var lineStart = (before.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+                if lineStart == 0, round % 3 == 0 { lineStart = 3 }
+                let column = bytes[lineStart..<f.range.lowerBound].filter { $0 & 0xC0 != 0x80 }.count + 1
+                #expect(lf.line == line && lf.column == column, "round \(round) offset \(f.range.lowerBound)")
+            }
+        }
+    }
+}

@@ -46,6 +46,10 @@ size_t nomen_literal_next(const nomen_teddy *t, const nomen_literal_table *lt, c
 // The first position in [from, n) holding one of the `count` (1 to 8) bytes of `set`, or n.
 size_t nomen_find_any(const uint8_t *p, size_t n, size_t from, const uint8_t *set, size_t count);
 
+// The number of line feeds in [from, to); `*after_last` receives the position just after the
+// last one (unchanged when there is none).
+size_t nomen_count_lines(const uint8_t *p, size_t from, size_t to, size_t *after_last);
+
 // The first position in [from, n) holding a byte >= 0x80, or n.
 size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t from);
 

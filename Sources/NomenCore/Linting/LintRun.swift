@@ -121,20 +121,20 @@ enum Locator {
         guard !findings.isEmpty else { return [] }
         let bom = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
         var line = 1, lineStart = 0, cursor = 0
-        let base = UnsafeRawPointer(b.baseAddress!)
+        let base = b.baseAddress!
         func advance(to offset: Int) {
-            // memchr from line break to line break: lines are short, the calls are cheap.
-            while cursor < offset, let nl = memchr(base + cursor, 0x0A, offset - cursor) {
-                let k = UnsafeRawPointer(nl) - base
-                line += 1
-                lineStart = k + 1
-                cursor = k + 1
-            }
-            cursor = max(cursor, offset)
+            // Line feeds counted 32 bytes at a time (CByteScan).
+            guard cursor < offset else { return }
+            var after = lineStart
+            line += nomen_count_lines(base, cursor, offset, &after)
+            lineStart = after
+            cursor = offset
         }
         func column(of offset: Int, from start: Int) -> Int {
-            var c = 1
             var i = start == 0 && bom ? min(3, offset) : start
+            // ASCII up to the offset: the column is the byte distance.
+            if nomen_skip_ascii(base, offset, i) >= offset { return offset - i + 1 }
+            var c = 1
             while i < offset { if b[i] & 0xC0 != 0x80 { c += 1 }; i += 1 }
             return c
         }

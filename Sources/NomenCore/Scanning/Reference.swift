@@ -15,7 +15,9 @@ struct Reference {
 
     /// At most three parts: the word, and up to two on either side.
     static func around(_ word: Range<Int>, in b: UnsafeBufferPointer<UInt8>, bounds: Range<Int>) -> Reference {
-        var parts = [word]
+        var parts: [Range<Int>] = []
+        parts.reserveCapacity(3)
+        parts.append(word)
         var index = 0
         var backticked = false
         // Leftwards.
