@@ -207,3 +207,41 @@ extension LinterTests {
         #expect(Set(Context.allCases).count == Context.allCases.count)
     }
 }
+
+extension LinterTests {
+    /// The memo table finds what it stored through growth, keeps distinct keys apart, and
+    /// starts over past its limit.
+    @Test func memoTableFindsStoresAndForgets() {
+        let table = MemoTable(limit: 3000)
+        let text = Array((0..<2500).map { "name_\($0) " }.joined().utf8)
+        var spans: [Range<Int>] = []
+        var k = 0
+        while k < text.count {
+            var e = k
+            while text[e] != 0x20 { e += 1 }
+            spans.append(k..<e)
+            k = e + 1
+        }
+        var stored: [ObjectIdentifier] = []
+        text.withUnsafeBufferPointer { b in
+            func key(_ span: Range<Int>, _ context: Context = .string) {
+                table.setKey(rule: 1, context: context, qualified: false, bytes: b, span: span, groups: [span], edits: [(span, nil)], noFix: nil, inferred: [])
+            }
+            for span in spans {
+                key(span)
+                stored.append(ObjectIdentifier(table.memo { Memo(detail: nil, replacements: [], fixable: false) }))
+            }
+            #expect(table.count == spans.count)
+            for (span, id) in zip(spans, stored) {
+                key(span)
+                #expect(ObjectIdentifier(table.memo { Issue.record("recomputed"); return Memo(detail: nil, replacements: [], fixable: false) }) == id)
+            }
+            // Another context is another key.
+            key(spans[0], .comment)
+            #expect(ObjectIdentifier(table.memo { Memo(detail: nil, replacements: [], fixable: true) }) != stored[0])
+            // Past the limit the table starts over.
+            for span in spans.prefix(600) { key(span, .sql); _ = table.memo { Memo(detail: nil, replacements: [], fixable: false) } }
+            #expect(table.count < 600)
+        }
+    }
+}

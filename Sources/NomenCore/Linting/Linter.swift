@@ -41,8 +41,8 @@ public final class Scratch {
         prefilterMatchers = rules.triggers.prefilter.map(Prefilter.Matchers.init)
     }
 
-    /// Legacy findings' details by what they depend on (see `MemoKey`).
-    var memos: [MemoKey: Memo] = [:]
+    /// Legacy findings' details by what they depend on (see `MemoTable`).
+    let memos = MemoTable()
     /// Grammar findings' details by pattern, context, name, issue and suggestion.
     var grammarDetails: [String: GrammarDetail] = [:]
 
@@ -52,14 +52,6 @@ public final class Scratch {
         if grammarDetails.count > 50_000 { grammarDetails.removeAll(keepingCapacity: true) }
         grammarDetails[key] = d
         return d
-    }
-
-    func memo(_ key: MemoKey, _ compute: () -> Memo) -> Memo {
-        if let m = memos[key] { return m }
-        let m = compute()
-        if memos.count > 50_000 { memos.removeAll(keepingCapacity: true) }
-        memos[key] = m
-        return m
     }
 
     func verdict(_ key: String, _ compute: () -> Validation) -> Validation {
@@ -447,9 +439,9 @@ struct FileScan {
                 noFix = noFix ?? "the \(name) is ambiguous here (found " + found.map { "`\($0)`" }.joined(separator: ", ") + ")"
             }
         }
-        let key = MemoKey(rule: index, context: place.context, qualified: qualified, bytes: b, span: span, groups: m.groups,
-                          edits: planned.map(\.range), noFix: noFix, inferred: inferred)
-        let memo = scratch.memo(key) {
+        scratch.memos.setKey(rule: index, context: place.context, qualified: qualified, bytes: b, span: span, groups: m.groups,
+                             edits: planned, noFix: noFix, inferred: inferred)
+        let memo = scratch.memos.memo {
             describe(rule, place: place, span: span, match: m, planned: planned, noFix: noFix, inferred: inferred, qualified: qualified)
         }
         guard let detail = memo.detail else { return }

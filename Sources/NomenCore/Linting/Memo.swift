@@ -24,45 +24,126 @@ struct GrammarDetail {
 /// Everything a legacy finding's text depends on, as one byte string: the rule, the context,
 /// the matched bytes, where the captures and edits lie inside them, the values learned from
 /// the context and the reason for no fix. Two matches with equal keys report the same thing.
-struct MemoKey: Hashable {
-    private var bytes: [UInt8] = []
+///
+/// The key is written into a buffer the table reuses, and looked up by a hash of its bytes:
+/// a match whose memo exists allocates nothing.
+final class MemoTable {
+    /// The key being built (`setKey`), then looked up or stored.
+    private var key: [UInt8] = []
+    private var keys: [[UInt8]] = []
+    private var hashes: [UInt64] = []
+    private var memos: [Memo] = []
+    /// Open addressing: an index into `keys`/`memos`, or -1.
+    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    /// Cleared past this many memos (a repository with endless distinct names stays bounded).
+    let limit: Int
 
-    static func == (a: MemoKey, b: MemoKey) -> Bool { a.bytes == b.bytes }
+    init(limit: Int = 50_000) { self.limit = limit }
 
-    /// The bytes in one go (an array's own hash feeds the hasher one element at a time).
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-    }
+    var count: Int { memos.count }
+    var isEmpty: Bool { memos.isEmpty }
 
-    init(rule: Int, context: Context, qualified: Bool, bytes b: UnsafeBufferPointer<UInt8>, span: Range<Int>, groups: [Range<Int>?],
-         edits: [Range<Int>], noFix: String?, inferred: [(String, String)]) {
-        bytes.reserveCapacity(span.count + 4 * groups.count + 4 * edits.count + 16)
+    func setKey(rule: Int, context: Context, qualified: Bool, bytes b: UnsafeBufferPointer<UInt8>, span: Range<Int>, groups: [Range<Int>?],
+                edits: [(range: Range<Int>, template: Template?)], noFix: String?, inferred: [(String, String)]) {
+        key.removeAll(keepingCapacity: true)
         append(rule)
-        bytes.append(UInt8(truncatingIfNeeded: context.ordinal) << 1 | (qualified ? 1 : 0))
+        key.append(UInt8(truncatingIfNeeded: context.ordinal) << 1 | (qualified ? 1 : 0))
         append(span.count)
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[span]))
+        key.append(contentsOf: UnsafeBufferPointer(rebasing: b[span]))
         // Offsets relative to the span (+1, so that 0 stands for an unset group).
         append(groups.count)
         for g in groups {
             if let g { append(g.lowerBound - span.lowerBound + 1); append(g.count) } else { append(0) }
         }
         append(edits.count)
-        for e in edits { append(e.lowerBound - span.lowerBound + 1); append(e.count) }
-        if let noFix { append(noFix.utf8.count + 1); bytes.append(contentsOf: noFix.utf8) } else { append(0) }
+        for e in edits { append(e.range.lowerBound - span.lowerBound + 1); append(e.range.count) }
+        if let noFix { append(noFix.utf8.count + 1); key.append(contentsOf: noFix.utf8) } else { append(0) }
         for (name, value) in inferred {
-            append(name.utf8.count); bytes.append(contentsOf: name.utf8)
-            append(value.utf8.count); bytes.append(contentsOf: value.utf8)
+            append(name.utf8.count); key.append(contentsOf: name.utf8)
+            append(value.utf8.count); key.append(contentsOf: value.utf8)
+        }
+    }
+
+    /// The memo for the current key, computed and stored when there is none.
+    func memo(_ compute: () -> Memo) -> Memo {
+        let h = Self.hash(key)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while slots[slot] >= 0 {
+            let e = Int(slots[slot])
+            if hashes[e] == h, keys[e] == key { return memos[e] }
+            slot = (slot + 1) & mask
+        }
+        let m = compute()
+        if memos.count >= limit { removeAll() ; return store(m, hash: h) }
+        slots[slot] = Int32(memos.count)
+        keys.append(key)
+        hashes.append(h)
+        memos.append(m)
+        if memos.count * 2 > slots.count { grow() }
+        return m
+    }
+
+    private func store(_ m: Memo, hash h: UInt64) -> Memo {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(memos.count)
+        keys.append(key)
+        hashes.append(h)
+        memos.append(m)
+        return m
+    }
+
+    private func removeAll() {
+        keys.removeAll(keepingCapacity: true)
+        hashes.removeAll(keepingCapacity: true)
+        memos.removeAll(keepingCapacity: true)
+        for k in slots.indices { slots[k] = -1 }
+    }
+
+    /// Twice the slots, every entry placed again.
+    private func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (e, h) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(e)
+        }
+    }
+
+    /// A multiply-rotate hash over eight bytes at a time (keys are short; no need for SipHash:
+    /// they come from the user's own files, and a collision only costs a comparison).
+    static func hash(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { raw in
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+            var i = 0
+            while i + 8 <= raw.count {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h = h.rotatedLeft(by: 29)
+                i += 8
+            }
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < raw.count { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
+            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+            return h ^ (h >> 31)
         }
     }
 
     /// A non-negative number as a LEB128 varint (a negative one never occurs: offsets are
     /// relative to the start of the span that holds them).
-    private mutating func append(_ n: Int) {
+    private func append(_ n: Int) {
         var v = UInt(bitPattern: n)
         while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            key.append(UInt8(truncatingIfNeeded: v) | 0x80)
             v >>= 7
         }
-        bytes.append(UInt8(v))
+        key.append(UInt8(v))
     }
+}
+
+private extension UInt64 {
+    func rotatedLeft(by k: UInt64) -> UInt64 { (self << k) | (self >> (64 - k)) }
 }
