@@ -5,6 +5,8 @@ public struct LintOptions: Sendable {
     public var today: Day
     /// Use the literal prefilter when the rules allow it (tests compare both paths).
     var prefilter = true
+    /// Pass over hits inside the legacy finding just made (tests compare both paths).
+    var skipCoveredHits = true
 
     public init(today: Day = .today()) {
         self.today = today
@@ -196,11 +198,23 @@ struct FileScan {
 
     mutating func run(_ hits: [(trigger: Int, range: Range<Int>)]) -> [Finding] {
         for hit in hits {
+            // A table name right after its dataset (`models_v4.production_training_data_1w`) is
+            // a hit of its own, inside the qualified finding just made: `resolve` would drop
+            // what it reports (a contained legacy finding, or a grammar finding overlapping a
+            // legacy one), so it is not worked out at all.
+            let covering = linter.options.skipCoveredHits ? legacyFindings.last?.range : nil
             switch rules.triggers.triggers[hit.trigger] {
-            case .rule(let i): ruleHit(i, hit.range)
-            case .dataset(let d): datasetHit(d, hit.range)
-            case .prefix(let p): prefixHit(rules.patterns[p], hit.range)
-            case .pathPrefix(let prefix): pathHit(prefix, hit.range)
+            case .rule(let i):
+                if let covering, covering.lowerBound <= hit.range.lowerBound, hit.range.upperBound <= covering.upperBound { continue }
+                ruleHit(i, hit.range)
+            case .dataset(let d):
+                datasetHit(d, hit.range)
+            case .prefix(let p):
+                if let covering, covering.overlaps(hit.range) { continue }
+                prefixHit(rules.patterns[p], hit.range)
+            case .pathPrefix(let prefix):
+                if let covering, covering.overlaps(hit.range) { continue }
+                pathHit(prefix, hit.range)
             }
         }
         return resolve()
