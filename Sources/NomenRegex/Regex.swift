@@ -1,4 +1,5 @@
 import CPCRE2
+import Synchronization
 
 /// A compile or match failure reported by PCRE2, with PCRE2's own message.
 public struct RegexError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -60,7 +61,12 @@ public final class Regex: @unchecked Sendable {
     /// Capture group names and their numbers.
     public let groupNames: [String: Int]
     public let groupCount: Int
-    public let isJIT: Bool
+    /// JIT compilation happens on first use (`makeMatcher`): it costs more than compiling,
+    /// and a small run needs few of the rules' patterns. nil until then; false without JIT.
+    private let jit: Mutex<Bool?>
+
+    /// Whether matching runs on the JIT (compiling it now if it has not been).
+    public var isJIT: Bool { ensureJIT() }
 
     public init(_ pattern: String, options: Options = [], limits: Limits = Limits(), jit: Bool = true) throws(RegexError) {
         var errorCode: Int32 = 0
@@ -75,7 +81,7 @@ public final class Regex: @unchecked Sendable {
         self.code = compiled
         self.pattern = pattern
         self.limits = limits
-        self.isJIT = jit && pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+        self.jit = Mutex(jit ? nil : false)
 
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
@@ -103,7 +109,18 @@ public final class Regex: @unchecked Sendable {
 
     deinit { pcre2_code_free_8(code) }
 
-    public func makeMatcher() -> Matcher { Matcher(self) }
+    public func makeMatcher() -> Matcher { Matcher(self, jit: ensureJIT()) }
+
+    /// Compiles the JIT code once. Every matcher is made through here before it matches, so
+    /// no match runs on this code while the JIT compiler changes it.
+    private func ensureJIT() -> Bool {
+        jit.withLock { state in
+            if let done = state { return done }
+            let ok = pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE) == 0
+            state = ok
+            return ok
+        }
+    }
 
     /// First match at or after `start`, or nil. Convenience for cold paths.
     public func firstMatch(in bytes: [UInt8], from start: Int = 0, options: Options = []) throws(RegexError) -> Match? {
@@ -143,9 +160,12 @@ public final class Matcher {
     /// A JIT stack bigger than the default 32 KiB machine stack, made only when a match needs it
     /// (PCRE2 maps it with mmap: too costly to make for every matcher).
     private var jitStack: OpaquePointer? = nil
+    /// The regex's JIT code was compiled before this matcher was made.
+    let isJIT: Bool
 
-    init(_ regex: Regex) {
+    init(_ regex: Regex, jit: Bool) {
         self.regex = regex
+        self.isJIT = jit
         matchData = pcre2_match_data_create_from_pattern_8(regex.code, nil)
         context = pcre2_match_context_create_8(nil)
         pcre2_set_match_limit_8(context, regex.limits.match)
@@ -185,8 +205,8 @@ public final class Matcher {
 
     /// The hot-path form: only the range of the whole match and the mark, no allocation
     /// beyond the mark lookup.
-    public func nextRange(in buffer: UnsafeRawBufferPointer, from start: Int) throws(RegexError) -> (range: Range<Int>, mark: UnsafePointer<UInt8>?)? {
-        guard try matchCount(in: buffer, from: start, options: []) != nil else { return nil }
+    public func nextRange(in buffer: UnsafeRawBufferPointer, from start: Int, options: Regex.Options = []) throws(RegexError) -> (range: Range<Int>, mark: UnsafePointer<UInt8>?)? {
+        guard try matchCount(in: buffer, from: start, options: options) != nil else { return nil }
         let ovector = pcre2_get_ovector_pointer_8(matchData)!
         return (Int(ovector[0])..<Int(ovector[1]), pcre2_get_mark_8(matchData))
     }
@@ -196,7 +216,7 @@ public final class Matcher {
         let subject = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
         let rc: Int32
         // The JIT fast path cannot honour ANCHORED/ENDANCHORED given at match time.
-        if regex.isJIT && options.isEmpty {
+        if isJIT && options.isEmpty {
             var jitRC = pcre2_jit_match_8(regex.code, subject, buffer.count, start, 0, matchData, context)
             if jitRC == PCRE2_ERROR_JIT_STACKLIMIT, jitStack == nil {
                 jitStack = pcre2_jit_stack_create_8(64 * 1024, 8 * 1024 * 1024, nil)

@@ -23,7 +23,10 @@ public struct FileResult: Sendable {
 /// Per-thread working state: match data and a cache of grammar verdicts (the same names
 /// recur across a repository). Not `Sendable`: one per thread.
 public final class Scratch {
-    let matcher: Matcher
+    private let rules: RuleSet
+    /// The whole-buffer trigger search, made on first need (without a prefilter, or for a
+    /// notebook when the prefilter is off): its JIT code is the largest of all.
+    lazy var matcher: Matcher = rules.triggers.regex.makeMatcher()
     /// The prefilter's matchers.
     let prefilterMatchers: Prefilter.Matchers?
     var verdicts: [String: Validation] = [:]
@@ -39,7 +42,7 @@ public final class Scratch {
     }
 
     public init(rules: RuleSet) {
-        matcher = rules.triggers.regex.makeMatcher()
+        self.rules = rules
         prefilterMatchers = rules.triggers.prefilter.map(Prefilter.Matchers.init)
     }
 

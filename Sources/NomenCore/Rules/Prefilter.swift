@@ -1,5 +1,6 @@
 import CByteScan
 import NomenRegex
+import Synchronization
 
 /// A literal prefilter: every trigger begins with a literal (`production_training_data_`,
 /// `models_v4`, `zl_training_`, …) at a word start. A SIMD fingerprint search (Teddy, in
@@ -9,11 +10,13 @@ import NomenRegex
 /// match wins as in the combined alternation.
 final class Prefilter: Sendable {
     let literals: LiteralSearch
-    /// Each trigger's pattern, anchored at compile time (so it runs on the JIT); empty when
-    /// there are more than 64 triggers (then the combined pattern runs and its mark names the
-    /// trigger).
-    let anchored: [Regex]
-    /// The combined pattern (alternatives ending in `(*MARK:n)`), anchored.
+    /// Each trigger's pattern source; empty when there are more than 64 triggers (then the
+    /// combined pattern runs and its mark names the trigger).
+    let bodies: [String]
+    /// Each trigger's pattern, anchored at compile time (so it runs on the JIT), compiled on
+    /// first use: a small run needs few of them, and compiling costs more than matching.
+    private let compiled: Mutex<[Regex?]>
+    /// The combined pattern (alternatives ending in `(*MARK:n)`), run anchored at a candidate.
     let combined: Regex
 
     static let wordBytes: [Bool] = (0..<256).map { c in
@@ -22,7 +25,7 @@ final class Prefilter: Sendable {
 
     /// nil when some trigger does not start with a literal (a user's pattern may not): then
     /// the whole-buffer search is used.
-    init?(bodies: [String], combined: String) {
+    init?(bodies: [String], combined: Regex) {
         var entries: [LiteralSearch.Entry] = []
         let bits = bodies.count <= 64
         for (t, body) in bodies.enumerated() {
@@ -39,22 +42,40 @@ final class Prefilter: Sendable {
             }
         }
         literals = LiteralSearch(entries)
-        do {
-            self.combined = try Regex(combined, options: [.duplicateNames, .anchored])
-            anchored = bits ? try bodies.map { try Regex($0, options: [.duplicateNames, .anchored]) } : []
-        } catch {
-            return nil
+        self.combined = combined
+        self.bodies = bits ? bodies : []
+        compiled = Mutex(Array(repeating: nil, count: self.bodies.count))
+    }
+
+    /// Trigger `t`'s anchored pattern, compiled once for all threads; nil if it does not
+    /// compile on its own (then the combined pattern serves).
+    func regex(_ t: Int) -> Regex? {
+        compiled.withLock { all in
+            if let r = all[t] { return r }
+            let r = try? Regex(bodies[t], options: [.duplicateNames, .anchored])
+            all[t] = r
+            return r
         }
     }
 
     /// One thread's match state for the prefilter's patterns.
     final class Matchers {
-        let each: [Matcher]
-        let combined: Matcher
+        private let prefilter: Prefilter
+        private var each: [Matcher?]
+        /// Made on first need (more than 64 triggers, or a body that does not compile alone).
+        lazy var combined: Matcher = prefilter.combined.makeMatcher()
 
         init(_ prefilter: Prefilter) {
-            each = prefilter.anchored.map { $0.makeMatcher() }
-            combined = prefilter.combined.makeMatcher()
+            self.prefilter = prefilter
+            each = Array(repeating: nil, count: prefilter.bodies.count)
+        }
+
+        /// This thread's matcher for trigger `t` (made on first use), or nil.
+        func matcher(_ t: Int) -> Matcher? {
+            if let m = each[t] { return m }
+            let m = prefilter.regex(t)?.makeMatcher()
+            each[t] = m
+            return m
         }
     }
 
@@ -72,15 +93,22 @@ final class Prefilter: Sendable {
             guard c < n else { return }
             i = c + 1
             var found: (Range<Int>, Int)? = nil
-            if anchored.isEmpty {
-                if let (range, mark) = try matchers.combined.nextRange(in: raw, from: c), range.lowerBound == c, let mark {
+            if bodies.isEmpty {
+                if let (range, mark) = try matchers.combined.nextRange(in: raw, from: c, options: .anchored), range.lowerBound == c, let mark {
                     found = (range, Self.markIndex(mark))
                 }
             } else {
                 while triggers != 0 {
                     let t = triggers.trailingZeroBitCount
                     triggers &= triggers &- 1
-                    if let (range, _) = try matchers.each[t].nextRange(in: raw, from: c), range.lowerBound == c {
+                    guard let matcher = matchers.matcher(t) else {
+                        // Never in practice (each body compiled inside the combined pattern).
+                        if let (range, mark) = try matchers.combined.nextRange(in: raw, from: c, options: .anchored), range.lowerBound == c, let mark {
+                            found = (range, Self.markIndex(mark))
+                        }
+                        break
+                    }
+                    if let (range, _) = try matcher.nextRange(in: raw, from: c), range.lowerBound == c {
                         found = (range, t)
                         break
                     }

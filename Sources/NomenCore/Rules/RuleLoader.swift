@@ -80,6 +80,11 @@ public enum RuleLoader {
     private static func checkSettles(_ set: RuleSet, rules: [(LegacyRule, YAMLNode)], errors: inout [RuleLoadError]) {
         var ignored: [RuleLoadError] = []
         let linter = Linter(rules: set, options: LintOptions())
+        // One scratch for every check: its matchers are made once.
+        let scratch = Scratch(rules: set)
+        func findings(_ text: String, _ language: Language, _ path: String) -> [Finding] {
+            Array(text.utf8).withUnsafeBufferPointer { linter.check($0, language: language, path: path, scratch: scratch).findings }
+        }
         for (rule, node) in rules {
             // The template itself, each capture standing as a placeholder `{name}`: a rule that
             // matches it again would rewrite its own output (checked even without examples).
@@ -87,8 +92,7 @@ public enum RuleLoader {
                 var values: [String: String] = [:]
                 for name in template.captures { values[name] = "{\(name)}" }
                 if let rendered = template.render(values) {
-                    let source = SourceFile(path: "<replacement>", bytes: Array(rendered.utf8), language: .text)
-                    if let first = linter.findings(in: source).first(where: { $0.legacyRule != nil && $0.fix?.applicability == .safe }) {
+                    if let first = findings(rendered, .text, "<replacement>").first(where: { $0.legacyRule != nil && $0.fix?.applicability == .safe }) {
                         let at = node.mapping(allowed: legacyKeys, errors: &ignored)?["replace"] ?? node
                         errors.append(at.error("the replacement does not settle: `\(rendered)` matches rule `\(first.rule)` again"))
                         continue
@@ -97,8 +101,7 @@ public enum RuleLoader {
             }
             for example in rule.invalidExamples {
                 guard let fixed = example.fixed else { continue }
-                let source = SourceFile(path: "<example>", bytes: Array(fixed.utf8), language: example.language)
-                let again = linter.findings(in: source).filter { $0.legacyRule != nil && $0.fix?.applicability == .safe }
+                let again = findings(fixed, example.language, "<example>").filter { $0.legacyRule != nil && $0.fix?.applicability == .safe }
                 if let first = again.first {
                     errors.append(RuleLoadError(file: node.file, line: example.line, column: 1, key: "\(node.path).replace",
                                                 message: "the replacement does not settle: its result `\(first.found)` matches rule `\(first.rule)` again"))

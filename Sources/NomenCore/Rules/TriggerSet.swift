@@ -77,7 +77,7 @@ final class TriggerSet: Sendable {
         self.sources = bodies.map { "(?<!\(Self.word))" + $0 }
         let combined = bodies.enumerated().map { "(?:\($1))(*MARK:\($0))" }.joined(separator: "|")
         self.regex = try Regex(combined.isEmpty ? "(*FAIL)" : combined, options: [.duplicateNames])
-        self.prefilter = bodies.isEmpty ? nil : Prefilter(bodies: bodies, combined: combined)
+        self.prefilter = bodies.isEmpty ? nil : Prefilter(bodies: bodies, combined: regex)
     }
 }
 
