@@ -7,17 +7,17 @@ public enum UnifiedDiff {
     /// The diff between `old` and `new`, where `new` differs from `old` by `edits`.
     public static func render(path: String, old: [UInt8], edits: [Edit]) -> [UInt8] {
         let new = Fixer.apply(edits, to: old)
-        let oldLines = lines(old)
-        let newLines = lines(new)
+        // Line starts of both versions (no per-line copies: a hunk takes the lines it shows).
+        let oldIndex = LineIndex(old)
+        let newIndex = LineIndex(new)
         // Old lines touched by each edit, and how the line count shifts after it.
         var changed: [(first: Int, last: Int, newFirst: Int, newLast: Int)] = []
         var shift = 0
-        let oldIndex = LineIndex(old)
         for edit in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
             let first = oldIndex.position(of: edit.range.lowerBound).line - 1
             let last = oldIndex.position(of: max(edit.range.lowerBound, edit.range.upperBound)).line - 1
-            let removed = old[edit.range].filter { $0 == 0x0A }.count
-            let added = edit.replacement.filter { $0 == 0x0A }.count
+            let removed = old[edit.range].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let added = edit.replacement.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             let newFirst = first + shift
             shift += added - removed
             let newLast = last + shift
@@ -42,18 +42,18 @@ public enum UnifiedDiff {
         }
         for g in groups {
             let start = max(0, g[0].first - context)
-            let end = min(oldLines.count - 1, g[g.count - 1].last + context)
+            let end = min(oldIndex.lineCount - 1, g[g.count - 1].last + context)
             let newStart = g[0].newFirst - (g[0].first - start)
             let newEnd = g[g.count - 1].newLast + (end - g[g.count - 1].last)
             out += Array("@@ -\(range(start, end - start + 1)) +\(range(newStart, newEnd - newStart + 1)) @@\n".utf8)
             var o = start
             for c in g {
-                while o < c.first { emit(&out, " ", oldLines[o]); o += 1 }
-                for k in c.first...c.last { emit(&out, "-", oldLines[k]) }
-                for k in c.newFirst...c.newLast { emit(&out, "+", newLines[k]) }
+                while o < c.first { emit(&out, UInt8(ascii: " "), oldIndex.line(o)); o += 1 }
+                for k in c.first...c.last { emit(&out, UInt8(ascii: "-"), oldIndex.line(k)) }
+                for k in c.newFirst...c.newLast { emit(&out, UInt8(ascii: "+"), newIndex.line(k)) }
                 o = c.last + 1
             }
-            while o <= end { emit(&out, " ", oldLines[o]); o += 1 }
+            while o <= end { emit(&out, UInt8(ascii: " "), oldIndex.line(o)); o += 1 }
         }
         return out
     }
@@ -62,23 +62,12 @@ public enum UnifiedDiff {
         count == 1 ? "\(start + 1)" : "\(count == 0 ? start : start + 1),\(count)"
     }
 
-    /// Lines with their terminators; the last one may lack `\n`.
-    static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
-        var result: [ArraySlice<UInt8>] = []
-        var s = 0
-        for (i, b) in bytes.enumerated() where b == 0x0A {
-            result.append(bytes[s...i])
-            s = i + 1
-        }
-        if s < bytes.count { result.append(bytes[s...]) }
-        if result.isEmpty { result.append([]) }
-        return result
-    }
+    private static let noNewline = Array("\n\\ No newline at end of file\n".utf8)
 
-    private static func emit(_ out: inout [UInt8], _ marker: String, _ line: ArraySlice<UInt8>) {
-        out += Array(marker.utf8)
+    private static func emit(_ out: inout [UInt8], _ marker: UInt8, _ line: ArraySlice<UInt8>) {
+        out.append(marker)
         out += line
-        if line.last != 0x0A { out += Array("\n\\ No newline at end of file\n".utf8) }
+        if line.last != 0x0A { out += noNewline }
     }
 
     /// Git's C-style quoting for paths with spaces, quotes, backslashes, control or non-ASCII bytes.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A file as bytes. Positions everywhere are UTF-8 byte offsets into `bytes`;
 /// lines and columns are computed only when a finding is rendered.
 public struct SourceFile: Sendable {
@@ -21,9 +25,26 @@ public struct LineIndex: Sendable {
 
     public init(_ bytes: [UInt8]) {
         var starts = [0]
-        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            var i = 0
+            // memchr from line feed to line feed (lines are short; each call is a few bytes' work).
+            while i < b.count, let nl = memchr(base + i, 0x0A, b.count - i) {
+                i = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base + 1
+                starts.append(i)
+            }
+        }
         self.starts = starts
         self.bytes = bytes
+    }
+
+    /// Lines as `lines()` of a diff counts them: with their terminators, none after a final
+    /// line feed, one (empty) in an empty buffer.
+    public var lineCount: Int { starts.count > 1 && starts[starts.count - 1] == bytes.count ? starts.count - 1 : starts.count }
+
+    /// Line `k` (0-based) with its terminator.
+    public func line(_ k: Int) -> ArraySlice<UInt8> {
+        bytes[starts[k]..<(k + 1 < starts.count ? starts[k + 1] : bytes.count)]
     }
 
     public func position(of offset: Int, skipBOM: Bool = false) -> (line: Int, column: Int) {

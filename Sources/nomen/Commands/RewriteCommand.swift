@@ -32,7 +32,18 @@ struct RewriteCommand: ParsableCommand {
         var conflict: String? = nil
         var applied: [String: Int] = [:]
         var writeError: String? = nil
-        var left: [LocatedFinding] = []
+        /// Findings left for a human: how many, and their notes for stderr, rendered here.
+        var leftCount = 0
+        var leftNotes: [UInt8] = []
+
+        mutating func leave(_ findings: [LocatedFinding], unsafe: Bool) {
+            leftCount += findings.count
+            for lf in findings {
+                let f = lf.finding
+                let why = f.noFixReason ?? (f.fix?.applicability == .unsafe ? "a guess: use --unsafe-fixes to apply `\(f.replacement ?? "")`" : "no fix")
+                leftNotes += Array("\(f.path):\(lf.line):\(lf.column): \(f.rule): `\(f.found)` left as is: \(why)\n".utf8)
+            }
+        }
     }
 
     func run() throws {
@@ -45,10 +56,12 @@ struct RewriteCommand: ParsableCommand {
         var ioError = false, pending = false
         var changedFiles = 0
         var applied: [String: Int] = [:]
-        var left: [LocatedFinding] = []
+        var leftCount = 0
+        var notes = BufferedOutput(fd: 2)
+        var leftNotes: [UInt8] = []
         LintRun(linter: linter, threads: files.threads, sourceLines: false).stream(entries, keepBytes: true, then: { (outcome: FileOutcome) -> FileResult in
             var r = FileResult(outcome: outcome)
-            r.left = outcome.findings.filter { !$0.finding.isFixable(unsafe: unsafe) }
+            r.leave(outcome.findings.filter { !$0.finding.isFixable(unsafe: unsafe) }, unsafe: unsafe)
             guard let bytes = outcome.bytes,
                   let plan = Rewriter.plan(path: outcome.path, bytes: bytes, findings: outcome.findings.map(\.finding), unsafe: unsafe) else {
                 r.outcome = outcome.droppingBytes()
@@ -62,7 +75,7 @@ struct RewriteCommand: ParsableCommand {
             }
             if let conflict = plan.conflict {
                 r.conflict = conflict
-                r.left += outcome.findings.filter { $0.finding.isFixable(unsafe: unsafe) }
+                r.leave(outcome.findings.filter { $0.finding.isFixable(unsafe: unsafe) }, unsafe: unsafe)
             } else {
                 if !apply || diff { r.diff = UnifiedDiff.render(path: shown, old: bytes, edits: plan.edits) }
                 if apply {
@@ -92,22 +105,21 @@ struct RewriteCommand: ParsableCommand {
                 changedFiles += 1
                 for (rule, n) in r.applied { applied[rule, default: 0] += n }
             }
-            left += r.left
+            leftCount += r.leftCount
+            leftNotes += r.leftNotes
         }
         out.flush()
-        for lf in left {
-            let f = lf.finding
-            let why = f.noFixReason ?? (f.fix?.applicability == .unsafe ? "a guess: use --unsafe-fixes to apply `\(f.replacement ?? "")`" : "no fix")
-            Output.note("\(f.path):\(lf.line):\(lf.column): \(f.rule): `\(f.found)` left as is: \(why)")
-        }
+        // After the diff and the warnings, as before: one buffered write, not one per note.
+        notes.write(bytes: leftNotes)
+        notes.flush()
         if apply {
             let total = applied.values.reduce(0, +)
             var summary = "nomen: \(changedFiles) file\(changedFiles == 1 ? "" : "s") changed, \(total) fix\(total == 1 ? "" : "es") applied"
             if !applied.isEmpty { summary += " (" + applied.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")" }
-            summary += ", \(left.count) finding\(left.count == 1 ? "" : "s") left for a human"
+            summary += ", \(leftCount) finding\(leftCount == 1 ? "" : "s") left for a human"
             Output.note(summary)
             if ioError { throw ExitCode(2) }
-            if !left.isEmpty { throw ExitCode(1) }
+            if leftCount > 0 { throw ExitCode(1) }
         } else {
             if ioError { throw ExitCode(2) }
             if pending { throw ExitCode(1) }

@@ -68,8 +68,14 @@ struct StandardError: TextOutputStream {
 }
 
 /// Buffered stdout for large reports and diffs.
-struct StandardOutput {
+typealias StandardOutput = BufferedOutput
+
+/// A buffered file descriptor (stdout by default).
+struct BufferedOutput {
+    let fd: Int32
     private var buffer: [UInt8] = []
+
+    init(fd: Int32 = 1) { self.fd = fd }
 
     mutating func write(_ s: String) {
         buffer.append(contentsOf: s.utf8)
@@ -80,21 +86,21 @@ struct StandardOutput {
         guard !bytes.isEmpty else { return }
         if buffer.count + bytes.count >= 1 << 16 {
             flush()
-            if bytes.count >= 1 << 16 { return Self.writeAll(bytes) }
+            if bytes.count >= 1 << 16 { return writeAll(bytes) }
         }
         buffer.append(contentsOf: bytes)
     }
 
     mutating func flush() {
-        Self.writeAll(buffer)
+        writeAll(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private static func writeAll(_ bytes: [UInt8]) {
+    private func writeAll(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in
             var off = 0
             while off < raw.count {
-                let n = Glibc.write(1, raw.baseAddress! + off, raw.count - off)
+                let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
                 if n < 0, errno == EINTR { continue }
                 if n <= 0 { break }
                 off += n
