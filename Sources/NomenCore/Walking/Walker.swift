@@ -16,11 +16,13 @@ public struct FileEntry: Sendable {
 /// Walks the given paths with `readdir`: honours nested `.gitignore` files (with negation),
 /// `.git/info/exclude`, and the configuration's excludes and includes; never follows symlinks;
 /// skips `.git/`. (Files over the size limit are skipped, with a note, when they are read.)
-public struct Walker {
+public struct Walker: Sendable {
     public let configuration: Configuration
     public private(set) var notes: [String] = []
     private var entries: [FileEntry] = []
     private var configPrefix = ""
+    /// Threads for walking the root's subfolders side by side.
+    public var threads = Machine.cores
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -47,8 +49,7 @@ public struct Walker {
             }
         }
         // Deterministic order (by path bytes), whatever the file system returns.
-        let keys = entries.map { Array($0.path.utf8) }
-        entries = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }.map { entries[$0] }
+        entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         var unique: [FileEntry] = []
         for e in entries where unique.last?.path != e.path { unique.append(e) }
         return unique
@@ -94,7 +95,7 @@ public struct Walker {
         if let absConfig = Self.realPath(configuration.root), let absRoot = Self.realPath(rootClean), absRoot.hasPrefix(absConfig + "/") {
             configPrefix = String(absRoot.dropFirst(absConfig.count + 1)) + "/"
         }
-        walk(dir: rootClean, relative: "", inRepo: inRepo, ignores: ignores)
+        walk(dir: rootClean, relative: "", inRepo: inRepo, ignores: ignores, top: true)
     }
 
     static func realPath(_ path: String) -> String? {
@@ -105,7 +106,9 @@ public struct Walker {
 
     /// `relative` is the folder's path below the walk's root; `inRepo` the root's path in the
     /// repository, which ignore files are matched against.
-    private mutating func walk(dir: String, relative: String, inRepo: String, ignores: [IgnoreFile]) {
+    /// At the `top`, subfolders are walked in parallel (each by a walker of its own; the
+    /// entries are sorted at the end anyway).
+    private mutating func walk(dir: String, relative: String, inRepo: String, ignores: [IgnoreFile], top: Bool = false) {
         var ignores = ignores
         let prefix = dir == "." ? "" : dir + "/"
         let here = [inRepo, relative].filter { !$0.isEmpty }.joined(separator: "/")
@@ -139,18 +142,35 @@ public struct Walker {
             if type == UInt8(DT_DIR) { children.append((name, true)) } else if type == UInt8(DT_REG) { children.append((name, false)) }
         }
         closedir(handle)
+        var subfolders: [(dir: String, relative: String)] = []
         for child in children {
             let rel = relative.isEmpty ? child.name : relative + "/" + child.name
             let repoRel = here.isEmpty ? child.name : here + "/" + child.name
             if isIgnored(rel, repoRelative: repoRel, isDirectory: child.isDir, ignores: ignores) { continue }
             let full = prefix + child.name
             if child.isDir {
-                walk(dir: full, relative: rel, inRepo: inRepo, ignores: ignores)
+                subfolders.append((full, rel))
             } else {
                 guard let language = languageOf(relative: rel, name: child.name) else { continue }
                 add(path: full, language: language, explicit: false)
             }
         }
+        guard top, threads > 1, subfolders.count > 1 else {
+            for sub in subfolders { walk(dir: sub.dir, relative: sub.relative, inRepo: inRepo, ignores: ignores) }
+            return
+        }
+        let base = self
+        let (folders, inherited) = (subfolders, ignores)
+        Parallel.ordered(count: folders.count, threads: threads, chunk: 1, makeState: { () }, work: { k, _ in
+            var walker = base
+            walker.entries = []
+            walker.notes = []
+            walker.walk(dir: folders[k].dir, relative: folders[k].relative, inRepo: inRepo, ignores: inherited)
+            return (walker.entries, walker.notes)
+        }, consume: { (found: ([FileEntry], [String])) in
+            entries += found.0
+            notes += found.1
+        })
     }
 
     private func isIgnored(_ rel: String, repoRelative: String, isDirectory: Bool, ignores: [IgnoreFile]) -> Bool {

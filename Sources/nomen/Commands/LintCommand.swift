@@ -19,6 +19,7 @@ struct FileOptions: ParsableArguments {
     /// Walks the paths; a path that does not exist is an I/O error (exit 2).
     func collect(_ configuration: Configuration) throws -> [FileEntry] {
         var walker = Walker(configuration: configuration)
+        walker.threads = threads
         do {
             let entries = try walker.collect(paths)
             for note in walker.notes { Output.warning(note) }
