@@ -4,6 +4,11 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .unsafeFlags(["-warnings-as-errors"], .when(configuration: .debug)),
 ]
+/// Release builds of the engine skip run-time exclusivity checks (the debug build and the
+/// tests keep them): they cost a call on every access to a class's stored property.
+let engine: [SwiftSetting] = strict + [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
 
 let package = Package(
     name: "nomen",
@@ -26,12 +31,12 @@ let package = Package(
         // The SIMD literal search behind the prefilter (AVX2 when the CPU has it, else scalar).
         .target(name: "CByteScan"),
         // Owns all PCRE2 memory; nothing else imports CPCRE2.
-        .target(name: "NomenRegex", dependencies: ["CPCRE2"], swiftSettings: strict),
+        .target(name: "NomenRegex", dependencies: ["CPCRE2"], swiftSettings: engine),
         // The engine: grammar, rules, scanners, fixes, reporters. Never prints.
         .target(
             name: "NomenCore",
             dependencies: ["NomenRegex", "CByteScan", .product(name: "Yams", package: "Yams")],
-            swiftSettings: strict
+            swiftSettings: engine
         ),
         .executableTarget(
             name: "nomen",

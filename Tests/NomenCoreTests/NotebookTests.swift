@@ -47,3 +47,16 @@ import Testing
         }
     }
 }
+
+extension NotebookTests {
+    /// Outputs nested deeper than the reader's 64-bit bracket stack, and mismatched brackets.
+    @Test func deepAndMismatchedOutputs() throws {
+        let deep = String(repeating: "[{\"k\": ", count: 100) + "1" + String(repeating: "}]", count: 100)
+        let nb = #"{"metadata": "# + deep + #", "cells": [{"cell_type": "code", "source": "x = 1", "outputs": "# + deep + #"}]}"#
+        let cells = try #require(Notebook.cells(of: Array(nb.utf8)))
+        #expect(cells.map { String(decoding: $0.bytes, as: UTF8.self) } == ["x = 1"])
+        for bad in [#"{"metadata": [{"a": 1]}, "cells": []}"#, #"{"metadata": {"a": [1}}, "cells": []}"#, #"{"metadata": [[[], "cells": []}"#] {
+            #expect(Notebook.cells(of: Array(bad.utf8)) == nil, "\(bad)")
+        }
+    }
+}

@@ -169,20 +169,48 @@ enum JSON {
             }
         }
 
-        /// Passes over any value.
-        mutating func skipValue(depth: Int = 0) -> Bool {
-            guard depth < 512, let c = peek() else { return false }
-            switch c {
-            case UInt8(ascii: "{"): return members { p, _ in p.skipValue(depth: depth + 1) }
-            case UInt8(ascii: "["): return elements { p in p.skipValue(depth: depth + 1) }
-            case UInt8(ascii: "\""): return string() != nil
-            default:
+        /// Passes over any value: containers by jumping from bracket to bracket and string to
+        /// string (SIMD), keeping a stack of open brackets so that a mismatch still fails.
+        mutating func skipValue() -> Bool {
+            guard let c = peek() else { return false }
+            if c == UInt8(ascii: "\"") { return string() != nil }
+            guard c == UInt8(ascii: "{") || c == UInt8(ascii: "[") else {
                 let s = i
                 while i < bytes.count, !(bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: "}") || bytes[i] == UInt8(ascii: "]")
                                          || bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09) { i += 1 }
                 return i > s
             }
+            // Open brackets as bits, innermost lowest: 1 for `{`, 0 for `[` (deeper than 64
+            // levels, the outer ones wait in `spilled`).
+            var open: UInt64 = 0
+            var spilled: [UInt64] = []
+            var depth = 0
+            let n = bytes.count
+            return bytes.withUnsafeBufferPointer { b in
+                while true {
+                    i = Self.structure.first(in: b, from: i, end: n)
+                    guard i < n else { return false }
+                    switch b[i] {
+                    case UInt8(ascii: "\""):
+                        guard string() != nil else { return false }
+                        continue
+                    case UInt8(ascii: "{"), UInt8(ascii: "["):
+                        if depth > 0, depth % 64 == 0 { spilled.append(open); open = 0 }
+                        open = open << 1 | (b[i] == UInt8(ascii: "{") ? 1 : 0)
+                        depth += 1
+                    default:
+                        guard depth > 0, (open & 1 == 1) == (b[i] == UInt8(ascii: "}")) else { return false }
+                        open >>= 1
+                        depth -= 1
+                        if depth > 0, depth % 64 == 0 { open = spilled.removeLast() }
+                        if depth == 0 { i += 1; return true }
+                    }
+                    i += 1
+                }
+            }
         }
+
+        static let structure = ByteSet("\"{}[]")
 
         static let stringStops = ByteSet(UInt8(ascii: "\""), UInt8(ascii: "\\"))
 

@@ -49,10 +49,22 @@ public struct Walker: Sendable {
             }
         }
         // Deterministic order (by path bytes), whatever the file system returns.
-        entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        entries.sort { Self.bytewiseLess($0.path, $1.path) }
         var unique: [FileEntry] = []
         for e in entries where unique.last?.path != e.path { unique.append(e) }
         return unique
+    }
+
+    /// Byte order of two paths' UTF-8 (memcmp on the strings' own storage).
+    static func bytewiseLess(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
     }
 
     public static func clean(_ path: String) -> String {
