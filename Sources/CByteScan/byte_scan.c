@@ -166,8 +166,8 @@ static size_t find_any_scalar(const uint8_t *p, size_t n, size_t i, const uint8_
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
 static size_t find_any_avx2(const uint8_t *p, size_t n, size_t i, const uint8_t *set, size_t count) {
-    __m256i wanted[8];
-    for (size_t k = 0; k < 8; k++) wanted[k] = _mm256_set1_epi8((char)set[k < count ? k : 0]);
+    __m256i wanted[16];
+    for (size_t k = 0; k < count; k++) wanted[k] = _mm256_set1_epi8((char)set[k]);
     while (i + 32 <= n) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
         __m256i any = _mm256_cmpeq_epi8(v, wanted[0]);
@@ -182,7 +182,7 @@ static size_t find_any_avx2(const uint8_t *p, size_t n, size_t i, const uint8_t 
 
 size_t nomen_find_any(const uint8_t *p, size_t n, size_t from, const uint8_t *set, size_t count) {
     if (from >= n || count == 0) return n;
-    if (count > 8) count = 8;
+    if (count > 16) count = 16;
 #if defined(__x86_64__)
     if (n - from >= 32 && __builtin_cpu_supports("avx2")) return find_any_avx2(p, n, from, set, count);
 #endif

@@ -165,3 +165,31 @@ import Testing
         #expect(regions.map { Fixture.text(bytes, $0.range) } == c.tokens)
     }
 }
+
+@Suite struct PythonJumpEquivalenceTests {
+    /// The stop-to-stop scan finds exactly the regions of the byte-by-byte loop: prefixes after
+    /// numbers and dots, docstrings after blanks, brackets, continuations, comments.
+    @Test func jumpingScanMatchesTheByteLoop() {
+        let tokens = ["x", " ", "\t", "\n", "\r\n", "\u{0C}", "    ", "= ", "r", "rb", "f", "Rb", "u", "t", "br", "1", "1.", ".", "0x1f",
+                      "'a'", "\"b\"", "'''doc'''", "\"\"\"d\"\"\"", "f'{x}'", "f\"{a!r:>{w}}\"", "'open", "# c\n", "#", "\\\n", "(", ")",
+                      "[", "]", "{", "}", "é", "数", "_", "def f():\n", "\"\"\"", "'''", String(repeating: "w", count: 40), "e'"]
+        // Prefix letters right after numbers, dots and identifiers.
+        for text in ["1r'x'", "1.f'x'", "x.f'x'", "0x1f'a'", "1e'x'", "a1rb'x'", "1_rb'x'", "(rb'x')", "\\\nr'''d'''", "é'x'"] {
+            Array(text.utf8).withUnsafeBufferPointer { b in
+                #expect(PythonTokenizer.regions(in: b, range: 0..<b.count) == PythonTokenizer.regionsByteByByte(in: b, range: 0..<b.count), "\(text)")
+            }
+        }
+        var state: UInt64 = 3
+        for round in 0..<500 {
+            var text = ""
+            for _ in 0..<(4 + round % 70) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += tokens[Int(state >> 33) % tokens.count]
+            }
+            Array(text.utf8).withUnsafeBufferPointer { b in
+                #expect(PythonTokenizer.regions(in: b, range: 0..<b.count) == PythonTokenizer.regionsByteByByte(in: b, range: 0..<b.count),
+                        "\(text.debugDescription)")
+            }
+        }
+    }
+}

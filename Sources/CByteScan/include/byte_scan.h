@@ -43,7 +43,7 @@ typedef struct {
 size_t nomen_literal_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
                           int word_start, uint64_t *triggers);
 
-// The first position in [from, n) holding one of the `count` (1 to 8) bytes of `set`, or n.
+// The first position in [from, n) holding one of the `count` (1 to 16) bytes of `set`, or n.
 size_t nomen_find_any(const uint8_t *p, size_t n, size_t from, const uint8_t *set, size_t count);
 
 // The number of line feeds in [from, to); `*after_last` receives the position just after the

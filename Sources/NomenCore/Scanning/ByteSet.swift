@@ -1,22 +1,23 @@
 import CByteScan
 
-/// Up to eight bytes a tokenizer stops at; the search between them is SIMD (`CByteScan`).
+/// Up to sixteen bytes a tokenizer stops at; the search between them is SIMD (`CByteScan`).
 struct ByteSet {
-    private let bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+    private let bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
     private let count: Int
 
     init(_ set: String) { self.init(bytes: Array(set.utf8)) }
 
     init(bytes: [UInt8]) {
-        precondition(!bytes.isEmpty && bytes.count <= 8, "a ByteSet holds 1 to 8 bytes")
+        precondition(!bytes.isEmpty && bytes.count <= 16, "a ByteSet holds 1 to 16 bytes")
         func at(_ k: Int) -> UInt8 { k < bytes.count ? bytes[k] : bytes[0] }
-        self.bytes = (at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7))
+        self.bytes = (at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10), at(11), at(12), at(13), at(14), at(15))
         count = bytes.count
     }
 
     /// Two or three bytes, without an array (for sets made per token).
     init(_ a: UInt8, _ b: UInt8, _ c: UInt8? = nil) {
-        bytes = (a, b, c ?? a, a, a, a, a, a)
+        bytes = (a, b, c ?? a, a, a, a, a, a, a, a, a, a, a, a, a, a)
         count = c == nil ? 2 : 3
     }
 
