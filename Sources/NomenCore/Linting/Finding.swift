@@ -63,6 +63,8 @@ public final class FindingDetail: Sendable {
     public let noFixReason: String?
     /// The JSON members that depend only on the detail, escaped once (see `FindingReport.jsonItem`).
     let jsonMembers: [UInt8]
+    /// The JSON item's `"context"` and closing brace.
+    let jsonTail: [UInt8]
 
     public init(rule: String, origin: Finding.Origin, severity: Severity, message: String, found: String, replacement: String?,
                 context: Context, noFixReason: String?) {
@@ -75,5 +77,6 @@ public final class FindingDetail: Sendable {
         self.context = context
         self.noFixReason = noFixReason
         jsonMembers = FindingReport.jsonMembers(rule: rule, severity: severity, message: message, found: found, replacement: replacement)
+        jsonTail = FindingReport.jsonTail(context: context)
     }
 }

@@ -83,27 +83,39 @@ public enum FindingReport {
     /// members at depth 2). The members that depend only on what the finding says come
     /// pre-rendered from its detail (`jsonMembers`): a repeated name is escaped once.
     static func jsonItem(_ out: inout [UInt8], _ lf: LocatedFinding, quotedPath: [UInt8], style: Style) {
-        let f = lf.finding
-        out.append(contentsOf: JSONItem.open)
+        append(&out, "\n  {\n    \"path\": ")
         out.append(contentsOf: quotedPath)
-        out.append(contentsOf: JSONItem.line)
+        append(&out, ",\n    \"line\": ")
         JSONWriter.appendDecimal(lf.line, to: &out)
-        out.append(contentsOf: JSONItem.column)
+        append(&out, ",\n    \"column\": ")
         JSONWriter.appendDecimal(lf.column, to: &out)
-        out.append(contentsOf: JSONItem.endLine)
+        append(&out, ",\n    \"endLine\": ")
         JSONWriter.appendDecimal(lf.endLine, to: &out)
-        out.append(contentsOf: JSONItem.endColumn)
+        append(&out, ",\n    \"endColumn\": ")
         JSONWriter.appendDecimal(lf.endColumn, to: &out)
-        out.append(contentsOf: f.detail.jsonMembers)
-        out.append(contentsOf: f.isFixable(unsafe: style.unsafeFixes) ? JSONItem.fixable : JSONItem.notFixable)
-        switch f.fix?.applicability {
-        case .safe?: out.append(contentsOf: JSONItem.safe)
-        case .unsafe?: out.append(contentsOf: JSONItem.unsafe)
-        case nil: out.append(contentsOf: JSONItem.noApplicability)
+        let detail = lf.finding.detail
+        out.append(contentsOf: detail.jsonMembers)
+        append(&out, lf.finding.isFixable(unsafe: style.unsafeFixes) ? ",\n    \"fixable\": true" : ",\n    \"fixable\": false")
+        switch lf.finding.fix?.applicability {
+        case .safe?: append(&out, ",\n    \"applicability\": \"safe\"")
+        case .unsafe?: append(&out, ",\n    \"applicability\": \"unsafe\"")
+        case nil: append(&out, ",\n    \"applicability\": null")
         }
-        out.append(contentsOf: JSONItem.context)
-        JSONWriter.appendQuoted(f.context.rawValue, to: &out)
-        out.append(contentsOf: JSONItem.close)
+        out.append(contentsOf: detail.jsonTail)
+    }
+
+    /// A constant piece: its bytes straight from the binary, no array, no reference count.
+    @inline(__always)
+    private static func append(_ out: inout [UInt8], _ s: StaticString) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    /// `"context"` and the item's closing brace.
+    static func jsonTail(context: Context) -> [UInt8] {
+        var out = Array(",\n    \"context\": ".utf8)
+        JSONWriter.appendQuoted(context.rawValue, to: &out)
+        out += Array("\n  }".utf8)
+        return out
     }
 
     /// `"rule"` to `"replacement"` of a JSON item, each member after a comma and a depth-2
@@ -125,21 +137,9 @@ public enum FindingReport {
         return out
     }
 
-    /// The fixed text of a JSON item, pretty-printed like `JSONWriter(depth: 1)` would.
+    /// Fixed text of a JSON item, pretty-printed like `JSONWriter(depth: 1)` would.
     private enum JSONItem {
         static let member = Array(",\n    ".utf8)
-        static let open = Array("\n  {\n    \"path\": ".utf8)
-        static let line = Array(",\n    \"line\": ".utf8)
-        static let column = Array(",\n    \"column\": ".utf8)
-        static let endLine = Array(",\n    \"endLine\": ".utf8)
-        static let endColumn = Array(",\n    \"endColumn\": ".utf8)
-        static let fixable = Array(",\n    \"fixable\": true".utf8)
-        static let notFixable = Array(",\n    \"fixable\": false".utf8)
-        static let safe = Array(",\n    \"applicability\": \"safe\"".utf8)
-        static let unsafe = Array(",\n    \"applicability\": \"unsafe\"".utf8)
-        static let noApplicability = Array(",\n    \"applicability\": null".utf8)
-        static let context = Array(",\n    \"context\": ".utf8)
-        static let close = Array("\n  }".utf8)
     }
 
     // MARK: github
