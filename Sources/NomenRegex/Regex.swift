@@ -109,7 +109,9 @@ public final class Regex: @unchecked Sendable {
 
     deinit { pcre2_code_free_8(code) }
 
-    public func makeMatcher() -> Matcher { Matcher(self, jit: ensureJIT()) }
+    /// A matcher for one thread. `jit: false` interprets the pattern and leaves it
+    /// uncompiled (for a handful of short checks, compiling costs more than it saves).
+    public func makeMatcher(jit: Bool = true) -> Matcher { Matcher(self, jit: jit && ensureJIT()) }
 
     /// Compiles the JIT code once. Every matcher is made through here before it matches, so
     /// no match runs on this code while the JIT compiler changes it.

@@ -24,9 +24,11 @@ public struct FileResult: Sendable {
 /// recur across a repository). Not `Sendable`: one per thread.
 public final class Scratch {
     private let rules: RuleSet
+    /// Matchers run on the JIT (false: interpreted, for a few short checks).
+    private let jit: Bool
     /// The whole-buffer trigger search, made on first need (without a prefilter, or for a
     /// notebook when the prefilter is off): its JIT code is the largest of all.
-    lazy var matcher: Matcher = rules.triggers.regex.makeMatcher()
+    lazy var matcher: Matcher = rules.triggers.regex.makeMatcher(jit: jit)
     /// The prefilter's matchers.
     let prefilterMatchers: Prefilter.Matchers?
     var verdicts: [String: Validation] = [:]
@@ -36,14 +38,15 @@ public final class Scratch {
     func matcher(for regex: Regex) -> Matcher {
         let key = ObjectIdentifier(regex)
         if let m = ruleMatchers[key] { return m }
-        let m = regex.makeMatcher()
+        let m = regex.makeMatcher(jit: jit)
         ruleMatchers[key] = m
         return m
     }
 
-    public init(rules: RuleSet) {
+    public init(rules: RuleSet, jit: Bool = true) {
         self.rules = rules
-        prefilterMatchers = rules.triggers.prefilter.map(Prefilter.Matchers.init)
+        self.jit = jit
+        prefilterMatchers = rules.triggers.prefilter.map { Prefilter.Matchers($0, jit: jit) }
     }
 
     /// Legacy findings' details by what they depend on (see `MemoTable`).

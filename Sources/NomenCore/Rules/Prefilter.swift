@@ -61,19 +61,21 @@ final class Prefilter: Sendable {
     /// One thread's match state for the prefilter's patterns.
     final class Matchers {
         private let prefilter: Prefilter
+        private let jit: Bool
         private var each: [Matcher?]
         /// Made on first need (more than 64 triggers, or a body that does not compile alone).
-        lazy var combined: Matcher = prefilter.combined.makeMatcher()
+        lazy var combined: Matcher = prefilter.combined.makeMatcher(jit: jit)
 
-        init(_ prefilter: Prefilter) {
+        init(_ prefilter: Prefilter, jit: Bool = true) {
             self.prefilter = prefilter
+            self.jit = jit
             each = Array(repeating: nil, count: prefilter.bodies.count)
         }
 
         /// This thread's matcher for trigger `t` (made on first use), or nil.
         func matcher(_ t: Int) -> Matcher? {
             if let m = each[t] { return m }
-            let m = prefilter.regex(t)?.makeMatcher()
+            let m = prefilter.regex(t)?.makeMatcher(jit: jit)
             each[t] = m
             return m
         }

@@ -80,8 +80,9 @@ public enum RuleLoader {
     private static func checkSettles(_ set: RuleSet, rules: [(LegacyRule, YAMLNode)], errors: inout [RuleLoadError]) {
         var ignored: [RuleLoadError] = []
         let linter = Linter(rules: set, options: LintOptions())
-        // One scratch for every check: its matchers are made once.
-        let scratch = Scratch(rules: set)
+        // One scratch for every check, interpreted: a few short texts do not repay compiling
+        // every pattern to machine code (a run compiles the ones its files need).
+        let scratch = Scratch(rules: set, jit: false)
         func findings(_ text: String, _ language: Language, _ path: String) -> [Finding] {
             Array(text.utf8).withUnsafeBufferPointer { linter.check($0, language: language, path: path, scratch: scratch).findings }
         }
