@@ -155,38 +155,55 @@ size_t nomen_literal_next(const nomen_teddy *t, const nomen_literal_table *lt, c
     return literal_next_scalar(t, lt, p, n, from, word_start, triggers);
 }
 
-static size_t find_any_scalar(const uint8_t *p, size_t n, size_t i, const uint8_t *set, size_t count) {
-    for (; i < n; i++) {
-        uint8_t c = p[i];
-        for (size_t k = 0; k < count; k++) if (c == set[k]) return i;
+int nomen_byteset_init(nomen_byteset *s, const uint8_t *bytes, size_t count) {
+    memset(s, 0, sizeof *s);
+    int bits = 0;
+    int bit_of[16];
+    for (int h = 0; h < 16; h++) bit_of[h] = -1;
+    for (size_t k = 0; k < count; k++) {
+        uint8_t c = bytes[k];
+        int h = c >> 4, l = c & 15;
+        if (bit_of[h] < 0) {
+            if (bits == 8) return 0;
+            bit_of[h] = bits++;
+        }
+        uint8_t bit = (uint8_t)(1u << bit_of[h]);
+        s->lo[l] |= bit; s->lo[16 + l] |= bit;
+        s->hi[h] = bit; s->hi[16 + h] = bit;
+        s->member[c] = 1;
     }
-    return n;
+    return 1;
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
-static size_t find_any_avx2(const uint8_t *p, size_t n, size_t i, const uint8_t *set, size_t count) {
-    __m256i wanted[16];
-    for (size_t k = 0; k < count; k++) wanted[k] = _mm256_set1_epi8((char)set[k]);
+static size_t byteset_find_avx2(const nomen_byteset *s, const uint8_t *p, size_t n, size_t i) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i lo = _mm256_loadu_si256((const __m256i *)s->lo), hi = _mm256_loadu_si256((const __m256i *)s->hi);
     while (i + 32 <= n) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
-        __m256i any = _mm256_cmpeq_epi8(v, wanted[0]);
-        for (size_t k = 1; k < count; k++) any = _mm256_or_si256(any, _mm256_cmpeq_epi8(v, wanted[k]));
-        uint32_t hits = (uint32_t)_mm256_movemask_epi8(any);
+        __m256i m = _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(v, nibble)),
+                                     _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)));
+        uint32_t hits = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
         if (hits) return i + (size_t)__builtin_ctz(hits);
         i += 32;
     }
-    return find_any_scalar(p, n, i, set, count);
+    for (; i < n; i++) if (s->member[p[i]]) return i;
+    return n;
 }
 #endif
 
-size_t nomen_find_any(const uint8_t *p, size_t n, size_t from, const uint8_t *set, size_t count) {
-    if (from >= n || count == 0) return n;
-    if (count > 16) count = 16;
+size_t nomen_byteset_find(const nomen_byteset *s, const uint8_t *p, size_t n, size_t i) {
+    // Stops are often close: the first bytes by table, then 32 at a time.
+    size_t near = i + 16 < n ? i + 16 : n;
+    for (; i < near; i++) if (s->member[p[i]]) return i;
+    if (i >= n) return n;
 #if defined(__x86_64__)
-    if (n - from >= 32 && __builtin_cpu_supports("avx2")) return find_any_avx2(p, n, from, set, count);
+    if (__builtin_cpu_supports("avx2")) return byteset_find_avx2(s, p, n, i);
 #endif
-    return find_any_scalar(p, n, from, set, count);
+    for (; i < n; i++) if (s->member[p[i]]) return i;
+    return n;
 }
 
 static size_t count_lines_scalar(const uint8_t *p, size_t i, size_t to, size_t *after_last) {

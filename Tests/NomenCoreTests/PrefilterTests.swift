@@ -112,3 +112,27 @@ import Testing
     }
 }
 
+
+extension PrefilterTests {
+    /// The nibble-table byte search finds the first member at every distance (the near bytes
+    /// by table, then 32 at a time), over text with bytes above 0x7F.
+    @Test func byteSetFindsTheFirstMember() {
+        var state: UInt64 = 17
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        let ascii = Array(0..<128).map(UInt8.init)
+        for round in 0..<200 {
+            let members = (0..<(1 + round % 12)).map { _ in ascii[next() % ascii.count] }
+            let set = ByteSet(bytes: members)
+            let text: [UInt8] = (0..<(next() % 200)).map { _ in next() % 3 == 0 ? UInt8(128 + next() % 128) : ascii[next() % 100 + 28] }
+            text.withUnsafeBufferPointer { b in
+                for from in stride(from: 0, through: text.count, by: 7) {
+                    let expected = text[from...].firstIndex(where: { members.contains($0) }) ?? text.count
+                    #expect(set.first(in: b, from: from, end: text.count) == expected, "round \(round) from \(from)")
+                }
+            }
+        }
+    }
+}

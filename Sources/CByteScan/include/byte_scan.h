@@ -43,8 +43,20 @@ typedef struct {
 size_t nomen_literal_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
                           int word_start, uint64_t *triggers);
 
-// The first position in [from, n) holding one of the `count` (1 to 16) bytes of `set`, or n.
-size_t nomen_find_any(const uint8_t *p, size_t n, size_t from, const uint8_t *set, size_t count);
+// A set of bytes, tested 32 at a time by two nibble lookups: byte c is in the set when
+// lo[c & 15] & hi[c >> 4] is not zero (each high nibble of a member has a bit of its own,
+// so at most 8 distinct high nibbles: any set of ASCII bytes).
+typedef struct {
+    uint8_t lo[32];
+    uint8_t hi[32];
+    uint8_t member[256];
+} nomen_byteset;
+
+// Fills `s` with `count` bytes; returns 0 when they have more than 8 distinct high nibbles.
+int nomen_byteset_init(nomen_byteset *s, const uint8_t *bytes, size_t count);
+
+// The first position in [from, n) holding a member of `s`, or n.
+size_t nomen_byteset_find(const nomen_byteset *s, const uint8_t *p, size_t n, size_t from);
 
 // The number of line feeds in [from, to); `*after_last` receives the position just after the
 // last one (unchanged when there is none).

@@ -1,32 +1,26 @@
 import CByteScan
 
-/// Up to sixteen bytes a tokenizer stops at; the search between them is SIMD (`CByteScan`).
-struct ByteSet {
-    private let bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
-    private let count: Int
-
-    init(_ set: String) { self.init(bytes: Array(set.utf8)) }
+/// The bytes a tokenizer stops at. Between them it jumps: a SIMD search tests 32 bytes at a
+/// time against two nibble tables (`CByteScan`), whatever the number of bytes in the set.
+/// Made once (static lets): the tables are built at creation.
+final class ByteSet: @unchecked Sendable {
+    // Written only in init, read-only afterwards: safe to share between threads.
+    private let table: UnsafeMutablePointer<nomen_byteset>
 
     init(bytes: [UInt8]) {
-        precondition(!bytes.isEmpty && bytes.count <= 16, "a ByteSet holds 1 to 16 bytes")
-        func at(_ k: Int) -> UInt8 { k < bytes.count ? bytes[k] : bytes[0] }
-        self.bytes = (at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10), at(11), at(12), at(13), at(14), at(15))
-        count = bytes.count
+        table = .allocate(capacity: 1)
+        let ok = bytes.withUnsafeBufferPointer { nomen_byteset_init(table, $0.baseAddress, $0.count) }
+        precondition(ok == 1 && !bytes.isEmpty, "a ByteSet's bytes have at most 8 distinct high nibbles (ASCII)")
     }
 
-    /// Two or three bytes, without an array (for sets made per token).
-    init(_ a: UInt8, _ b: UInt8, _ c: UInt8? = nil) {
-        bytes = (a, b, c ?? a, a, a, a, a, a, a, a, a, a, a, a, a, a)
-        count = c == nil ? 2 : 3
-    }
+    convenience init(_ set: String) { self.init(bytes: Array(set.utf8)) }
+
+    deinit { table.deallocate() }
 
     /// The first offset in `from..<end` holding one of the bytes, or `end`.
     @inline(__always)
     func first(in b: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
         guard from < end, let base = b.baseAddress else { return end }
-        return withUnsafeBytes(of: bytes) { set in
-            nomen_find_any(base, end, from, set.baseAddress!.assumingMemoryBound(to: UInt8.self), count)
-        }
+        return nomen_byteset_find(table, base, end, from)
     }
 }

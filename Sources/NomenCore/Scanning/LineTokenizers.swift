@@ -75,6 +75,9 @@ enum ShellTokenizer {
 /// JSON has no comments. Everything else is config text.
 enum ConfigTokenizer {
     static let stops = ByteSet("#;'\"\n")
+    static let lineEnds = ByteSet("\n\r")
+    static let singleQuoteEnds = ByteSet("'\n")
+    static let doubleQuoteEnds = ByteSet("\"\n")
 
     /// Jumps from one byte that may open a comment or quote (or end a line) to the next.
     static func regions(in b: UnsafeBufferPointer<UInt8>, range: Range<Int>, json: Bool) -> [Region] {
@@ -91,14 +94,14 @@ enum ConfigTokenizer {
             let c = b[j]
             let atWordStart = j == range.lowerBound || b[j - 1] == 0x20 || b[j - 1] == 0x09 || b[j - 1] == 0x0A
             if c == UInt8(ascii: "#") && atWordStart || c == UInt8(ascii: ";") && lineStart {
-                i = ByteSet(0x0A, 0x0D).first(in: b, from: j, end: end)
+                i = lineEnds.first(in: b, from: j, end: end)
                 regions.append(Region(kind: .comment, range: j..<i, content: (j + 1)..<i, context: .comment))
                 continue
             }
             switch c {
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
                 // A quote runs to its closing quote or the end of the line.
-                let k = ByteSet(c, 0x0A).first(in: b, from: j + 1, end: end)
+                let k = (c == UInt8(ascii: "'") ? singleQuoteEnds : doubleQuoteEnds).first(in: b, from: j + 1, end: end)
                 lineStart = k < end && b[k] == 0x0A
                 i = k + 1
             case 0x0A:

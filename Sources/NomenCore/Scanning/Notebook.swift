@@ -212,7 +212,7 @@ enum JSON {
 
         static let structure = ByteSet("\"{}[]")
 
-        static let stringStops = ByteSet(UInt8(ascii: "\""), UInt8(ascii: "\\"))
+        static let stringStops = ByteSet("\"\\")
 
         /// A string at `i`: the range between its quotes, still escaped.
         mutating func string() -> Range<Int>? {

@@ -71,7 +71,7 @@ struct PythonTokenizer {
         return regions
     }
 
-    static let lineEnds = ByteSet(0x0A, 0x0D)
+    static let lineEnds = ByteSet("\n\r")
 
     /// Where a string prefix (`rb`, `f`, …) ending at the quote at `j` begins, or nil. The
     /// bytes from `from` to `j` are tokenized as `runByteByByte` would (identifiers whole,

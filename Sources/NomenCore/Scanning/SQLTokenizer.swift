@@ -116,6 +116,11 @@ struct SQLTokenizer {
     /// What ends a stretch of plain SQL when only regions are wanted.
     static let stops = ByteSet("-#/{'\"`")
     static let lineEnds = ByteSet("\n\r")
+    /// What may end a stretch of string text, by quote (`'`, `"`, `` ` ``… as it comes) and
+    /// single or triple quotes: the escape, the quote, and a line feed for single quotes.
+    static let stringStops: [ByteSet] = [UInt8(ascii: "'"), UInt8(ascii: "\"")].flatMap { q in
+        [false, true].map { triple in ByteSet(bytes: [UInt8(ascii: "\\"), q] + (triple ? [] : [0x0A])) }
+    }
 
     /// `run` without table references: jumps from one byte that may open a comment, string,
     /// backtick identifier or brace block to the next; words and everything else are passed
@@ -200,7 +205,7 @@ struct SQLTokenizer {
         let contentStart = k + (triple ? 3 : 1)
         var j = contentStart
         var contentEnd = end, tokenEnd = end, terminated = false
-        let stops = triple ? ByteSet(UInt8(ascii: "\\"), q) : ByteSet(UInt8(ascii: "\\"), q, 0x0A)
+        let stops = Self.stringStops[(q == UInt8(ascii: "'") ? 0 : 2) + (triple ? 1 : 0)]
         while j < end {
             j = stops.first(in: b, from: j, end: end)
             guard j < end else { break }
