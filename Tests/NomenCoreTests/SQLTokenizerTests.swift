@@ -125,3 +125,11 @@ extension String.UTF8View {
         }
     }
 }
+
+extension SQLRegionEquivalenceTests {
+    /// The keyword switch agrees with the keyword table.
+    @Test func keywordSwitchMatchesTheTable() {
+        for (k, v) in SQLTokenizer.keywords.enumerated() { #expect(SQLTokenizer.keywordBit(v) == k) }
+        #expect(SQLTokenizer.keywordBit("selec".utf8.reduce(0) { $0 << 8 | UInt64($1) }) == nil)
+    }
+}

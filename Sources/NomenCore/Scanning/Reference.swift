@@ -2,7 +2,38 @@
 /// (`` `p.d.t` ``, `` `p`.`d`.`t` ``, `d.t`), `project:dataset.table` (the `bq` tool's form),
 /// and with template placeholders as parts (`{project}.d.t`). Each part has its byte range.
 struct Reference {
-    var parts: [Range<Int>]
+    /// At most three part ranges, kept inline: a reference is made on every match.
+    struct Parts {
+        private var storage: (Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0)
+        private(set) var count = 0
+
+        subscript(i: Int) -> Range<Int> {
+            precondition(i >= 0 && i < count, "part \(i) of \(count)")
+            switch i {
+            case 0: return storage.0
+            case 1: return storage.1
+            default: return storage.2
+            }
+        }
+
+        mutating func append(_ r: Range<Int>) {
+            precondition(count < 3, "a reference has at most three parts")
+            switch count {
+            case 0: storage.0 = r
+            case 1: storage.1 = r
+            default: storage.2 = r
+            }
+            count += 1
+        }
+
+        mutating func prepend(_ r: Range<Int>) {
+            precondition(count < 3, "a reference has at most three parts")
+            storage = (r, storage.0, storage.1)
+            count += 1
+        }
+    }
+
+    var parts: Parts
     /// Which part is the word the reference was built around.
     var index: Int
     var backticked: Bool
@@ -15,8 +46,7 @@ struct Reference {
 
     /// At most three parts: the word, and up to two on either side.
     static func around(_ word: Range<Int>, in b: UnsafeBufferPointer<UInt8>, bounds: Range<Int>) -> Reference {
-        var parts: [Range<Int>] = []
-        parts.reserveCapacity(3)
+        var parts = Parts()
         parts.append(word)
         var index = 0
         var backticked = false
@@ -48,7 +78,7 @@ struct Reference {
                 break
             }
             guard k < e else { break }
-            parts.insert(k..<e, at: 0)
+            parts.prepend(k..<e)
             index += 1
             pos = k
         }

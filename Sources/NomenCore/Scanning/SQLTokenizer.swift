@@ -56,6 +56,26 @@ struct SQLTokenizer {
     static let keywords: [UInt64] = ["select", "from", "join", "insert", "into", "create", "table", "view", "merge", "update", "set", "delete"]
         .map { $0.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
 
+    /// A keyword's index in `keywords`, by a switch on its packed letters (no array walk).
+    @inline(__always)
+    static func keywordBit(_ v: UInt64) -> Int? {
+        switch v {
+        case 0x73656c656374: return 0  // select
+        case 0x66726f6d: return 1      // from
+        case 0x6a6f696e: return 2      // join
+        case 0x696e73657274: return 3  // insert
+        case 0x696e746f: return 4      // into
+        case 0x637265617465: return 5  // create
+        case 0x7461626c65: return 6    // table
+        case 0x76696577: return 7      // view
+        case 0x6d65726765: return 8    // merge
+        case 0x757064617465: return 9  // update
+        case 0x736574: return 10       // set
+        case 0x64656c657465: return 11 // delete
+        default: return nil
+        }
+    }
+
     static func looksLikeSQL(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
         var seen: UInt16 = 0
         var k = r.lowerBound
@@ -68,7 +88,7 @@ struct SQLTokenizer {
             guard n >= 3, n <= 6, s == r.lowerBound || !PythonTokenizer.isIdentifierByte(b[s - 1]) else { continue }
             var v: UInt64 = 0
             for x in s..<k { v = v << 8 | UInt64(b[x] | 0x20) }
-            if let bit = keywords.firstIndex(of: v) { seen |= 1 << bit }
+            if let bit = Self.keywordBit(v) { seen |= 1 << bit }
         }
         func has(_ bit: Int) -> Bool { seen & (1 << bit) != 0 }
         return (has(0) && has(1)) || (has(3) && has(4)) || (has(5) && (has(6) || has(7))) || (has(8) && has(4))
