@@ -41,45 +41,13 @@ static inline int candidate_at(const nomen_teddy *t, const uint8_t *p, size_t n,
     return acc != 0;
 }
 
-static size_t next_scalar(const nomen_teddy *t, const uint8_t *p, size_t n, size_t i) {
-    for (; i < n; i++) if (candidate_at(t, p, n, i)) return i;
-    return n;
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx2")))
-static size_t next_avx2(const nomen_teddy *t, const uint8_t *p, size_t n, size_t i) {
-    const __m256i nibble = _mm256_set1_epi8(0x0F);
-    const __m256i zero = _mm256_setzero_si256();
-    __m256i lo0 = _mm256_loadu_si256((const __m256i *)t->lo[0]), hi0 = _mm256_loadu_si256((const __m256i *)t->hi[0]);
-    __m256i lo1 = _mm256_loadu_si256((const __m256i *)t->lo[1]), hi1 = _mm256_loadu_si256((const __m256i *)t->hi[1]);
-    __m256i lo2 = _mm256_loadu_si256((const __m256i *)t->lo[2]), hi2 = _mm256_loadu_si256((const __m256i *)t->hi[2]);
-    // Each block needs bytes i .. i+33.
-    while (i + 34 <= n) {
-        __m256i v0 = _mm256_loadu_si256((const __m256i *)(p + i));
-        __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + i + 1));
-        __m256i v2 = _mm256_loadu_si256((const __m256i *)(p + i + 2));
-        __m256i m0 = _mm256_and_si256(_mm256_shuffle_epi8(lo0, _mm256_and_si256(v0, nibble)),
-                                      _mm256_shuffle_epi8(hi0, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nibble)));
-        __m256i m1 = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v1, nibble)),
-                                      _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nibble)));
-        __m256i m2 = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v2, nibble)),
-                                      _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v2, 4), nibble)));
-        __m256i m = _mm256_and_si256(_mm256_and_si256(m0, m1), m2);
-        uint32_t hits = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
-        if (hits) return i + (size_t)__builtin_ctz(hits);
-        i += 32;
-    }
-    return next_scalar(t, p, n, i);
-}
-#endif
-
 static inline int is_word(uint8_t c) {
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 
 // Whether position i passes the word-start and four-byte checks; sets *triggers.
 static inline int verify(const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t i, int word_start, uint64_t *triggers) {
+    if (!lt) return 1;  // fingerprints alone
     uint8_t c = p[i];
     if (word_start && (!is_word(c) || (i > 0 && is_word(p[i - 1])))) return 0;
     uint32_t from = lt->offsets[c], to = lt->offsets[c + 1];
@@ -246,8 +214,6 @@ size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t i) {
 }
 
 size_t nomen_teddy_next(const nomen_teddy *t, const uint8_t *p, size_t n, size_t from) {
-#if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2")) return next_avx2(t, p, n, from);
-#endif
-    return next_scalar(t, p, n, from);
+    uint64_t unused = 0;
+    return nomen_literal_next(t, NULL, p, n, from, 0, &unused);
 }

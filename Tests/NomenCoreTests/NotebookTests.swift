@@ -31,13 +31,7 @@ import Testing
     @Test func jumpingScanMatchesTheByteLoop() {
         let tokens = ["a: ", "b", " ", "\t", "\n", "\r\n", "# c\n", "#", ";", "; semi\n", "'q'", "\"d\"", "'open", "\"x # y\"", "x#y",
                       "- ", "  ", "key: 'v' # tail\n", "é", "\r", String(repeating: "z", count: 40)]
-        var state: UInt64 = 5
-        for round in 0..<400 {
-            var text = ""
-            for _ in 0..<(3 + round % 50) {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                text += tokens[Int(state >> 33) % tokens.count]
-            }
+        for text in Fixture.generatedTexts(tokens, count: 400, seed: 5, base: 3, spread: 50) {
             Array(text.utf8).withUnsafeBufferPointer { b in
                 for from in [0, min(2, b.count)] {
                     #expect(ConfigTokenizer.regions(in: b, range: from..<b.count, json: false)

@@ -179,13 +179,7 @@ import Testing
                 #expect(PythonTokenizer.regions(in: b, range: 0..<b.count) == PythonTokenizer.regionsByteByByte(in: b, range: 0..<b.count), "\(text)")
             }
         }
-        var state: UInt64 = 3
-        for round in 0..<500 {
-            var text = ""
-            for _ in 0..<(4 + round % 70) {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                text += tokens[Int(state >> 33) % tokens.count]
-            }
+        for text in Fixture.generatedTexts(tokens, count: 500, seed: 3, base: 4, spread: 70) {
             Array(text.utf8).withUnsafeBufferPointer { b in
                 #expect(PythonTokenizer.regions(in: b, range: 0..<b.count) == PythonTokenizer.regionsByteByByte(in: b, range: 0..<b.count),
                         "\(text.debugDescription)")

@@ -108,13 +108,7 @@ extension String.UTF8View {
                       "'''tri\nple'''", #""""t""""#, "-- note\n", "-x", "# hash\n", "/* block */", "/* open", "/", "*",
                       "{{ ref('a') }}", "{% if x %}", "{# c #}", "{x}", "{", "}", "`p.d.t`", "`open", "models_v4.t", "a-b", "'",
                       "\"", "é", "数据", "\\", "--", "x.y", "FROM", "(", ")", ";", String(repeating: "w", count: 40)]
-        var state: UInt64 = 99
-        for round in 0..<300 {
-            var text = ""
-            for _ in 0..<(5 + round % 60) {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                text += tokens[Int(state >> 33) % tokens.count]
-            }
+        for text in Fixture.generatedTexts(tokens, count: 300, seed: 99, base: 5, spread: 60) {
             let bytes = Array(text.utf8)
             bytes.withUnsafeBufferPointer { b in
                 for from in [0, min(3, b.count)] {

@@ -133,3 +133,19 @@ struct Marked {
         self.spans = spans
     }
 }
+
+extension Fixture {
+    /// Deterministic texts made of `tokens` (a linear congruential generator from `seed`):
+    /// text k has `base + k % spread` tokens. Equivalence tests run both paths over them.
+    static func generatedTexts(_ tokens: [String], count: Int, seed: UInt64, base: Int, spread: Int) -> [String] {
+        var state = seed
+        return (0..<count).map { round in
+            var text = ""
+            for _ in 0..<(base + round % spread) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += tokens[Int(state >> 33) % tokens.count]
+            }
+            return text
+        }
+    }
+}

@@ -39,7 +39,7 @@ typedef struct {
 // The first position in [from, n) that passes the fingerprints, starts a word (when
 // `word_start`; a word byte is [A-Za-z0-9_]) and whose first four bytes (zeros past the end)
 // agree with an entry; `*triggers` receives the union of those entries' trigger sets.
-// Returns n when there is none.
+// Returns n when there is none. With `lt` NULL, the fingerprints alone decide.
 size_t nomen_literal_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
                           int word_start, uint64_t *triggers);
 

@@ -55,18 +55,19 @@ public final class Scratch {
     var grammarDetails: [String: GrammarDetail] = [:]
 
     func grammarDetail(_ key: String, _ compute: () -> GrammarDetail) -> GrammarDetail {
-        if let d = grammarDetails[key] { return d }
-        let d = compute()
-        if grammarDetails.count > 50_000 { grammarDetails.removeAll(keepingCapacity: true) }
-        grammarDetails[key] = d
-        return d
+        Self.cached(key, in: &grammarDetails, limit: 50_000, compute)
     }
 
     func verdict(_ key: String, _ compute: () -> Validation) -> Validation {
-        if let v = verdicts[key] { return v }
+        Self.cached(key, in: &verdicts, limit: 100_000, compute)
+    }
+
+    /// The cached value, or a new one; a cache past `limit` entries starts over.
+    private static func cached<V>(_ key: String, in cache: inout [String: V], limit: Int, _ compute: () -> V) -> V {
+        if let v = cache[key] { return v }
         let v = compute()
-        if verdicts.count > 100_000 { verdicts.removeAll(keepingCapacity: true) }
-        verdicts[key] = v
+        if cache.count > limit { cache.removeAll(keepingCapacity: true) }
+        cache[key] = v
         return v
     }
 }

@@ -47,24 +47,12 @@ struct PythonTokenizer {
             if !lineHasToken, b[passed].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0C }) { lineHasToken = true }
             guard j < end else { i = end; break }
             i = j
-            switch c {
-            case UInt8(ascii: "#"):
+            if advanceOverLayout(c) { continue }
+            if c == UInt8(ascii: "#") {
                 let start = i
                 i = Self.lineEnds.first(in: b, from: i, end: end)
                 regions.append(Region(kind: .comment, range: start..<i, content: (start + 1)..<i, context: .comment))
-            case 0x0A:
-                if depth == 0 { lineHasToken = false }
-                i += 1
-            case UInt8(ascii: "\\"):
-                // A line continuation: the logical line goes on.
-                i += 1
-                if i < end, b[i] == 0x0D { i += 1 }
-                if i < end, b[i] == 0x0A { i += 1 }
-            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1; lineHasToken = true; i += 1
-            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth = max(0, depth - 1); lineHasToken = true; i += 1
-            default:
+            } else {
                 regions.append(statementString(start: prefixStart ?? j, prefixEnd: j))
             }
         }
@@ -72,6 +60,28 @@ struct PythonTokenizer {
     }
 
     static let lineEnds = ByteSet("\n\r")
+
+    /// Line feeds, continuations and brackets: what tells logical lines apart (a docstring
+    /// must start one). False, and nothing done, for any other byte.
+    private mutating func advanceOverLayout(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x0A:
+            if depth == 0 { lineHasToken = false }
+            i += 1
+        case UInt8(ascii: "\\"):
+            // A line continuation: the logical line goes on.
+            i += 1
+            if i < end, b[i] == 0x0D { i += 1 }
+            if i < end, b[i] == 0x0A { i += 1 }
+        case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+            depth += 1; lineHasToken = true; i += 1
+        case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+            depth = max(0, depth - 1); lineHasToken = true; i += 1
+        default:
+            return false
+        }
+        return true
+    }
 
     /// Where a string prefix (`rb`, `f`, …) ending at the quote at `j` begins, or nil. The
     /// bytes from `from` to `j` are tokenized as `runByteByByte` would (identifiers whole,
@@ -115,20 +125,10 @@ struct PythonTokenizer {
                 let start = i
                 while i < end, b[i] != 0x0A, b[i] != 0x0D { i += 1 }
                 regions.append(Region(kind: .comment, range: start..<i, content: (start + 1)..<i, context: .comment))
-            case 0x0A:
-                if depth == 0 { lineHasToken = false }
-                i += 1
             case 0x0D, 0x20, 0x09, 0x0C:
                 i += 1
-            case UInt8(ascii: "\\"):
-                // A line continuation: the logical line goes on.
-                i += 1
-                if i < end, b[i] == 0x0D { i += 1 }
-                if i < end, b[i] == 0x0A { i += 1 }
-            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1; lineHasToken = true; i += 1
-            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth = max(0, depth - 1); lineHasToken = true; i += 1
+            case 0x0A, UInt8(ascii: "\\"), UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+                _ = advanceOverLayout(c)
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
                 regions.append(statementString(start: i, prefixEnd: i))
             default:
