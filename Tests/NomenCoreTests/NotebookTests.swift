@@ -54,3 +54,16 @@ extension NotebookTests {
         }
     }
 }
+
+extension NotebookTests {
+    /// What is passed over is still checked as JSON: a notebook that is not JSON is not read.
+    @Test func passedOverPartsMustBeJSON() {
+        for bad in [#"{"metadata": {"a": 1 "b": 2}, "cells": []}"#, #"{"metadata": [1,,2], "cells": []}"#, #"{"metadata": {"k"}, "cells": []}"#,
+                    #"{"cells": [{"cell_type": "code", "source": "x", "outputs": [1 2]}]}"#] {
+            #expect(Notebook.cells(of: Array(bad.utf8)) == nil, "\(bad)")
+        }
+        // The first of repeated keys counts.
+        let twice = #"{"cells": [{"cell_type": "markdown", "cell_type": "code", "source": "a = 1", "source": "b = 2"}], "cells": "no"}"#
+        #expect(Notebook.cells(of: Array(twice.utf8))?.isEmpty == true)
+    }
+}

@@ -136,3 +136,22 @@ extension PrefilterTests {
         }
     }
 }
+
+extension PrefilterTests {
+    /// More than 64 triggers: the prefilter runs the combined pattern (anchored) and reads the
+    /// trigger from its mark; it finds what the whole-buffer search finds.
+    @Test func manyTriggersUseTheCombinedPattern() throws {
+        var yaml = RuleLoadingTests.base + "legacy:\n"
+        for k in 0..<70 { yaml += "  - id: r\(k)\n    match: 'old_name_\(k)_(?<h>1w|1m)'\n    replace: 'new_name_\(k)_{h}'\n" }
+        let rules = try RuleLoader.load(text: yaml, file: "many.yaml")
+        #expect(rules.triggers.triggers.count > 64)
+        let text = (0..<70).map { "a\($0) = 'old_name_\($0)_1w'  # old_name_\(69 - $0)_1m, xold_name_1_1w\n" }.joined()
+        let source = SourceFile(path: "t.py", bytes: Array(text.utf8), language: .python)
+        var plain = LintOptions(today: Fixture.today)
+        plain.prefilter = false
+        let fast = Linter(rules: rules, options: LintOptions(today: Fixture.today)).findings(in: source)
+        let slow = Linter(rules: rules, options: plain).findings(in: source)
+        #expect(fast.count == 140)
+        #expect(fast.map { "\($0.range) \($0.rule) \($0.replacement ?? "-")" } == slow.map { "\($0.range) \($0.rule) \($0.replacement ?? "-")" })
+    }
+}

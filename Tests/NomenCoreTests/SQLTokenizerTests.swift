@@ -123,7 +123,8 @@ extension String.UTF8View {
 extension SQLRegionEquivalenceTests {
     /// The keyword switch agrees with the keyword table.
     @Test func keywordSwitchMatchesTheTable() {
-        for (k, v) in SQLTokenizer.keywords.enumerated() { #expect(SQLTokenizer.keywordBit(v) == k) }
+        let words = ["select", "from", "join", "insert", "into", "create", "table", "view", "merge", "update", "set", "delete"]
+        for (k, word) in words.enumerated() { #expect(SQLTokenizer.keywordBit(word.utf8.reduce(0) { $0 << 8 | UInt64($1) }) == k) }
         #expect(SQLTokenizer.keywordBit("selec".utf8.reduce(0) { $0 << 8 | UInt64($1) }) == nil)
     }
 }

@@ -71,16 +71,10 @@ public struct LintRun: Sendable {
         let linter = self.linter
         let rules = linter.rules
         let lines = sourceLines
-        // A handful of files (a pre-commit hook's) is matched interpreted: compiling the
-        // patterns to machine code would cost more than it saves.
-        let jit = entries.count > Self.interpretedUpTo
-        Parallel.ordered(count: entries.count, threads: threads, makeState: { (Scratch(rules: rules, jit: jit), ReadBuffer()) },
+        Parallel.ordered(count: entries.count, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer()) },
                          work: { i, state in then(Self.check(entries[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1, sourceLines: lines)) },
                          consume: consume)
     }
-
-    /// Runs of at most this many files do not compile patterns to machine code.
-    static let interpretedUpTo = 32
 
     /// All outcomes at once (tests and small runs).
     public func run(_ entries: [FileEntry], keepBytes: Bool = false) -> [FileOutcome] {

@@ -332,8 +332,8 @@ struct FileScan {
         let rule = rules.legacy[index]
         let place = place(of: r)
         guard rule.contexts.contains(place.context), let m = match(of: rule, over: r) else { return }
-        // A match that is nothing but a placeholder names nothing.
-        if m.groups.dropFirst().contains(where: { $0 == r }),
+        // A match that is nothing but a placeholder (in a named capture) names nothing.
+        if rule.regex.groupNames.values.contains(where: { $0 < m.groups.count && m.groups[$0] == r }),
            b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$") { return }
         let reference = Reference.around(r, in: b, bounds: place.bounds)
         var noFix: String? = nil

@@ -50,13 +50,20 @@ final class MemoTable {
         key.append(UInt8(truncatingIfNeeded: context.ordinal) << 1 | (qualified ? 1 : 0))
         append(span.count)
         key.append(contentsOf: UnsafeBufferPointer(rebasing: b[span]))
-        // Offsets relative to the span (+1, so that 0 stands for an unset group).
+        // Groups inside the span by their offsets in it; one outside it (a capture in a
+        // lookaround of a user's rule) by its own bytes, which the span does not hold.
         append(groups.count)
         for g in groups {
-            if let g { append(g.lowerBound - span.lowerBound + 1); append(g.count) } else { append(0) }
+            guard let g else { append(0); continue }
+            if g.lowerBound >= span.lowerBound, g.upperBound <= span.upperBound {
+                append(1); append(g.lowerBound - span.lowerBound); append(g.count)
+            } else {
+                append(2); append(g.count); key.append(contentsOf: UnsafeBufferPointer(rebasing: b[g]))
+            }
         }
+        // Edits lie inside the span (the matched name and, qualified, its dataset).
         append(edits.count)
-        for e in edits { append(e.range.lowerBound - span.lowerBound + 1); append(e.range.count) }
+        for e in edits { append(e.range.lowerBound - span.lowerBound); append(e.range.count) }
         if let noFix { append(noFix.utf8.count + 1); key.append(contentsOf: noFix.utf8) } else { append(0) }
         for (name, value) in inferred {
             append(name.utf8.count); key.append(contentsOf: name.utf8)
@@ -132,8 +139,8 @@ final class MemoTable {
         }
     }
 
-    /// A non-negative number as a LEB128 varint (a negative one never occurs: offsets are
-    /// relative to the start of the span that holds them).
+    /// A non-negative number as a LEB128 varint (offsets are relative to the start of the
+    /// span that holds them).
     private func append(_ n: Int) {
         var v = UInt(bitPattern: n)
         while v >= 0x80 {

@@ -377,19 +377,23 @@ public struct FindingTally: Sendable {
     public var total: Int { errors + warnings }
 
     public mutating func add(_ findings: [LocatedFinding]) {
-        // Counted per shared detail first (a file repeats a few of them; found by identity, no
-        // hashing), then per rule once per detail.
+        // Counted per shared detail first (a file repeats a few of them: the last few are
+        // looked at by identity, others found by hashing theirs), then per rule once per detail.
         var perDetail: [(detail: FindingDetail, count: Int, fixable: Int)] = []
+        var index: [ObjectIdentifier: Int] = [:]
         for lf in findings {
             let f = lf.finding
             if f.severity == .error { errors += 1 } else { warnings += 1 }
             let isFixable = f.isFixable(unsafe: false)
             if isFixable { fixable += 1 }
             if f.fix?.applicability == .unsafe { unsafe += 1 }
-            if let k = perDetail.firstIndex(where: { $0.detail === f.detail }) {
+            let k = perDetail.count <= 8 ? perDetail.firstIndex(where: { $0.detail === f.detail }) : index[ObjectIdentifier(f.detail)]
+            if let k {
                 perDetail[k].count += 1
                 perDetail[k].fixable += isFixable ? 1 : 0
             } else {
+                if perDetail.count == 8 { for (j, d) in perDetail.enumerated() { index[ObjectIdentifier(d.detail)] = j } }
+                if perDetail.count >= 8 { index[ObjectIdentifier(f.detail)] = perDetail.count }
                 perDetail.append((f.detail, 1, isFixable ? 1 : 0))
             }
         }

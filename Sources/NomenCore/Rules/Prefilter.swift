@@ -15,7 +15,12 @@ final class Prefilter: Sendable {
     let bodies: [String]
     /// Each trigger's pattern, anchored at compile time (so it runs on the JIT), compiled on
     /// first use: a small run needs few of them, and compiling costs more than matching.
-    private let compiled: Mutex<[Regex?]>
+    /// `.some(nil)`: the body does not compile on its own (the combined pattern serves).
+    private let compiled: Mutex<[Regex??]>
+    /// The combined pattern anchored at compile time, for more than 64 triggers (made on
+    /// first need; anchoring at match time would leave the JIT).
+    private let combinedAnchored: Mutex<Regex??>
+    private let combinedSource: String
     /// The combined pattern (alternatives ending in `(*MARK:n)`), run anchored at a candidate.
     let combined: Regex
 
@@ -45,15 +50,28 @@ final class Prefilter: Sendable {
         self.combined = combined
         self.bodies = bits ? bodies : []
         compiled = Mutex(Array(repeating: nil, count: self.bodies.count))
+        combinedAnchored = Mutex(nil)
+        combinedSource = combined.pattern
     }
 
     /// Trigger `t`'s anchored pattern, compiled once for all threads; nil if it does not
     /// compile on its own (then the combined pattern serves).
     func regex(_ t: Int) -> Regex? {
         compiled.withLock { all in
-            if let r = all[t] { return r }
+            if let tried = all[t] { return tried }
             let r = try? Regex(bodies[t], options: [.duplicateNames, .anchored])
-            all[t] = r
+            all[t] = .some(r)
+            return r
+        }
+    }
+
+    /// The combined pattern anchored at compile time, or nil if that fails (then it is
+    /// anchored at match time, interpreted).
+    func anchoredCombined() -> Regex? {
+        combinedAnchored.withLock { cached in
+            if let tried = cached { return tried }
+            let r = try? Regex(combinedSource, options: [.duplicateNames, .anchored])
+            cached = .some(r)
             return r
         }
     }
@@ -63,8 +81,12 @@ final class Prefilter: Sendable {
         private let prefilter: Prefilter
         private let jit: Bool
         private var each: [Matcher?]
-        /// Made on first need (more than 64 triggers, or a body that does not compile alone).
-        lazy var combined: Matcher = prefilter.combined.makeMatcher(jit: jit)
+        /// Made on first need (more than 64 triggers, or a body that does not compile alone),
+        /// with the options a match needs to stay anchored.
+        lazy var combined: (matcher: Matcher, options: Regex.Options) = {
+            if let anchored = prefilter.anchoredCombined() { return (anchored.makeMatcher(jit: jit), []) }
+            return (prefilter.combined.makeMatcher(jit: jit), .anchored)
+        }()
 
         init(_ prefilter: Prefilter, jit: Bool = true) {
             self.prefilter = prefilter
@@ -96,7 +118,7 @@ final class Prefilter: Sendable {
             i = c + 1
             var found: (Range<Int>, Int)? = nil
             if bodies.isEmpty {
-                if let (range, mark) = try matchers.combined.nextRange(in: raw, from: c, options: .anchored), range.lowerBound == c, let mark {
+                if let (range, mark) = try matchers.combined.matcher.nextRange(in: raw, from: c, options: matchers.combined.options), range.lowerBound == c, let mark {
                     found = (range, Self.markIndex(mark))
                 }
             } else {
@@ -105,7 +127,7 @@ final class Prefilter: Sendable {
                     triggers &= triggers &- 1
                     guard let matcher = matchers.matcher(t) else {
                         // Never in practice (each body compiled inside the combined pattern).
-                        if let (range, mark) = try matchers.combined.nextRange(in: raw, from: c, options: .anchored), range.lowerBound == c, let mark {
+                        if let (range, mark) = try matchers.combined.matcher.nextRange(in: raw, from: c, options: matchers.combined.options), range.lowerBound == c, let mark {
                             found = (range, Self.markIndex(mark))
                         }
                         break

@@ -17,6 +17,9 @@ final class ByteSet: @unchecked Sendable {
 
     deinit { table.deallocate() }
 
+    /// Where a comment ends.
+    static let lineEnds = ByteSet("\n\r")
+
     /// The first offset in `from..<end` holding one of the bytes, or `end`.
     @inline(__always)
     func first(in b: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {

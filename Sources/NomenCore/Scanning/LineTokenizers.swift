@@ -75,7 +75,6 @@ enum ShellTokenizer {
 /// JSON has no comments. Everything else is config text.
 enum ConfigTokenizer {
     static let stops = ByteSet("#;'\"\n")
-    static let lineEnds = ByteSet("\n\r")
     static let singleQuoteEnds = ByteSet("'\n")
     static let doubleQuoteEnds = ByteSet("\"\n")
 
@@ -94,7 +93,7 @@ enum ConfigTokenizer {
             let c = b[j]
             let atWordStart = j == range.lowerBound || b[j - 1] == 0x20 || b[j - 1] == 0x09 || b[j - 1] == 0x0A
             if c == UInt8(ascii: "#") && atWordStart || c == UInt8(ascii: ";") && lineStart {
-                i = lineEnds.first(in: b, from: j, end: end)
+                i = ByteSet.lineEnds.first(in: b, from: j, end: end)
                 regions.append(Region(kind: .comment, range: j..<i, content: (j + 1)..<i, context: .comment))
                 continue
             }

@@ -42,20 +42,25 @@ enum Notebook {
     static func cells(of bytes: [UInt8]) -> [Cell]? {
         var parser = JSON.Parser(bytes: bytes)
         var result: [Cell]? = nil
+        // Where a key repeats, its first occurrence counts (as in reading the whole document).
         let read = parser.members { p, key in
-            guard p.key(key, is: "cells") else { return p.skipValue() }
+            guard result == nil, p.key(key, is: "cells") else { return p.skipValue() }
             var cells: [Cell] = []
             guard p.elements({ p in
                 // Anything but an object, a string type or a string/array source is passed over.
                 guard p.peek() == UInt8(ascii: "{") else { return p.skipValue() }
                 var type: Range<Int>? = nil
                 var pieces: [Range<Int>]? = nil
+                var sawType = false, sawSource = false
                 let ok = p.members { p, key in
-                    if p.key(key, is: "cell_type"), p.peek() == UInt8(ascii: "\"") {
+                    if !sawType, p.key(key, is: "cell_type") {
+                        sawType = true
+                        guard p.peek() == UInt8(ascii: "\"") else { return p.skipValue() }
                         type = p.string()
                         return type != nil
                     }
-                    if p.key(key, is: "source") {
+                    if !sawSource, p.key(key, is: "source") {
+                        sawSource = true
                         if p.peek() == UInt8(ascii: "\"") {
                             pieces = p.string().map { [$0] }
                             return pieces != nil
@@ -169,48 +174,44 @@ enum JSON {
             }
         }
 
-        /// Passes over any value: containers by jumping from bracket to bracket and string to
-        /// string (SIMD), keeping a stack of open brackets so that a mismatch still fails.
-        mutating func skipValue() -> Bool {
-            guard let c = peek() else { return false }
-            if c == UInt8(ascii: "\"") { return string() != nil }
-            guard c == UInt8(ascii: "{") || c == UInt8(ascii: "[") else {
+        /// Passes over any value, checking its syntax as strictly as reading it would (a
+        /// notebook that is not JSON is not read), without building anything.
+        mutating func skipValue(depth: Int = 0) -> Bool {
+            guard depth < 512, let c = peek() else { return false }
+            switch c {
+            case UInt8(ascii: "\""):
+                return string() != nil
+            case UInt8(ascii: "{"):
+                i += 1
+                if peek() == UInt8(ascii: "}") { i += 1; return true }
+                while true {
+                    guard peek() == UInt8(ascii: "\""), string() != nil, peek() == UInt8(ascii: ":") else { return false }
+                    i += 1
+                    guard skipValue(depth: depth + 1) else { return false }
+                    switch peek() {
+                    case UInt8(ascii: ",")?: i += 1
+                    case UInt8(ascii: "}")?: i += 1; return true
+                    default: return false
+                    }
+                }
+            case UInt8(ascii: "["):
+                i += 1
+                if peek() == UInt8(ascii: "]") { i += 1; return true }
+                while true {
+                    guard skipValue(depth: depth + 1) else { return false }
+                    switch peek() {
+                    case UInt8(ascii: ",")?: i += 1
+                    case UInt8(ascii: "]")?: i += 1; return true
+                    default: return false
+                    }
+                }
+            default:
                 let s = i
                 while i < bytes.count, !(bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: "}") || bytes[i] == UInt8(ascii: "]")
                                          || bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09) { i += 1 }
                 return i > s
             }
-            // Open brackets as bits, innermost lowest: 1 for `{`, 0 for `[` (deeper than 64
-            // levels, the outer ones wait in `spilled`).
-            var open: UInt64 = 0
-            var spilled: [UInt64] = []
-            var depth = 0
-            let n = bytes.count
-            return bytes.withUnsafeBufferPointer { b in
-                while true {
-                    i = Self.structure.first(in: b, from: i, end: n)
-                    guard i < n else { return false }
-                    switch b[i] {
-                    case UInt8(ascii: "\""):
-                        guard string() != nil else { return false }
-                        continue
-                    case UInt8(ascii: "{"), UInt8(ascii: "["):
-                        if depth > 0, depth % 64 == 0 { spilled.append(open); open = 0 }
-                        open = open << 1 | (b[i] == UInt8(ascii: "{") ? 1 : 0)
-                        depth += 1
-                    default:
-                        guard depth > 0, (open & 1 == 1) == (b[i] == UInt8(ascii: "}")) else { return false }
-                        open >>= 1
-                        depth -= 1
-                        if depth > 0, depth % 64 == 0 { open = spilled.removeLast() }
-                        if depth == 0 { i += 1; return true }
-                    }
-                    i += 1
-                }
-            }
         }
-
-        static let structure = ByteSet("\"{}[]")
 
         static let stringStops = ByteSet("\"\\")
 

@@ -50,7 +50,7 @@ struct PythonTokenizer {
             if advanceOverLayout(c) { continue }
             if c == UInt8(ascii: "#") {
                 let start = i
-                i = Self.lineEnds.first(in: b, from: i, end: end)
+                i = ByteSet.lineEnds.first(in: b, from: i, end: end)
                 regions.append(Region(kind: .comment, range: start..<i, content: (start + 1)..<i, context: .comment))
             } else {
                 regions.append(statementString(start: prefixStart ?? j, prefixEnd: j))
@@ -59,7 +59,6 @@ struct PythonTokenizer {
         return regions
     }
 
-    static let lineEnds = ByteSet("\n\r")
 
     /// Line feeds, continuations and brackets: what tells logical lines apart (a docstring
     /// must start one). False, and nothing done, for any other byte.

@@ -50,13 +50,9 @@ struct SQLTokenizer {
     }
 
     /// SQL keywords that make a string SQL: SELECT … FROM, INSERT INTO, CREATE TABLE/VIEW,
-    /// MERGE, UPDATE … SET, DELETE FROM, JOIN.
-    /// The keywords, packed as lowercase bytes into an integer (no string per word); a
-    /// keyword's index is its bit in `seen`.
-    static let keywords: [UInt64] = ["select", "from", "join", "insert", "into", "create", "table", "view", "merge", "update", "set", "delete"]
-        .map { $0.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
-
-    /// A keyword's index in `keywords`, by a switch on its packed letters (no array walk).
+    /// MERGE, UPDATE … SET, DELETE FROM, JOIN. Each is packed as lowercase bytes into an
+    /// integer (no string per word); its number is its bit in `seen` (`looksLikeSQL`).
+    /// A keyword's number, by a switch on its packed letters.
     @inline(__always)
     static func keywordBit(_ v: UInt64) -> Int? {
         switch v {
@@ -135,7 +131,6 @@ struct SQLTokenizer {
 
     /// What ends a stretch of plain SQL when only regions are wanted.
     static let stops = ByteSet("-#/{'\"`")
-    static let lineEnds = ByteSet("\n\r")
     /// What may end a stretch of string text, by quote (`'`, `"`, `` ` ``… as it comes) and
     /// single or triple quotes: the escape, the quote, and a line feed for single quotes.
     static let stringStops: [ByteSet] = [UInt8(ascii: "'"), UInt8(ascii: "\"")].flatMap { q in
@@ -191,7 +186,7 @@ struct SQLTokenizer {
 
     private mutating func lineComment(markerLength: Int) {
         let start = i
-        i = Self.lineEnds.first(in: b, from: i, end: end)
+        i = ByteSet.lineEnds.first(in: b, from: i, end: end)
         regions.append(Region(kind: .comment, range: start..<i, content: (start + markerLength)..<i, context: .comment))
     }
 
