@@ -26,9 +26,16 @@ public final class Scratch {
     private let rules: RuleSet
     /// Matchers run on the JIT (false: interpreted, for a few short checks).
     private let jit: Bool
-    /// The whole-buffer trigger search, made on first need (without a prefilter, or for a
-    /// notebook when the prefilter is off): its JIT code is the largest of all.
-    lazy var matcher: Matcher = rules.triggers.regex.makeMatcher(jit: jit)
+    /// The whole-buffer trigger search, made on first need (without a prefilter, or with the
+    /// prefilter off): its JIT code is the largest of all.
+    private var wholeMatcher: Matcher? = nil
+
+    func matcher() throws(RegexError) -> Matcher {
+        if let m = wholeMatcher { return m }
+        let m = try rules.triggers.regex().makeMatcher(jit: jit)
+        wholeMatcher = m
+        return m
+    }
     /// The prefilter's matchers.
     let prefilterMatchers: Prefilter.Matchers?
     var verdicts: [String: Validation] = [:]
@@ -113,7 +120,7 @@ public struct Linter: Sendable {
                 try prefilter.scan(b, matchers: matchers, wordStart: false) { _, _ in found = true; return false }
                 return found
             }
-            return try scratch.matcher.nextRange(in: UnsafeRawBufferPointer(b), from: 0) != nil
+            return try scratch.matcher().nextRange(in: UnsafeRawBufferPointer(b), from: 0) != nil
         } catch { return true }
     }
 
@@ -136,7 +143,7 @@ public struct Linter: Sendable {
         }
         while pos <= raw.count {
             do {
-                guard let (range, mark) = try scratch.matcher.nextRange(in: raw, from: pos) else { break }
+                guard let (range, mark) = try scratch.matcher().nextRange(in: raw, from: pos) else { break }
                 // The left word boundary is checked here, not in the pattern (see TriggerSet).
                 if range.lowerBound > 0, SQLTokenizer.isWordByte(b[range.lowerBound - 1]) {
                     pos = range.lowerBound + 1

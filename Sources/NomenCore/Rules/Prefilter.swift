@@ -19,10 +19,9 @@ final class Prefilter: Sendable {
     private let compiled: Mutex<[Regex??]>
     /// The combined pattern anchored at compile time, for more than 64 triggers (made on
     /// first need; anchoring at match time would leave the JIT).
-    private let combinedAnchored: Mutex<Regex??>
+    private let combinedAnchored: Mutex<Result<Regex, RegexError>?>
+    /// The combined pattern's source (alternatives ending in `(*MARK:n)`).
     private let combinedSource: String
-    /// The combined pattern (alternatives ending in `(*MARK:n)`), run anchored at a candidate.
-    let combined: Regex
 
     static let wordBytes: [Bool] = (0..<256).map { c in
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
@@ -30,7 +29,7 @@ final class Prefilter: Sendable {
 
     /// nil when some trigger does not start with a literal (a user's pattern may not): then
     /// the whole-buffer search is used.
-    init?(bodies: [String], combined: Regex) {
+    init?(bodies: [String], combinedSource: String) {
         var entries: [LiteralSearch.Entry] = []
         let bits = bodies.count <= 64
         for (t, body) in bodies.enumerated() {
@@ -47,11 +46,10 @@ final class Prefilter: Sendable {
             }
         }
         literals = LiteralSearch(entries)
-        self.combined = combined
         self.bodies = bits ? bodies : []
         compiled = Mutex(Array(repeating: nil, count: self.bodies.count))
         combinedAnchored = Mutex(nil)
-        combinedSource = combined.pattern
+        self.combinedSource = combinedSource
     }
 
     /// Trigger `t`'s anchored pattern, compiled once for all threads; nil if it does not
@@ -65,15 +63,21 @@ final class Prefilter: Sendable {
         }
     }
 
-    /// The combined pattern anchored at compile time, or nil if that fails (then it is
-    /// anchored at match time, interpreted).
-    func anchoredCombined() -> Regex? {
-        combinedAnchored.withLock { cached in
+    /// The combined pattern anchored at compile time (made once), or why it does not compile
+    /// (too large a rule set): then a candidate cannot be checked, and the scan says so.
+    func anchoredCombined() throws(RegexError) -> Regex {
+        let result: Result<Regex, RegexError> = combinedAnchored.withLock { cached in
             if let tried = cached { return tried }
-            let r = try? Regex(combinedSource, options: [.duplicateNames, .anchored])
-            cached = .some(r)
-            return r
+            let tried: Result<Regex, RegexError>
+            do throws(RegexError) {
+                tried = .success(try Regex(combinedSource, options: [.duplicateNames, .anchored]))
+            } catch {
+                tried = .failure(error)
+            }
+            cached = tried
+            return tried
         }
+        return try result.get()
     }
 
     /// One thread's match state for the prefilter's patterns.
@@ -81,12 +85,16 @@ final class Prefilter: Sendable {
         private let prefilter: Prefilter
         private let jit: Bool
         private var each: [Matcher?]
-        /// Made on first need (more than 64 triggers, or a body that does not compile alone),
-        /// with the options a match needs to stay anchored.
-        lazy var combined: (matcher: Matcher, options: Regex.Options) = {
-            if let anchored = prefilter.anchoredCombined() { return (anchored.makeMatcher(jit: jit), []) }
-            return (prefilter.combined.makeMatcher(jit: jit), .anchored)
-        }()
+        /// Made on first need (more than 64 triggers, or a body that does not compile alone).
+        private var combined: Matcher? = nil
+
+        /// The combined matcher, or why there is none.
+        func combinedMatcher() throws(RegexError) -> Matcher {
+            if let m = combined { return m }
+            let m = try prefilter.anchoredCombined().makeMatcher(jit: jit)
+            combined = m
+            return m
+        }
 
         init(_ prefilter: Prefilter, jit: Bool = true) {
             self.prefilter = prefilter
@@ -118,7 +126,7 @@ final class Prefilter: Sendable {
             i = c + 1
             var found: (Range<Int>, Int)? = nil
             if bodies.isEmpty {
-                if let (range, mark) = try matchers.combined.matcher.nextRange(in: raw, from: c, options: matchers.combined.options), range.lowerBound == c, let mark {
+                if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c, let mark {
                     found = (range, Self.markIndex(mark))
                 }
             } else {
@@ -127,7 +135,7 @@ final class Prefilter: Sendable {
                     triggers &= triggers &- 1
                     guard let matcher = matchers.matcher(t) else {
                         // Never in practice (each body compiled inside the combined pattern).
-                        if let (range, mark) = try matchers.combined.matcher.nextRange(in: raw, from: c, options: matchers.combined.options), range.lowerBound == c, let mark {
+                        if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c, let mark {
                             found = (range, Self.markIndex(mark))
                         }
                         break

@@ -1,4 +1,5 @@
 import NomenRegex
+import Synchronization
 
 /// Everything a file is searched for, compiled into one JIT pattern. Each alternative ends in
 /// `(*MARK:n)` so a match names its trigger; files without a match are never tokenized.
@@ -21,7 +22,12 @@ final class TriggerSet: Sendable {
     }
 
     let triggers: [Trigger]
-    let regex: Regex
+    /// The alternatives of every trigger, each ending in `(*MARK:n)`.
+    let combinedSource: String
+    /// The combined pattern compiled: at load when there is no prefilter (it is then the
+    /// search, and a compile error must show at once), else on first need (it is large, and a
+    /// run with a prefilter does not need it).
+    private let compiled: Mutex<Regex?>
     /// The literal prefilter, when every trigger starts with a literal.
     let prefilter: Prefilter?
     /// One PCRE2 pattern per trigger, whole-word (with the lookbehind), for tools that want
@@ -40,6 +46,9 @@ final class TriggerSet: Sendable {
             triggers.append(.rule(i))
             bodies.append("(?:\(RegexSource.allowingPlaceholders(rule.source, for: Set(rule.replacement?.captures ?? []))))(?!\(Self.word))")
         }
+        // Each pattern's valid names as a regex, made once (several triggers share them).
+        let validNames = Dictionary(uniqueKeysWithValues: patterns.map { (ObjectIdentifier($0), ValidNames.regex($0)) })
+        func validRegex(_ p: NamePattern) -> String { validNames[ObjectIdentifier(p)]! }
         var qualified: [String] = []
         for rule in legacy { if let d = rule.dataset, !qualified.contains(d) { qualified.append(d) } }
         for p in patterns { for d in p.datasets where !qualified.contains(d) { qualified.append(d) } }
@@ -48,7 +57,7 @@ final class TriggerSet: Sendable {
             let separator = "`?[.:]`?"
             var body = RuleLoader.escapeRegex(d) + "(?!\(Self.word))(?=\(separator)[A-Za-z0-9_{$%])"
             // A valid table name (or an exception) in this dataset is no hit, unless a rule names it.
-            var valid = patterns.filter { $0.datasets.contains(d) }.map(ValidNames.regex)
+            var valid = patterns.filter { $0.datasets.contains(d) }.map(validRegex)
             valid += exceptions.filter { $0.datasets.isEmpty || $0.datasets.contains(d) }.map { RuleLoader.escapeRegex($0.name) }
             if !valid.isEmpty {
                 let rules = legacy.filter { $0.dataset == d }.map { "(?:\($0.source))\(Self.nameEnd)" }
@@ -61,7 +70,7 @@ final class TriggerSet: Sendable {
             for prefix in p.prefixes {
                 triggers.append(.prefix(i))
                 let sharing = patterns.filter { !$0.isPath && $0.prefixes.contains(prefix) }
-                let valid = sharing.map(ValidNames.regex) + exceptions.map { RuleLoader.escapeRegex($0.name) }
+                let valid = sharing.map(validRegex) + exceptions.map { RuleLoader.escapeRegex($0.name) }
                 bodies.append("(?!(?:" + valid.joined(separator: "|") + ")\(Self.nameEnd))(?i:\(RuleLoader.escapeRegex(prefix)))")
             }
         }
@@ -69,15 +78,31 @@ final class TriggerSet: Sendable {
         for p in patterns {
             for prefix in p.pathPrefixes where seenPaths.insert(prefix).inserted {
                 triggers.append(.pathPrefix(prefix))
-                let valid = patterns.filter { $0.pathPrefixes.contains(prefix) }.map(ValidNames.regex)
+                let valid = patterns.filter { $0.pathPrefixes.contains(prefix) }.map(validRegex)
                 bodies.append(RuleLoader.escapeRegex(prefix) + "(?!(?:" + valid.joined(separator: "|") + ")\(Self.pathEnd))")
             }
         }
         self.triggers = triggers
         self.sources = bodies.map { "(?<!\(Self.word))" + $0 }
         let combined = bodies.enumerated().map { "(?:\($1))(*MARK:\($0))" }.joined(separator: "|")
-        self.regex = try Regex(combined.isEmpty ? "(*FAIL)" : combined, options: [.duplicateNames])
-        self.prefilter = bodies.isEmpty ? nil : Prefilter(bodies: bodies, combined: regex)
+        combinedSource = combined.isEmpty ? "(*FAIL)" : combined
+        prefilter = bodies.isEmpty ? nil : Prefilter(bodies: bodies, combinedSource: combinedSource)
+        compiled = Mutex(prefilter == nil ? try Regex(combinedSource, options: [.duplicateNames]) : nil)
+    }
+
+    /// The combined pattern, searched over a whole buffer.
+    func regex() throws(RegexError) -> Regex {
+        let result: Result<Regex, RegexError> = compiled.withLock { cached in
+            if let r = cached { return .success(r) }
+            do throws(RegexError) {
+                let r = try Regex(combinedSource, options: [.duplicateNames])
+                cached = r
+                return .success(r)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 }
 
