@@ -250,18 +250,15 @@ extension LinterTests {
     /// A capture in a lookbehind lies outside the matched name: its text is part of what the
     /// shared detail depends on, so two names alike but for it are told apart.
     @Test func memoKeyHoldsCapturesOutsideTheName() throws {
-        let yaml = RuleLoadingTests.base + """
-        legacy:
+        let linter = try Fixture.linter(legacy: """
           - id: env-table
             match: '(?<=(?<env>dev|prd)-)legacy_table'
             replace: 'new_table'
             message: '`{found}` in {env} is legacy; use `{replacement}`'
             contexts: [string]
 
-        """
-        let rules = try RuleLoader.load(text: yaml, file: "lookbehind.yaml")
-        let linter = Linter(rules: rules, options: LintOptions(today: Fixture.today))
-        let scratch = Scratch(rules: rules)
+        """, file: "lookbehind.yaml")
+        let scratch = Scratch(rules: linter.rules)
         let code = Array("a = 'dev-legacy_table'\nb = 'prd-legacy_table'\n".utf8)
         let fs = code.withUnsafeBufferPointer { linter.check($0, language: .python, path: "t.py", scratch: scratch).findings }
         #expect(fs.map(\.message) == ["`legacy_table` in dev is legacy; use `new_table`", "`legacy_table` in prd is legacy; use `new_table`"])
@@ -270,17 +267,14 @@ extension LinterTests {
     /// A match that is nothing but a placeholder names nothing, judged by named captures only:
     /// an unnamed group that spans the match does not hide it.
     @Test func unnamedGroupsDoNotMakeAPlaceholder() throws {
-        let yaml = RuleLoadingTests.base + """
-        legacy:
+        let linter = try Fixture.linter(legacy: """
           - id: feature-set
             match: '(\\{env\\}_feat_v1|feat_v1)'
             replace: 'features_v2'
             contexts: [string, template]
 
-        """
-        let rules = try RuleLoader.load(text: yaml, file: "unnamed.yaml")
-        let fs = Linter(rules: rules, options: LintOptions(today: Fixture.today))
-            .findings(in: SourceFile(path: "t.py", bytes: Array("a = '{env}_feat_v1'\n".utf8), language: .python))
+        """, file: "unnamed.yaml")
+        let fs = linter.findings(in: SourceFile(path: "t.py", bytes: Array("a = '{env}_feat_v1'\n".utf8), language: .python))
         #expect(fs.count == 1)
     }
 }

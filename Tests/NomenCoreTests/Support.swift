@@ -149,3 +149,11 @@ extension Fixture {
         }
     }
 }
+
+extension Fixture {
+    /// A linter for the test base patterns plus the given `legacy:` list (YAML, indented by 2).
+    static func linter(legacy yaml: String, file: String) throws -> Linter {
+        let rules = try RuleLoader.load(text: RuleLoadingTests.base + "legacy:\n" + yaml, file: file)
+        return Linter(rules: rules, options: LintOptions(today: today))
+    }
+}

@@ -60,6 +60,20 @@ struct PythonTokenizer {
     }
 
 
+    /// An identifier (whole) or a number (with its dots and letters) starting at `p`, as both
+    /// loops read them; nil for any other byte.
+    private func wordToken(at p: Int, limit: Int) -> (end: Int, isIdentifier: Bool)? {
+        let c = b[p]
+        var e = p
+        if Self.isIdentifierStart(c) {
+            while e < limit, Self.isIdentifierByte(b[e]) { e += 1 }
+            return (e, true)
+        }
+        guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { return nil }
+        while e < limit, Self.isIdentifierByte(b[e]) || b[e] == UInt8(ascii: ".") { e += 1 }
+        return (e, false)
+    }
+
     /// Line feeds, continuations and brackets: what tells logical lines apart (a docstring
     /// must start one). False, and nothing done, for any other byte.
     private mutating func advanceOverLayout(_ c: UInt8) -> Bool {
@@ -92,14 +106,9 @@ struct PythonTokenizer {
         var identifier: Range<Int>? = nil
         var p = k
         while p < j {
-            let c = b[p]
-            if Self.isIdentifierStart(c) {
-                let s = p
-                while p < j, Self.isIdentifierByte(b[p]) { p += 1 }
-                identifier = s..<p
-            } else if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
-                while p < j, Self.isIdentifierByte(b[p]) || b[p] == UInt8(ascii: ".") { p += 1 }
-                identifier = nil
+            if let token = wordToken(at: p, limit: j) {
+                identifier = token.isIdentifier ? p..<token.end : nil
+                p = token.end
             } else {
                 p += 1
                 identifier = nil
@@ -131,16 +140,16 @@ struct PythonTokenizer {
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
                 regions.append(statementString(start: i, prefixEnd: i))
             default:
-                if Self.isIdentifierStart(c) {
+                if let token = wordToken(at: i, limit: end), token.isIdentifier {
                     let start = i
-                    while i < end, Self.isIdentifierByte(b[i]) { i += 1 }
+                    i = token.end
                     if i < end, b[i] == UInt8(ascii: "'") || b[i] == UInt8(ascii: "\""), Self.isStringPrefix(b, start..<i) {
                         regions.append(statementString(start: start, prefixEnd: i))
                     } else {
                         lineHasToken = true
                     }
-                } else if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
-                    while i < end, Self.isIdentifierByte(b[i]) || b[i] == UInt8(ascii: ".") { i += 1 }
+                } else if let token = wordToken(at: i, limit: end) {
+                    i = token.end
                     lineHasToken = true
                 } else {
                     i += 1
