@@ -44,7 +44,7 @@ let package = Package(
             swiftSettings: strict,
             // A statically linked Swift runtime starts in half the time (a pre-commit hook
             // runs on every commit): no dynamic loading of Foundation and ICU.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
                                            "-lFoundationEssentials", "-lFoundationInternationalization"],
                                           .when(platforms: [.linux], configuration: .release))]
         ),

@@ -217,3 +217,39 @@ size_t nomen_teddy_next(const nomen_teddy *t, const uint8_t *p, size_t n, size_t
     uint64_t unused = 0;
     return nomen_literal_next(t, NULL, p, n, from, 0, &unused);
 }
+
+static int same_bytes(const uint8_t *a, const uint8_t *b, size_t m) {
+    for (size_t k = 0; k < m; k++) if (a[k] != b[k]) return 0;
+    return 1;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,bmi")))
+static size_t find_avx2(const uint8_t *p, size_t n, size_t i, const uint8_t *needle, size_t m) {
+    const __m256i first = _mm256_set1_epi8((char)needle[0]);
+    const __m256i last = _mm256_set1_epi8((char)needle[m - 1]);
+    // Block starts i ..< i + 32; the last byte of each candidate is m - 1 further on.
+    while (i + m - 1 + 32 <= n) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(p + i + m - 1));
+        uint32_t hits = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(b, last)));
+        while (hits) {
+            size_t k = i + (size_t)__builtin_ctz(hits);
+            if (same_bytes(p + k, needle, m)) return k;
+            hits &= hits - 1;
+        }
+        i += 32;
+    }
+    for (; i + m <= n; i++) if (p[i] == needle[0] && same_bytes(p + i, needle, m)) return i;
+    return n;
+}
+#endif
+
+size_t nomen_find(const uint8_t *p, size_t n, size_t from, const uint8_t *needle, size_t m) {
+    if (m == 0 || from >= n || n - from < m) return n;
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) return find_avx2(p, n, from, needle, m);
+#endif
+    for (size_t i = from; i + m <= n; i++) if (p[i] == needle[0] && same_bytes(p + i, needle, m)) return i;
+    return n;
+}

@@ -6,10 +6,6 @@
 #include <pcre2.h>
 #include <stddef.h>
 
-// glibc defines memmem only under _GNU_SOURCE, which must not be set here;
-// the symbol is always in libc, so declare the prototype ourselves.
-void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
-
 // glibc's allocator tuning (malloc.h is not in Swift's Glibc module).
 int mallopt(int param, int value);
 #define NOMEN_M_TRIM_THRESHOLD (-1)

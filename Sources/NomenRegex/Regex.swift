@@ -248,17 +248,3 @@ public final class Matcher {
     }
 }
 
-/// Fast search for a fixed byte string (glibc's memmem).
-public enum ByteSearch {
-    public static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
-        firstIndex(of: needle, in: haystack, from: 0) != nil
-    }
-
-    public static func firstIndex(of needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard let base = haystack.baseAddress, start < haystack.count, !needle.isEmpty else { return nil }
-        return needle.withUnsafeBytes { n -> Int? in
-            guard let found = memmem(base + start, haystack.count - start, n.baseAddress, n.count) else { return nil }
-            return base.distance(to: UnsafeRawPointer(found))
-        }
-    }
-}

@@ -154,4 +154,33 @@ extension PrefilterTests {
         #expect(fast.count == 140)
         #expect(fast.map { "\($0.range) \($0.rule) \($0.replacement ?? "-")" } == slow.map { "\($0.range) \($0.rule) \($0.replacement ?? "-")" })
     }
+
+    @Test func byteSearchFindsNeedles() {
+        let hay = Array("xx production_training_data_1w".utf8)
+        hay.withUnsafeBytes { raw in
+            #expect(ByteSearch.firstIndex(of: Array("production".utf8), in: raw, from: 0) == 3)
+            #expect(ByteSearch.firstIndex(of: Array("production".utf8), in: raw, from: 4) == nil)
+        }
+    }
+
+    /// The SIMD search against a naive one: every start offset; needles of 1 to 14 bytes cut
+    /// from the text itself (so they occur, at the very end too) or with the last byte changed.
+    @Test func byteSearchAgreesWithNaiveSearch() {
+        let texts = Fixture.generatedTexts(["nomen", ": ", "ignore", "n", "e", "x", "\\", " nomen: ignore"], count: 60, seed: 11, base: 1, spread: 40)
+        for (round, text) in texts.enumerated() {
+            let hay = Array(text.utf8)
+            let at = (round * 37) % hay.count
+            var needle = Array(hay[at..<min(hay.count, at + round % 14 + 1)])
+            if round % 4 == 1 { needle[needle.count - 1] ^= 1 }
+            func naive(_ from: Int) -> Int? {
+                guard from + needle.count <= hay.count else { return nil }
+                return (from...(hay.count - needle.count)).first { Array(hay[$0..<($0 + needle.count)]) == needle }
+            }
+            hay.withUnsafeBytes { raw in
+                for from in 0..<hay.count {
+                    #expect(ByteSearch.firstIndex(of: needle, in: raw, from: from) == naive(from), "text \(round), from \(from)")
+                }
+            }
+        }
+    }
 }

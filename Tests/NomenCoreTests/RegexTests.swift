@@ -66,14 +66,6 @@ import Dispatch
         }
         #expect(Array(counts) == Array(repeating: 1000, count: 8))
     }
-
-    @Test func memmemFindsNeedles() {
-        let hay = Array("xx production_training_data_1w".utf8)
-        hay.withUnsafeBytes { raw in
-            #expect(ByteSearch.firstIndex(of: Array("production".utf8), in: raw, from: 0) == 3)
-            #expect(ByteSearch.firstIndex(of: Array("production".utf8), in: raw, from: 4) == nil)
-        }
-    }
 }
 
 struct UnsafeSendable<T>: @unchecked Sendable {

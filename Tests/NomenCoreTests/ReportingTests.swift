@@ -46,6 +46,41 @@ import Testing
         #expect(first.byRule.mapValues { "\($0.count) \($0.severity) \($0.fixable)" } == whole.byRule.mapValues { "\($0.count) \($0.severity) \($0.fixable)" })
         #expect(whole.total == a.count + b.count)
     }
+
+    /// Past the fold limit (thousands of distinct details: a repository of distinct names)
+    /// the per-rule counts stay exact, whether counted in one go or merged file by file.
+    @Test func talliesStayExactPastTheFoldLimit() {
+        let rules = ["r-a", "r-b", "r-c"]
+        var findings: [LocatedFinding] = []
+        for k in 0..<(FindingTally.foldLimit + 700) {
+            let rule = rules[k % 3]
+            let detail = FindingDetail(rule: rule, origin: .legacy, severity: k % 3 == 2 ? .warning : .error, message: "m\(k)", found: "n\(k)",
+                                       replacement: nil, context: .string, noFixReason: nil)
+            // Each detail twice, apart: the second is not among the last few looked at.
+            for at in [k, k + 40] {
+                let fix = k % 5 == 0 ? Fix(edits: [Edit(range: at..<(at + 1), replacement: [0x61])], applicability: .safe) : nil
+                findings.append(LocatedFinding(finding: Finding(path: "f", range: at..<(at + 1), detail: detail, fix: fix),
+                                               line: 1, column: 1, endLine: 1, endColumn: 1, sourceLine: ""))
+            }
+        }
+        var naive: [String: String] = [:]
+        for r in rules {
+            let mine = findings.filter { $0.finding.rule == r }
+            naive[r] = "\(mine.count) \(mine.map(\.finding.severity).max()!) \(mine.filter { $0.finding.isFixable(unsafe: false) }.count)"
+        }
+        var whole = FindingTally()
+        whole.add(findings)
+        var merged = FindingTally()
+        for start in stride(from: 0, to: findings.count, by: 97) {
+            var file = FindingTally()
+            file.add(Array(findings[start..<min(findings.count, start + 97)]))
+            merged.merge(file)
+        }
+        for t in [whole, merged] {
+            #expect(t.byRule.mapValues { "\($0.count) \($0.severity) \($0.fixable)" } == naive)
+            #expect(t.total == findings.count && t.fixable == findings.filter { $0.finding.fix != nil }.count)
+        }
+    }
 }
 
 @Suite struct EncodingTests {

@@ -65,4 +65,8 @@ size_t nomen_count_lines(const uint8_t *p, size_t from, size_t to, size_t *after
 // The first position in [from, n) holding a byte >= 0x80, or n.
 size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t from);
 
+// The first position in [from, n) where `needle` (length m >= 1) occurs, or n. Candidates
+// are the positions whose first and last needle bytes agree, 32 at a time.
+size_t nomen_find(const uint8_t *p, size_t n, size_t from, const uint8_t *needle, size_t m);
+
 #endif

@@ -221,8 +221,8 @@ struct FileScan {
             case .rule(let i):
                 if let covering, covering.lowerBound <= hit.range.lowerBound, hit.range.upperBound <= covering.upperBound { continue }
                 ruleHit(i, hit.range)
-            case .dataset(let d):
-                datasetHit(d, hit.range)
+            case .dataset:
+                datasetHit(rules.index.datasetByTrigger[hit.trigger]!, hit.range)
             case .prefix(let p):
                 if let covering, covering.overlaps(hit.range) { continue }
                 prefixHit(rules.patterns[p], hit.range)
@@ -359,7 +359,7 @@ struct FileScan {
 
     /// A renamed table may stay in a known dataset that no rule moves elsewhere.
     func keepsItsDataset(_ qualifier: String) -> Bool {
-        rules.datasets.contains(qualifier) && rules.index.rulesByDataset[qualifier] == nil
+        rules.index.keptDatasets.contains(qualifier)
     }
 
     /// A qualifier held in a neighbouring string: `"p.models_v4." "name"` (implicit
@@ -389,16 +389,17 @@ struct FileScan {
         return content.split(separator: ".").last.map(String.init) ?? content
     }
 
-    mutating func datasetHit(_ dataset: String, _ r: Range<Int>) {
+    mutating func datasetHit(_ entry: RuleSet.DatasetEntry, _ r: Range<Int>) {
+        let dataset = entry.name
         // A valid table name needs no context: the common case costs no tokenizing.
         let rough = Reference.around(r, in: b, bounds: all)
         guard rough.index + 1 < rough.parts.count else { return }
         let roughTable = rough.parts[rough.index + 1]
-        let datasetRules = rules.index.rulesByDataset[dataset] ?? []
+        let datasetRules = entry.rules
         // The rules that name this table, with their captures (kept for the common case where
         // the reference is the same once its context is known).
         let roughMatches = datasetRules.compactMap { i in match(of: rules.legacy[i], over: roughTable).map { (i, $0) } }
-        let patterns = rules.index.patternsByDataset[dataset] ?? []
+        let patterns = entry.patterns
         if roughMatches.isEmpty {
             let name = text(rough.parts[rough.index + 1])
             guard !patterns.isEmpty else { return }
@@ -424,7 +425,7 @@ struct FileScan {
         let inTable = reference.backticked || isTablePosition(reference.parts[0].lowerBound, bounds: place.bounds)
         let wholeString = place.region?.kind == .string && !(place.region?.holdsSQL ?? false)
             && place.region!.content == reference.range
-        guard inTable || (wholeString && name.contains(patterns[0].separator)) else { return }
+        guard inTable || (wholeString && name.utf8.firstRange(of: patterns[0].separator.utf8) != nil) else { return }
         if rules.exceptions.contains(where: { $0.name == name && ($0.datasets.isEmpty || $0.datasets.contains(dataset)) }) { return }
         grammarFinding(name: name, range: table, patterns: patterns, place: place)
     }

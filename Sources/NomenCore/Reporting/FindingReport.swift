@@ -365,42 +365,79 @@ public struct ReportStream: Sendable {
 }
 
 /// Counts for `--statistics` and the summary line, gathered while streaming.
+///
+/// Findings are counted per shared `FindingDetail` (found by identity: no rule id is hashed
+/// per finding); the per-rule counts are summed from those when asked for.
 public struct FindingTally: Sendable {
     public private(set) var errors = 0
     public private(set) var warnings = 0
     public private(set) var fixable = 0
     public private(set) var unsafe = 0
-    var byRule: [String: (count: Int, severity: Severity, fixable: Int)] = [:]
+    struct Counted: Sendable {
+        let detail: FindingDetail
+        var count: Int
+        var fixable: Int
+    }
+    /// Counts gathered by `add`, searched by identity among the last few (a file repeats a few
+    /// details); a detail may appear more than once.
+    private var recent: [Counted] = []
+    /// Counts gathered by `merge`, one per detail.
+    private var perDetail: [ObjectIdentifier: Counted] = [:]
+    /// Counts moved out of `perDetail` when it grows large (it keeps its details alive).
+    private var folded: [String: (count: Int, severity: Severity, fixable: Int)] = [:]
+    static let foldLimit = 4096
 
     public init() {}
 
     public var total: Int { errors + warnings }
 
+    /// Per rule: how many findings, the highest severity, how many fixable.
+    var byRule: [String: (count: Int, severity: Severity, fixable: Int)] {
+        var out = folded
+        for c in perDetail.values { Self.add(c.count, c.fixable, c.detail.severity, to: &out[c.detail.rule]) }
+        for c in recent { Self.add(c.count, c.fixable, c.detail.severity, to: &out[c.detail.rule]) }
+        return out
+    }
+
+    private static func add(_ count: Int, _ fixable: Int, _ severity: Severity, to slot: inout (count: Int, severity: Severity, fixable: Int)?) {
+        let c = slot ?? (0, severity, 0)
+        slot = (c.count + count, max(c.severity, severity), c.fixable + fixable)
+    }
+
     public mutating func add(_ findings: [LocatedFinding]) {
-        // Counted per shared detail first (a file repeats a few of them: the last few are
-        // looked at by identity, others found by hashing theirs), then per rule once per detail.
-        var perDetail: [(detail: FindingDetail, count: Int, fixable: Int)] = []
-        var index: [ObjectIdentifier: Int] = [:]
         for lf in findings {
             let f = lf.finding
             if f.severity == .error { errors += 1 } else { warnings += 1 }
             let isFixable = f.isFixable(unsafe: false)
             if isFixable { fixable += 1 }
             if f.fix?.applicability == .unsafe { unsafe += 1 }
-            let k = perDetail.count <= 8 ? perDetail.firstIndex(where: { $0.detail === f.detail }) : index[ObjectIdentifier(f.detail)]
-            if let k {
-                perDetail[k].count += 1
-                perDetail[k].fixable += isFixable ? 1 : 0
-            } else {
-                if perDetail.count == 8 { for (j, d) in perDetail.enumerated() { index[ObjectIdentifier(d.detail)] = j } }
-                if perDetail.count >= 8 { index[ObjectIdentifier(f.detail)] = perDetail.count }
-                perDetail.append((f.detail, 1, isFixable ? 1 : 0))
+            var k = recent.count - 1
+            let stop = max(0, recent.count - 32)
+            while k >= stop, recent[k].detail !== f.detail { k -= 1 }
+            if k < stop {
+                if recent.count >= Self.foldLimit {
+                    for c in recent { add(c) }
+                    recent.removeAll(keepingCapacity: true)
+                }
+                recent.append(Counted(detail: f.detail, count: 0, fixable: 0))
+                k = recent.count - 1
             }
+            recent[k].count += 1
+            if isFixable { recent[k].fixable += 1 }
         }
-        for d in perDetail {
-            let c = byRule[d.detail.rule] ?? (0, d.detail.severity, 0)
-            byRule[d.detail.rule] = (c.count + d.count, max(c.severity, d.detail.severity), c.fixable + d.fixable)
+    }
+
+    private mutating func add(_ c: Counted) {
+        if let i = perDetail.index(forKey: ObjectIdentifier(c.detail)) {
+            perDetail.values[i].count += c.count
+            perDetail.values[i].fixable += c.fixable
+            return
         }
+        if perDetail.count >= Self.foldLimit {
+            for d in perDetail.values { Self.add(d.count, d.fixable, d.detail.severity, to: &folded[d.detail.rule]) }
+            perDetail.removeAll(keepingCapacity: true)
+        }
+        perDetail[ObjectIdentifier(c.detail)] = c
     }
 
     /// Adds another tally (one file's, counted on a worker thread).
@@ -409,9 +446,8 @@ public struct FindingTally: Sendable {
         warnings += other.warnings
         fixable += other.fixable
         unsafe += other.unsafe
-        for (rule, c) in other.byRule {
-            let mine = byRule[rule] ?? (0, c.severity, 0)
-            byRule[rule] = (mine.count + c.count, max(mine.severity, c.severity), mine.fixable + c.fixable)
-        }
+        for c in other.recent { add(c) }
+        for c in other.perDetail.values { add(c) }
+        for (rule, c) in other.folded { Self.add(c.count, c.fixable, c.severity, to: &folded[rule]) }
     }
 }

@@ -37,20 +37,20 @@ public enum ScanDump {
         return w.output + "\n"
     }
 
-    private static func dump(_ w: inout JSONWriter, regions: [Region], bytes: [UInt8], map: [Int]?) {
+    private static func dump(_ w: inout JSONWriter, regions: [Region], bytes: [UInt8], map: OffsetMap?) {
         w.beginArray(key: "tokens")
         for r in regions { token(&w, r, bytes: bytes, map: map) }
         w.endArray()
     }
 
-    private static func span(_ w: inout JSONWriter, _ key: String, _ r: Range<Int>, map: [Int]?) {
+    private static func span(_ w: inout JSONWriter, _ key: String, _ r: Range<Int>, map: OffsetMap?) {
         w.beginArray(key: key)
         w.int(nil, map?[r.lowerBound] ?? r.lowerBound)
         w.int(nil, map?[r.upperBound] ?? r.upperBound)
         w.endArray()
     }
 
-    private static func token(_ w: inout JSONWriter, _ r: Region, bytes: [UInt8], map: [Int]?) {
+    private static func token(_ w: inout JSONWriter, _ r: Region, bytes: [UInt8], map: OffsetMap?) {
         w.beginObject()
         w.string("kind", r.kind.rawValue)
         w.string("context", r.context.rawValue)
@@ -85,7 +85,7 @@ public enum ScanDump {
         w.endObject()
     }
 
-    private static func dumpReferences(_ w: inout JSONWriter, _ refs: [SQLTokenizer.TableReference], bytes: [UInt8], map: [Int]?) {
+    private static func dumpReferences(_ w: inout JSONWriter, _ refs: [SQLTokenizer.TableReference], bytes: [UInt8], map: OffsetMap?) {
         w.beginArray(key: "tableReferences")
         for ref in refs {
             w.beginObject()

@@ -16,6 +16,15 @@ public final class RuleSet: Sendable {
     struct Index: Sendable {
         var rulesByDataset: [String: [Int]] = [:]
         var patternsByDataset: [String: [NamePattern]] = [:]
+        /// A dataset trigger's rules and patterns, by trigger index (nil for other triggers).
+        var datasetByTrigger: [DatasetEntry?] = []
+        /// Known datasets that no rule moves: a renamed table may stay in one.
+        var keptDatasets: Set<String> = []
+    }
+    struct DatasetEntry: Sendable {
+        let name: String
+        let rules: [Int]
+        let patterns: [NamePattern]
     }
     let index: Index
 
@@ -30,6 +39,11 @@ public final class RuleSet: Sendable {
         var index = Index()
         for (i, rule) in legacy.enumerated() { if let d = rule.dataset { index.rulesByDataset[d, default: []].append(i) } }
         for p in patterns { for d in p.datasets { index.patternsByDataset[d, default: []].append(p) } }
+        index.datasetByTrigger = triggers.triggers.map { t in
+            guard case .dataset(let d) = t else { return nil }
+            return DatasetEntry(name: d, rules: index.rulesByDataset[d] ?? [], patterns: index.patternsByDataset[d] ?? [])
+        }
+        index.keptDatasets = Set(datasets.filter { index.rulesByDataset[$0] == nil })
         self.index = index
     }
 

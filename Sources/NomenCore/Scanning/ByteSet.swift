@@ -1,5 +1,20 @@
 import CByteScan
 
+/// Search for a fixed byte string: candidates where its first and last bytes agree, 32
+/// positions at a time (`CByteScan`).
+enum ByteSearch {
+    static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        firstIndex(of: needle, in: haystack, from: 0) != nil
+    }
+
+    static func firstIndex(of needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard let base = haystack.baseAddress, start < haystack.count, !needle.isEmpty else { return nil }
+        let n = haystack.count
+        let found = needle.withUnsafeBufferPointer { nomen_find(base.assumingMemoryBound(to: UInt8.self), n, start, $0.baseAddress, $0.count) }
+        return found < n ? found : nil
+    }
+}
+
 /// The bytes a tokenizer stops at. Between them it jumps: a SIMD search tests 32 bytes at a
 /// time against two nibble tables (`CByteScan`), whatever the number of bytes in the set.
 /// Made once (static lets): the tables are built at creation.

@@ -7,7 +7,7 @@ enum Notebook {
         /// Decoded source (the lines joined).
         var bytes: [UInt8]
         /// For each decoded byte (and one past the end), its offset in the file.
-        var map: [Int]
+        var map: OffsetMap
         var language: Language
     }
 
@@ -78,7 +78,7 @@ enum Notebook {
                     return p.skipValue()
                 }
                 guard ok else { return false }
-                if let type, let pieces, JSON.decode(bytes, type).bytes == Array("code".utf8) {
+                if let type, let pieces, JSON.decode(bytes, type) == Array("code".utf8) {
                     cells.append(cell(from: pieces, in: bytes))
                 }
                 return true
@@ -92,13 +92,10 @@ enum Notebook {
 
     private static func cell(from pieces: [Range<Int>], in bytes: [UInt8]) -> Cell {
         var decoded: [UInt8] = []
-        var map: [Int] = []
-        for piece in pieces {
-            let d = JSON.decode(bytes, piece)
-            decoded.append(contentsOf: d.bytes)
-            map.append(contentsOf: d.map.dropLast())
-        }
-        map.append(pieces.last.map { $0.upperBound } ?? 0)
+        decoded.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+        var map = OffsetMap()
+        for piece in pieces { JSON.decode(bytes, piece, into: &decoded, map: &map) }
+        map.end = pieces.last.map { $0.upperBound } ?? 0
         let magic = decoded.starts(with: "%%bigquery".utf8) || decoded.starts(with: "%%sql".utf8)
         return Cell(bytes: decoded, map: map, language: magic ? .sql : .python)
     }
@@ -136,7 +133,7 @@ enum JSON {
 
         /// Whether a key (a string's raw range) is `name`; escaped keys are decoded first.
         func key(_ k: Range<Int>, is name: String) -> Bool {
-            if bytes[k].contains(UInt8(ascii: "\\")) { return JSON.decode(bytes, k).bytes.elementsEqual(name.utf8) }
+            if bytes[k].contains(UInt8(ascii: "\\")) { return JSON.decode(bytes, k).elementsEqual(name.utf8) }
             return bytes[k].elementsEqual(name.utf8)
         }
 
@@ -236,13 +233,16 @@ enum JSON {
         }
     }
 
-    /// Decodes an escaped JSON string; `map[k]` is the file offset of decoded byte k
-    /// (`map.count == bytes.count + 1`).
-    static func decode(_ raw: [UInt8], _ r: Range<Int>) -> (bytes: [UInt8], map: [Int]) {
+    /// Decodes an escaped JSON string.
+    static func decode(_ raw: [UInt8], _ r: Range<Int>) -> [UInt8] {
         var out: [UInt8] = []
-        var map: [Int] = []
-        out.reserveCapacity(r.count)
-        map.reserveCapacity(r.count + 1)
+        var map = OffsetMap()
+        decode(raw, r, into: &out, map: &map)
+        return out
+    }
+
+    /// Decodes an escaped JSON string onto `out`; `map` learns where each decoded byte came from.
+    static func decode(_ raw: [UInt8], _ r: Range<Int>, into out: inout [UInt8], map: inout OffsetMap) {
         var i = r.lowerBound
         func hex4(_ at: Int) -> UInt32? {
             guard at + 4 <= r.upperBound else { return nil }
@@ -261,16 +261,15 @@ enum JSON {
             return v
         }
         while i < r.upperBound {
-            // A run without escapes is copied as it is, its offsets counted out.
-            var k = i
-            while k < r.upperBound, raw[k] != UInt8(ascii: "\\") { k += 1 }
+            // A run without escapes is copied as it is.
+            let k = raw.withUnsafeBufferPointer { Self.escapes.first(in: $0, from: i, end: r.upperBound) }
             if k > i {
+                map.copied(from: i, count: k - i, at: out.count)
                 out.append(contentsOf: raw[i..<k])
-                map.append(contentsOf: i..<k)
                 i = k
                 continue
             }
-            guard i + 1 < r.upperBound else { out.append(raw[i]); map.append(i); i += 1; continue }
+            guard i + 1 < r.upperBound else { map.produced(1, from: i, at: out.count); out.append(raw[i]); i += 1; continue }
             let e = raw[i + 1]
             var single: UInt8? = nil
             var produced: [UInt8] = []
@@ -295,13 +294,19 @@ enum JSON {
                 }
             default: single = e
             }
-            if let single { out.append(single); map.append(i) }
-            for byte in produced { out.append(byte); map.append(i) }
+            if let single {
+                map.produced(1, from: i, at: out.count)
+                out.append(single)
+            } else {
+                map.produced(produced.count, from: i, at: out.count)
+                out.append(contentsOf: produced)
+            }
             i += consumed
         }
-        map.append(r.upperBound)
-        return (out, map)
+        map.end = r.upperBound
     }
+
+    static let escapes = ByteSet("\\")
 
     /// Escapes replacement bytes for a JSON string.
     static func escape(_ bytes: [UInt8]) -> [UInt8] {
@@ -321,4 +326,48 @@ enum JSON {
     }
 
     private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
+}
+
+/// Where each byte of a decoded string came from in the file: a list of stretches, each either
+/// copied (byte k of it from `source + k`) or produced by one escape (all from `source`, the
+/// backslash). One past the last decoded byte maps to `end`.
+struct OffsetMap {
+    private var starts: [Int] = []
+    private var sources: [Int] = []
+    private var copied: [Bool] = []
+    /// The decoded length.
+    private(set) var count = 0
+    /// The file offset one past the last decoded byte.
+    var end = 0
+
+    /// `n` bytes copied from `source` onward, decoded at `at`.
+    mutating func copied(from source: Int, count n: Int, at: Int) {
+        append(at, source, true, n)
+    }
+
+    /// `n` bytes produced by the escape at `source`, decoded at `at`.
+    mutating func produced(_ n: Int, from source: Int, at: Int) {
+        append(at, source, false, n)
+    }
+
+    private mutating func append(_ at: Int, _ source: Int, _ isCopy: Bool, _ n: Int) {
+        precondition(at == count, "stretches are added in order")
+        guard n > 0 else { return }
+        starts.append(at)
+        sources.append(source)
+        copied.append(isCopy)
+        count = at + n
+    }
+
+    /// The file offset of decoded byte `d` (`d == count`: `end`).
+    subscript(d: Int) -> Int {
+        if d >= count { return end }
+        // The last stretch starting at or before `d`.
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if starts[mid] <= d { lo = mid } else { hi = mid - 1 }
+        }
+        return copied[lo] ? sources[lo] + (d - starts[lo]) : sources[lo]
+    }
 }

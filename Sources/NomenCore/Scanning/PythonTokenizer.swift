@@ -37,6 +37,7 @@ struct PythonTokenizer {
     /// same regions as `runByteByByte`.
     private mutating func run() -> [Region] {
         var regions: [Region] = []
+        regions.reserveCapacity((end - i) / 128)
         while i < end {
             let j = Self.codeStops.first(in: b, from: i, end: end)
             let c: UInt8 = j < end ? b[j] : 0
@@ -181,11 +182,11 @@ struct PythonTokenizer {
 
     /// Scans a string literal starting at `start` whose quote is at `prefixEnd`; leaves `i` after it.
     mutating func scanString(start: Int, prefixEnd: Int) -> Region {
-        var prefix = ""
+        var prefix: UInt16 = 0
         var isF = false, isRaw = false, isBytes = false
         for k in start..<prefixEnd {
             let c = b[k] | 0x20
-            prefix.append(Character(Unicode.Scalar(c)))
+            prefix = prefix << 8 | UInt16(c)
             switch c {
             case UInt8(ascii: "f"), UInt8(ascii: "t"): isF = true
             case UInt8(ascii: "r"): isRaw = true
@@ -257,7 +258,7 @@ struct PythonTokenizer {
         if j >= end { contentEnd = end; tokenEnd = end }
         i = tokenEnd
         var region = Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
-                            context: isF ? .fstring : .string, prefix: prefix, quote: triple ? (q == 0x22 ? "\"\"\"" : "'''") : (q == 0x22 ? "\"" : "'"),
+                            context: isF ? .fstring : .string, prefixBytes: prefix, quoteByte: q, quoteCount: triple ? 3 : 1,
                             terminated: terminated, fields: fields)
         region.isFString = isF
         region.isBytes = isBytes

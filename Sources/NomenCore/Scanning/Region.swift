@@ -10,9 +10,11 @@ public struct Region: Sendable, Equatable {
     /// Between the quotes (strings), after the comment marker (comments).
     public var content: Range<Int>
     public var context: Context
-    /// A Python string's prefix, lowercased (`f`, `rb`, …); empty otherwise.
-    public var prefix: String = ""
-    public var quote: String = ""
+    /// A Python string's prefix, lowercased (`f`, `rb`, …), one ASCII letter per byte; 0 for none.
+    var prefixBytes: UInt16 = 0
+    /// The quote character and how many open the string (1 or 3); 0 for comments.
+    var quoteByte: UInt8 = 0
+    var quoteCount: UInt8 = 0
     public var terminated: Bool = true
     /// Replacement fields of an f-string (or t-string), in order.
     public var fields: [Field] = []
@@ -24,6 +26,32 @@ public struct Region: Sendable, Equatable {
     /// An f-string or t-string (fields are code).
     public var isFString = false
     public var isBytes = false
+
+    init(kind: Kind, range: Range<Int>, content: Range<Int>, context: Context, prefixBytes: UInt16 = 0, quoteByte: UInt8 = 0,
+         quoteCount: UInt8 = 0, terminated: Bool = true, fields: [Field] = []) {
+        self.kind = kind
+        self.range = range
+        self.content = content
+        self.context = context
+        self.prefixBytes = prefixBytes
+        self.quoteByte = quoteByte
+        self.quoteCount = quoteCount
+        self.terminated = terminated
+        self.fields = fields
+    }
+
+    /// A Python string's prefix, lowercased (`f`, `rb`, …); empty otherwise.
+    public var prefix: String {
+        var bytes: [UInt8] = []
+        var p = prefixBytes
+        while p != 0 { bytes.insert(UInt8(p & 0xFF), at: 0); p >>= 8 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The opening quote (`'`, `"""`, …); empty for comments.
+    public var quote: String {
+        String(decoding: Array(repeating: quoteByte, count: Int(quoteCount)), as: UTF8.self)
+    }
 }
 
 /// An f-string replacement field: `{expr!r:spec}`.

@@ -242,7 +242,7 @@ struct SQLTokenizer {
         if j >= end { contentEnd = end; tokenEnd = end }
         i = tokenEnd
         regions.append(Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd), context: .sqlString,
-                              quote: String(repeating: Character(Unicode.Scalar(q)), count: triple ? 3 : 1), terminated: terminated))
+                              quoteByte: q, quoteCount: triple ? 3 : 1, terminated: terminated))
     }
 
     /// A word or a dotted chain of words and backtick identifiers.
