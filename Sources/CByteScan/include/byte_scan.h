@@ -69,4 +69,20 @@ size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t from);
 // are the positions whose first and last needle bytes agree, 32 at a time.
 size_t nomen_find(const uint8_t *p, size_t n, size_t from, const uint8_t *needle, size_t m);
 
+// Python code between strings and comments, as the tokenizer reads it: from `from`, passes
+// over identifiers, numbers, operators, blanks, line ends, brackets and line continuations,
+// and stops at a quote or `#` (or n). Updates the bracket depth and whether the logical line
+// has a token yet (a line feed at depth 0 clears it; blanks are space, tab, CR and form feed;
+// a backslash and the line end after it change nothing). `*run_token` receives the
+// line-has-token value from just before the run of identifier bytes and dots that ends at
+// the stop (the current value when the stop follows no such run): a string prefix there is
+// part of the string, not a token.
+typedef struct {
+    long depth;
+    int line_has_token;
+    int run_token;
+} nomen_python_state;
+
+size_t nomen_python_code(const uint8_t *p, size_t n, size_t from, nomen_python_state *state);
+
 #endif

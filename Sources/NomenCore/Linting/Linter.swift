@@ -38,7 +38,8 @@ public final class Scratch {
     }
     /// The prefilter's matchers.
     let prefilterMatchers: Prefilter.Matchers?
-    var verdicts: [String: Validation] = [:]
+    /// The grammar's verdicts by patterns and name (see `FileScan.cachedValidation`).
+    let verdicts = ByteKeyedCache<Validation>(limit: 100_000)
     /// One matcher per legacy rule, made on first use.
     var ruleMatchers: [ObjectIdentifier: Matcher] = [:]
 
@@ -59,24 +60,7 @@ public final class Scratch {
     /// Legacy findings' details by what they depend on (see `MemoTable`).
     let memos = MemoTable()
     /// Grammar findings' details by pattern, context, name, issue and suggestion.
-    var grammarDetails: [String: GrammarDetail] = [:]
-
-    func grammarDetail(_ key: String, _ compute: () -> GrammarDetail) -> GrammarDetail {
-        Self.cached(key, in: &grammarDetails, limit: 50_000, compute)
-    }
-
-    func verdict(_ key: String, _ compute: () -> Validation) -> Validation {
-        Self.cached(key, in: &verdicts, limit: 100_000, compute)
-    }
-
-    /// The cached value, or a new one; a cache past `limit` entries starts over.
-    private static func cached<V>(_ key: String, in cache: inout [String: V], limit: Int, _ compute: () -> V) -> V {
-        if let v = cache[key] { return v }
-        let v = compute()
-        if cache.count > limit { cache.removeAll(keepingCapacity: true) }
-        cache[key] = v
-        return v
-    }
+    let grammarDetails = ByteKeyedCache<GrammarDetail>(limit: 50_000)
 }
 
 /// Turns a scanned file into findings, each with an optional fix. Never prints, never writes.
@@ -396,15 +380,16 @@ struct FileScan {
         guard rough.index + 1 < rough.parts.count else { return }
         let roughTable = rough.parts[rough.index + 1]
         let datasetRules = entry.rules
-        // The rules that name this table, with their captures (kept for the common case where
-        // the reference is the same once its context is known).
-        let roughMatches = datasetRules.compactMap { i in match(of: rules.legacy[i], over: roughTable).map { (i, $0) } }
+        // The first rule that names this table, with its captures (kept for the common case
+        // where the reference is the same once its context is known).
+        var roughMatch: (rule: Int, match: Match)? = nil
+        for i in datasetRules { if let m = match(of: rules.legacy[i], over: roughTable) { roughMatch = (i, m); break } }
         let patterns = entry.patterns
-        if roughMatches.isEmpty {
-            let name = text(rough.parts[rough.index + 1])
+        if roughMatch == nil {
             guard !patterns.isEmpty else { return }
-            if rules.exceptions.contains(where: { $0.name == name }) { return }
-            if cachedValidation(name: name, patterns: patterns).valid { return }
+            let name = rough.parts[rough.index + 1]
+            if rules.exceptions.contains(where: { $0.name.utf8.elementsEqual(b[name]) }) { return }
+            if cachedValidation(name, patterns: patterns).valid { return }
         }
         let place = place(of: r)
         let reference = Reference.around(r, in: b, bounds: place.bounds)
@@ -413,8 +398,12 @@ struct FileScan {
         let span = r.lowerBound..<table.upperBound
         for i in datasetRules where rules.legacy[i].contexts.contains(place.context) {
             let rule = rules.legacy[i]
-            let reused = table == roughTable ? roughMatches.first(where: { $0.0 == i })?.1 : nil
-            guard let m = reused ?? (table == roughTable ? nil : match(of: rule, over: table)) else { continue }
+            // Over the same table, rules before the first that matched did not match.
+            var m: Match? = nil
+            if table != roughTable { m = match(of: rule, over: table) }
+            else if let roughMatch, i == roughMatch.rule { m = roughMatch.match }
+            else if let roughMatch, datasetRules.firstIndex(of: i)! > datasetRules.firstIndex(of: roughMatch.rule)! { m = match(of: rule, over: table) }
+            guard let m else { continue }
             emit(rule: i, place: place, found: span, match: m,
                  edits: [(r, rule.replacementDatasetTemplate), (table, rule.replacement)], noFix: nil, qualified: true)
             return
@@ -554,7 +543,7 @@ struct FileScan {
             let needle = Array(value.utf8)
             var k = scope.lowerBound
             while k + needle.count <= scope.upperBound {
-                if b[k] == needle[0], Array(b[k..<(k + needle.count)]) == needle,
+                if b[k] == needle[0], b[k..<(k + needle.count)].elementsEqual(needle),
                    !(span.lowerBound..<span.upperBound).overlaps(k..<(k + needle.count)),
                    k == scope.lowerBound || !Self.isAlnum(b[k - 1]),
                    k + needle.count == scope.upperBound || !Self.isAlnum(b[k + needle.count]) {
@@ -592,15 +581,28 @@ struct FileScan {
     }
 
     mutating func prefixHit(_ pattern: NamePattern, _ r: Range<Int>) {
-        let rough = text(word(from: r, within: all))
-        if rules.exceptions.contains(where: { $0.name == rough }) { return }
-        let roughPatterns = patterns(forWord: rough, default: pattern)
-        if cachedValidation(name: rough, patterns: roughPatterns).valid { return }
+        let roughRange = word(from: r, within: all)
+        if rules.exceptions.contains(where: { $0.name.utf8.elementsEqual(b[roughRange]) }) { return }
+        let roughPatterns = patterns(forWord: roughRange, default: pattern)
+        if cachedValidation(roughRange, patterns: roughPatterns).valid { return }
         let place = place(of: r)
         guard place.context != .identifier else { return }
         let range = word(from: r, within: place.bounds)
         let name = text(range)
         grammarFinding(name: name, range: range, patterns: patterns(forWord: name, default: pattern), place: place)
+    }
+
+    /// `patterns(forWord:default:)` for the word at `r`, without making a string of it when it
+    /// is ASCII (the common case).
+    func patterns(forWord r: Range<Int>, default pattern: NamePattern) -> [NamePattern] {
+        guard !b[r].contains(where: { $0 >= 0x80 }) else { return patterns(forWord: text(r), default: pattern) }
+        func lower(_ c: UInt8) -> UInt8 { c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c | 0x20 : c }
+        let ps = rules.patterns.filter { p in
+            !p.isPath && p.prefixes.contains { prefix in
+                prefix.utf8.count <= r.count && zip(prefix.utf8, b[r]).allSatisfy { $0 == lower($1) }
+            }
+        }
+        return ps.isEmpty ? [pattern] : ps
     }
 
     func patterns(forWord name: String, default pattern: NamePattern) -> [NamePattern] {
@@ -611,9 +613,32 @@ struct FileScan {
 
     /// The grammar's verdict on `name` against `patterns`, cached per thread.
     func cachedValidation(name: String, patterns: [NamePattern]) -> Validation {
-        scratch.verdict("g:" + patterns.map(\.id).joined(separator: ",") + "|" + name) {
-            Validator(rules: rules).validate(name: name, against: patterns)
-        }
+        verdictKey(patterns)
+        scratch.verdicts.append(name)
+        return scratch.verdicts.value { Validator(rules: rules).validate(name: name, against: patterns) }
+    }
+
+    /// The same for the name at `r` (a string is made only when the verdict is not cached).
+    func cachedValidation(_ r: Range<Int>, patterns: [NamePattern]) -> Validation {
+        verdictKey(patterns)
+        scratch.verdicts.append(UnsafeBufferPointer(rebasing: b[r]))
+        return scratch.verdicts.value { Validator(rules: rules).validate(name: text(r), against: patterns) }
+    }
+
+    /// Starts a verdict key: which patterns (by identity: they live as long as the rules).
+    private func verdictKey(_ patterns: [NamePattern]) {
+        scratch.verdicts.startKey()
+        scratch.verdicts.appendByte(1)
+        scratch.verdicts.append(patterns.count)
+        for p in patterns { scratch.verdicts.append(Int(bitPattern: UInt(bitPattern: ObjectIdentifier(p)))) }
+    }
+
+    /// A path's verdict (`Validator.validate(_:checkLegacy: false)`), cached per thread.
+    func cachedPathValidation(_ r: Range<Int>) -> Validation {
+        scratch.verdicts.startKey()
+        scratch.verdicts.appendByte(2)
+        scratch.verdicts.append(UnsafeBufferPointer(rebasing: b[r]))
+        return scratch.verdicts.value { Validator(rules: rules).validate(text(r), checkLegacy: false) }
     }
 
     /// The path at `r`, or nil when a glob or a template we cannot judge cuts it short.
@@ -632,14 +657,13 @@ struct FileScan {
 
     mutating func pathHit(_ prefix: String, _ r: Range<Int>) {
         guard let rough = pathToken(from: r, within: all) else { return }
-        let roughPath = text(rough)
-        if scratch.verdict("a|" + roughPath, { Validator(rules: rules).validate(roughPath, checkLegacy: false) }).valid { return }
+        if cachedPathValidation(rough).valid { return }
         let place = place(of: r)
         guard place.context != .identifier, let token = pathToken(from: r, within: place.bounds) else { return }
         let e = token.upperBound
-        let path = text(token)
-        let validation = scratch.verdict("a|" + path) { Validator(rules: rules).validate(path, checkLegacy: false) }
+        let validation = cachedPathValidation(token)
         guard !validation.valid, validation.legacy == nil, let issue = validation.errors.first else { return }
+        let path = text(token)
         let pattern = rules.patterns.first { $0.id == validation.pattern } ?? rules.patterns.first { $0.pathPrefixes.contains(prefix) }
         guard let pattern else { return }
         addGrammarFinding(pattern: pattern, issue: issue, range: r.lowerBound..<e, name: path, suggestion: issue.suggestion, place: place)
@@ -654,8 +678,14 @@ struct FileScan {
 
     mutating func addGrammarFinding(pattern: NamePattern, issue: Validation.Issue, range: Range<Int>, name: String, suggestion: String?, place: Place) {
         // What the finding says depends only on these; it is worked out once per thread.
-        let key = pattern.id + "\u{0}" + place.context.rawValue + "\u{0}" + name + "\u{0}" + issue.message + "\u{0}" + (suggestion ?? "\u{1}")
-        let said = scratch.grammarDetail(key) { () -> GrammarDetail in
+        let cache = scratch.grammarDetails
+        cache.startKey()
+        cache.append(Int(bitPattern: UInt(bitPattern: ObjectIdentifier(pattern))))
+        cache.append(place.context.ordinal)
+        cache.append(name)
+        cache.append(issue.message)
+        if let suggestion { cache.append(1); cache.append(suggestion) } else { cache.append(0) }
+        let said = cache.value { () -> GrammarDetail in
             let fixable = suggestion.map { $0 != name && !$0.contains(where: { $0 == "\n" }) } ?? false
             let detail = FindingDetail(rule: pattern.id, origin: .pattern, severity: pattern.severity,
                                        message: "`\(name)` does not follow `\(pattern.layout)`: \(issue.message)", found: name,

@@ -21,91 +21,85 @@ struct GrammarDetail {
     let fix: [UInt8]?
 }
 
-/// Everything a legacy finding's text depends on, as one byte string: the rule, the context,
-/// the matched bytes, where the captures and edits lie inside them, the values learned from
-/// the context and the reason for no fix. Two matches with equal keys report the same thing.
-///
-/// The key is written into a buffer the table reuses, and looked up by a hash of its bytes:
-/// a match whose memo exists allocates nothing.
-final class MemoTable {
-    /// The key being built (`setKey`), then looked up or stored.
+/// A per-thread cache keyed by byte strings: the key is written into a buffer the table
+/// reuses (`startKey`, `append…`), then looked up by a hash of its bytes, so a lookup that
+/// finds its value allocates nothing. Cleared past `limit` entries (a repository with endless
+/// distinct names stays bounded).
+final class ByteKeyedCache<Value> {
+    /// The key being built, then looked up or stored.
     private var key: [UInt8] = []
     private var keys: [[UInt8]] = []
     private var hashes: [UInt64] = []
-    private var memos: [Memo] = []
-    /// Open addressing: an index into `keys`/`memos`, or -1.
+    private var values: [Value] = []
+    /// Open addressing: an index into `keys`/`values`, or -1.
     private var slots: [Int32] = Array(repeating: -1, count: 1024)
-    /// Cleared past this many memos (a repository with endless distinct names stays bounded).
     let limit: Int
 
-    init(limit: Int = 50_000) { self.limit = limit }
+    init(limit: Int) { self.limit = limit }
 
-    var count: Int { memos.count }
-    var isEmpty: Bool { memos.isEmpty }
+    var count: Int { values.count }
+    var isEmpty: Bool { values.isEmpty }
 
-    func setKey(rule: Int, context: Context, qualified: Bool, bytes b: UnsafeBufferPointer<UInt8>, span: Range<Int>, groups: [Range<Int>?],
-                edits: [(range: Range<Int>, template: Template?)], noFix: String?, inferred: [(String, String)]) {
-        key.removeAll(keepingCapacity: true)
-        append(rule)
-        key.append(UInt8(truncatingIfNeeded: context.ordinal) << 1 | (qualified ? 1 : 0))
-        append(span.count)
-        key.append(contentsOf: UnsafeBufferPointer(rebasing: b[span]))
-        // Groups inside the span by their offsets in it; one outside it (a capture in a
-        // lookaround of a user's rule) by its own bytes, which the span does not hold.
-        append(groups.count)
-        for g in groups {
-            guard let g else { append(0); continue }
-            if g.lowerBound >= span.lowerBound, g.upperBound <= span.upperBound {
-                append(1); append(g.lowerBound - span.lowerBound); append(g.count)
-            } else {
-                append(2); append(g.count); key.append(contentsOf: UnsafeBufferPointer(rebasing: b[g]))
-            }
+    func startKey() { key.removeAll(keepingCapacity: true) }
+
+    /// A non-negative number as a LEB128 varint.
+    func append(_ n: Int) {
+        var v = UInt(bitPattern: n)
+        while v >= 0x80 {
+            key.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
         }
-        // Edits lie inside the span (the matched name and, qualified, its dataset).
-        append(edits.count)
-        for e in edits { append(e.range.lowerBound - span.lowerBound); append(e.range.count) }
-        if let noFix { append(noFix.utf8.count + 1); key.append(contentsOf: noFix.utf8) } else { append(0) }
-        for (name, value) in inferred {
-            append(name.utf8.count); key.append(contentsOf: name.utf8)
-            append(value.utf8.count); key.append(contentsOf: value.utf8)
-        }
+        key.append(UInt8(v))
     }
 
-    /// The memo for the current key, computed and stored when there is none.
-    func memo(_ compute: () -> Memo) -> Memo {
+    /// Bytes, after their length (so that consecutive parts cannot run together).
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        append(bytes.count)
+        key.append(contentsOf: bytes)
+    }
+
+    func append(_ s: String) {
+        append(s.utf8.count)
+        key.append(contentsOf: s.utf8)
+    }
+
+    func appendByte(_ c: UInt8) { key.append(c) }
+
+    /// The value for the current key, computed and stored when there is none.
+    func value(_ compute: () -> Value) -> Value {
         let h = Self.hash(key)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
         while slots[slot] >= 0 {
             let e = Int(slots[slot])
-            if hashes[e] == h, keys[e] == key { return memos[e] }
+            if hashes[e] == h, keys[e] == key { return values[e] }
             slot = (slot + 1) & mask
         }
-        let m = compute()
-        if memos.count >= limit { removeAll() ; return store(m, hash: h) }
-        slots[slot] = Int32(memos.count)
+        let v = compute()
+        if values.count >= limit { removeAll(); return store(v, hash: h) }
+        slots[slot] = Int32(values.count)
         keys.append(key)
         hashes.append(h)
-        memos.append(m)
-        if memos.count * 2 > slots.count { grow() }
-        return m
+        values.append(v)
+        if values.count * 2 > slots.count { grow() }
+        return v
     }
 
-    private func store(_ m: Memo, hash h: UInt64) -> Memo {
+    private func store(_ v: Value, hash h: UInt64) -> Value {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(memos.count)
+        slots[slot] = Int32(values.count)
         keys.append(key)
         hashes.append(h)
-        memos.append(m)
-        return m
+        values.append(v)
+        return v
     }
 
     private func removeAll() {
         keys.removeAll(keepingCapacity: true)
         hashes.removeAll(keepingCapacity: true)
-        memos.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
         for k in slots.indices { slots[k] = -1 }
     }
 
@@ -138,17 +132,45 @@ final class MemoTable {
             return h ^ (h >> 31)
         }
     }
+}
 
-    /// A non-negative number as a LEB128 varint (offsets are relative to the start of the
-    /// span that holds them).
-    private func append(_ n: Int) {
-        var v = UInt(bitPattern: n)
-        while v >= 0x80 {
-            key.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
+/// Legacy findings' details, keyed by everything a legacy finding's text depends on: the rule,
+/// the context, the matched bytes, where the captures and edits lie inside them, the values
+/// learned from the context and the reason for no fix. Two matches with equal keys report the
+/// same thing.
+typealias MemoTable = ByteKeyedCache<Memo>
+
+extension ByteKeyedCache where Value == Memo {
+    convenience init() { self.init(limit: 50_000) }
+
+    func setKey(rule: Int, context: Context, qualified: Bool, bytes b: UnsafeBufferPointer<UInt8>, span: Range<Int>, groups: [Range<Int>?],
+                edits: [(range: Range<Int>, template: Template?)], noFix: String?, inferred: [(String, String)]) {
+        startKey()
+        append(rule)
+        appendByte(UInt8(truncatingIfNeeded: context.ordinal) << 1 | (qualified ? 1 : 0))
+        append(UnsafeBufferPointer(rebasing: b[span]))
+        // Groups inside the span by their offsets in it; one outside it (a capture in a
+        // lookaround of a user's rule) by its own bytes, which the span does not hold.
+        append(groups.count)
+        for g in groups {
+            guard let g else { append(0); continue }
+            if g.lowerBound >= span.lowerBound, g.upperBound <= span.upperBound {
+                append(1); append(g.lowerBound - span.lowerBound); append(g.count)
+            } else {
+                append(2); append(UnsafeBufferPointer(rebasing: b[g]))
+            }
         }
-        key.append(UInt8(v))
+        // Edits lie inside the span (the matched name and, qualified, its dataset).
+        append(edits.count)
+        for e in edits { append(e.range.lowerBound - span.lowerBound); append(e.range.count) }
+        if let noFix { append(1); append(noFix) } else { append(0) }
+        for (name, value) in inferred {
+            append(name)
+            append(value)
+        }
     }
+
+    func memo(_ compute: () -> Memo) -> Memo { value(compute) }
 }
 
 private extension UInt64 {

@@ -1,3 +1,5 @@
+import CByteScan
+
 /// Tokenizes Python source bytes into string and comment regions: every string form and
 /// prefix (`r b u f t` and pairs, any case), triple quotes, escapes, line continuations, and
 /// f-strings with nested replacement fields, conversions, format specs and nested quotes
@@ -28,38 +30,43 @@ struct PythonTokenizer {
         bytes.withUnsafeBufferPointer { regions(in: $0, range: 0..<$0.count) }
     }
 
-    /// What ends a stretch of code the loop can pass over in bulk: comments, line ends and
-    /// continuations, brackets (the depth) and quotes (strings, perhaps after a prefix).
-    static let codeStops = ByteSet("#\n\\([{)]}'\"")
-
-    /// Jumps from stop to stop (SIMD); what lies between is identifiers, numbers, operators
-    /// and blanks, which only tell whether the logical line has a token yet. Produces the
-    /// same regions as `runByteByByte`.
+    /// Passes over code in C (`nomen_python_code`: identifiers, numbers, operators, blanks,
+    /// line ends, brackets and continuations, keeping the depth and whether the logical line
+    /// has a token) and stops at quotes and comments. Produces the same regions as
+    /// `runByteByByte`.
     private mutating func run() -> [Region] {
         var regions: [Region] = []
         regions.reserveCapacity((end - i) / 128)
+        guard let base = b.baseAddress else { return regions }
+        var state = nomen_python_state(depth: depth, line_has_token: lineHasToken ? 1 : 0, run_token: 0)
         while i < end {
-            let j = Self.codeStops.first(in: b, from: i, end: end)
-            let c: UInt8 = j < end ? b[j] : 0
-            let quote = c == UInt8(ascii: "'") || c == UInt8(ascii: "\"")
-            // A string prefix right before the quote is part of the string, not a token.
-            let prefixStart = quote ? stringPrefix(before: j, from: i) : nil
-            let passed = i..<(prefixStart ?? j)
-            if !lineHasToken, b[passed].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0C }) { lineHasToken = true }
+            let from = i
+            let j = nomen_python_code(base, end, i, &state)
+            depth = state.depth
+            lineHasToken = state.line_has_token != 0
             guard j < end else { i = end; break }
             i = j
-            if advanceOverLayout(c) { continue }
-            if c == UInt8(ascii: "#") {
-                let start = i
-                i = ByteSet.lineEnds.first(in: b, from: i, end: end)
-                regions.append(Region(kind: .comment, range: start..<i, content: (start + 1)..<i, context: .comment))
-            } else {
-                regions.append(statementString(start: prefixStart ?? j, prefixEnd: j))
+            if b[j] == UInt8(ascii: "#") {
+                i = ByteSet.lineEnds.first(in: b, from: j, end: end)
+                regions.append(Region(kind: .comment, range: j..<i, content: (j + 1)..<i, context: .comment))
+                continue
             }
+            // A string prefix right before the quote is part of the string, not a token: the
+            // line's state is the one from before it.
+            let prefixStart = stringPrefix(before: j, from: from)
+            if let prefixStart { lineHasToken = prefixStart == wordRunStart(before: j, from: from) ? state.run_token != 0 : true }
+            statementString(start: prefixStart ?? j, prefixEnd: j, into: &regions)
+            state.line_has_token = lineHasToken ? 1 : 0
         }
         return regions
     }
 
+    /// Where the run of identifier bytes and dots that ends at `j` begins (not before `from`).
+    private func wordRunStart(before j: Int, from: Int) -> Int {
+        var k = j
+        while k > from, Self.isIdentifierByte(b[k - 1]) || b[k - 1] == UInt8(ascii: ".") { k -= 1 }
+        return k
+    }
 
     /// An identifier (whole) or a number (with its dots and letters) starting at `p`, as both
     /// loops read them; nil for any other byte.
@@ -101,8 +108,7 @@ struct PythonTokenizer {
     /// bytes from `from` to `j` are tokenized as `runByteByByte` would (identifiers whole,
     /// numbers with their dots), back from the last byte that can end neither.
     private func stringPrefix(before j: Int, from: Int) -> Int? {
-        var k = j
-        while k > from, Self.isIdentifierByte(b[k - 1]) || b[k - 1] == UInt8(ascii: ".") { k -= 1 }
+        let k = wordRunStart(before: j, from: from)
         guard k < j else { return nil }
         var identifier: Range<Int>? = nil
         var p = k
@@ -139,13 +145,13 @@ struct PythonTokenizer {
             case 0x0A, UInt8(ascii: "\\"), UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
                 _ = advanceOverLayout(c)
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
-                regions.append(statementString(start: i, prefixEnd: i))
+                statementString(start: i, prefixEnd: i, into: &regions)
             default:
                 if let token = wordToken(at: i, limit: end), token.isIdentifier {
                     let start = i
                     i = token.end
                     if i < end, b[i] == UInt8(ascii: "'") || b[i] == UInt8(ascii: "\""), Self.isStringPrefix(b, start..<i) {
-                        regions.append(statementString(start: start, prefixEnd: i))
+                        statementString(start: start, prefixEnd: i, into: &regions)
                     } else {
                         lineHasToken = true
                     }
@@ -162,16 +168,17 @@ struct PythonTokenizer {
     }
 
     /// A string at statement level: decides docstring-ness and SQL-ness.
-    private mutating func statementString(start: Int, prefixEnd: Int) -> Region {
+    /// A string at statement level, appended to `regions`: decides docstring-ness and SQL-ness.
+    private mutating func statementString(start: Int, prefixEnd: Int, into regions: inout [Region]) {
         let startsLine = !lineHasToken && depth == 0
-        var region = scanString(start: start, prefixEnd: prefixEnd)
+        regions.append(scanString(start: start, prefixEnd: prefixEnd))
         lineHasToken = true
-        if startsLine && endsStatement(after: region.range.upperBound) && !region.isFString {
-            region.context = .docstring
-        } else if !region.isBytes, !deferSQL {
-            SQLTokenizer.attach(to: &region, in: b)
+        let k = regions.count - 1
+        if startsLine && endsStatement(after: regions[k].range.upperBound) && !regions[k].isFString {
+            regions[k].context = .docstring
+        } else if !regions[k].isBytes, !deferSQL {
+            SQLTokenizer.attach(to: &regions[k], in: b)
         }
-        return region
     }
 
     private func endsStatement(after p: Int) -> Bool {
@@ -257,12 +264,9 @@ struct PythonTokenizer {
         }
         if j >= end { contentEnd = end; tokenEnd = end }
         i = tokenEnd
-        var region = Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
-                            context: isF ? .fstring : .string, prefixBytes: prefix, quoteByte: q, quoteCount: triple ? 3 : 1,
-                            terminated: terminated, fields: fields)
-        region.isFString = isF
-        region.isBytes = isBytes
-        return region
+        return Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
+                      context: isF ? .fstring : .string, prefixBytes: prefix, quoteByte: q, quoteCount: triple ? 3 : 1,
+                      terminated: terminated, fields: fields, isFString: isF, isBytes: isBytes)
     }
 
     /// The bytes that may end a stretch of string text, by quote (`'`, `"`), f-string or not,

@@ -28,7 +28,7 @@ public struct Region: Sendable, Equatable {
     public var isBytes = false
 
     init(kind: Kind, range: Range<Int>, content: Range<Int>, context: Context, prefixBytes: UInt16 = 0, quoteByte: UInt8 = 0,
-         quoteCount: UInt8 = 0, terminated: Bool = true, fields: [Field] = []) {
+         quoteCount: UInt8 = 0, terminated: Bool = true, fields: [Field] = [], isFString: Bool = false, isBytes: Bool = false) {
         self.kind = kind
         self.range = range
         self.content = content
@@ -38,6 +38,8 @@ public struct Region: Sendable, Equatable {
         self.quoteCount = quoteCount
         self.terminated = terminated
         self.fields = fields
+        self.isFString = isFString
+        self.isBytes = isBytes
     }
 
     /// A Python string's prefix, lowercased (`f`, `rb`, …); empty otherwise.

@@ -84,8 +84,17 @@ struct SQLTokenizer {
             guard n >= 3, n <= 6, s == r.lowerBound || !PythonTokenizer.isIdentifierByte(b[s - 1]) else { continue }
             var v: UInt64 = 0
             for x in s..<k { v = v << 8 | UInt64(b[x] | 0x20) }
-            if let bit = Self.keywordBit(v) { seen |= 1 << bit }
+            // The verdict only ever turns true: it is decided at the first keyword that makes it.
+            if let bit = Self.keywordBit(v) {
+                seen |= 1 << bit
+                if Self.isSQL(seen) { return true }
+            }
         }
+        return false
+    }
+
+    /// Whether the keywords seen (bits of `keywordBit`) make SQL.
+    private static func isSQL(_ seen: UInt16) -> Bool {
         func has(_ bit: Int) -> Bool { seen & (1 << bit) != 0 }
         return (has(0) && has(1)) || (has(3) && has(4)) || (has(5) && (has(6) || has(7))) || (has(8) && has(4))
             || (has(9) && has(10)) || (has(11) && has(1)) || has(2)
