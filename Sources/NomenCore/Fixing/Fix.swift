@@ -26,7 +26,9 @@ public struct Fix: Sendable, Equatable {
     public let applicability: Applicability
 
     public init(edits: [Edit], applicability: Applicability) {
-        self.edits = edits.count > 1 ? edits.sorted { $0.range.lowerBound < $1.range.lowerBound } : edits
+        // Usually already in order (a finding's edits are made left to right).
+        let inOrder = zip(edits, edits.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
+        self.edits = inOrder ? edits : edits.sorted { $0.range.lowerBound < $1.range.lowerBound }
         self.applicability = applicability
     }
 }

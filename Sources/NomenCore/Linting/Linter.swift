@@ -297,6 +297,14 @@ struct FileScan {
 
     func text(_ r: Range<Int>) -> String { String(decoding: b[r], as: UTF8.self) }
 
+    /// Whether `needle` occurs in `bytes` (short strings: names and separators).
+    static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= bytes.count else { return false }
+        guard !needle.isEmpty else { return true }
+        for k in 0...(bytes.count - needle.count) where bytes[k] == needle[0] && bytes[k..<(k + needle.count)].elementsEqual(needle) { return true }
+        return false
+    }
+
     // MARK: legacy and retired rules
 
     /// `rule` matched exactly over `r` (its captures are the groups of the match), or nil.
@@ -414,7 +422,7 @@ struct FileScan {
         let inTable = reference.backticked || isTablePosition(reference.parts[0].lowerBound, bounds: place.bounds)
         let wholeString = place.region?.kind == .string && !(place.region?.holdsSQL ?? false)
             && place.region!.content == reference.range
-        guard inTable || (wholeString && name.utf8.firstRange(of: patterns[0].separator.utf8) != nil) else { return }
+        guard inTable || (wholeString && Self.contains(Array(name.utf8), Array(patterns[0].separator.utf8))) else { return }
         if rules.exceptions.contains(where: { $0.name == name && ($0.datasets.isEmpty || $0.datasets.contains(dataset)) }) { return }
         grammarFinding(name: name, range: table, patterns: patterns, place: place)
     }
@@ -466,6 +474,7 @@ struct FileScan {
         var fix: Fix? = nil
         if memo.fixable {
             var edits: [Edit] = []
+            edits.reserveCapacity(planned.count)
             for (k, p) in planned.enumerated() { if let bytes = memo.replacements[k] { edits.append(Edit(range: p.range, replacement: bytes)) } }
             fix = Fix(edits: edits, applicability: .safe)
         }

@@ -1,4 +1,7 @@
 import NomenRegex
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a legacy match reports, worked out once per thread for every match that has the same
 /// key: the shared detail (nil when the name is already in its new form) and, per planned
@@ -26,8 +29,11 @@ struct GrammarDetail {
 /// finds its value allocates nothing. Cleared past `limit` entries (a repository with endless
 /// distinct names stays bounded).
 final class ByteKeyedCache<Value> {
-    /// The key being built, then looked up or stored.
-    private var key: [UInt8] = []
+    /// The key being built, then looked up or stored (a buffer of its own: appending a byte
+    /// is a store, not an array append).
+    private var key: UnsafeMutablePointer<UInt8>
+    private var capacity = 256
+    private var length = 0
     private var keys: [[UInt8]] = []
     private var hashes: [UInt64] = []
     private var values: [Value] = []
@@ -35,50 +41,77 @@ final class ByteKeyedCache<Value> {
     private var slots: [Int32] = Array(repeating: -1, count: 1024)
     let limit: Int
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int) {
+        self.limit = limit
+        key = .allocate(capacity: capacity)
+    }
+
+    deinit { key.deallocate() }
 
     var count: Int { values.count }
     var isEmpty: Bool { values.isEmpty }
 
-    func startKey() { key.removeAll(keepingCapacity: true) }
+    func startKey() { length = 0 }
+
+    private func reserve(_ extra: Int) {
+        guard length + extra > capacity else { return }
+        let bigger = max(capacity * 2, length + extra)
+        let new = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        new.update(from: key, count: length)
+        key.deallocate()
+        key = new
+        capacity = bigger
+    }
+
+    @inline(__always)
+    func appendByte(_ c: UInt8) {
+        if length == capacity { reserve(1) }
+        key[length] = c
+        length += 1
+    }
 
     /// A non-negative number as a LEB128 varint.
     func append(_ n: Int) {
+        reserve(10)
         var v = UInt(bitPattern: n)
         while v >= 0x80 {
-            key.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            key[length] = UInt8(truncatingIfNeeded: v) | 0x80
+            length += 1
             v >>= 7
         }
-        key.append(UInt8(v))
+        key[length] = UInt8(v)
+        length += 1
     }
 
     /// Bytes, after their length (so that consecutive parts cannot run together).
     func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         append(bytes.count)
-        key.append(contentsOf: bytes)
+        reserve(bytes.count)
+        if let base = bytes.baseAddress { (key + length).update(from: base, count: bytes.count) }
+        length += bytes.count
     }
 
     func append(_ s: String) {
-        append(s.utf8.count)
-        key.append(contentsOf: s.utf8)
+        var s = s
+        s.withUTF8 { append($0) }
     }
-
-    func appendByte(_ c: UInt8) { key.append(c) }
 
     /// The value for the current key, computed and stored when there is none.
     func value(_ compute: () -> Value) -> Value {
-        let h = Self.hash(key)
+        let current = UnsafeRawBufferPointer(start: key, count: length)
+        let h = Self.hash(current)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
         while slots[slot] >= 0 {
             let e = Int(slots[slot])
-            if hashes[e] == h, keys[e] == key { return values[e] }
+            if hashes[e] == h, keys[e].count == length,
+               keys[e].withUnsafeBytes({ length == 0 || memcmp($0.baseAddress!, key, length) == 0 }) { return values[e] }
             slot = (slot + 1) & mask
         }
         let v = compute()
         if values.count >= limit { removeAll(); return store(v, hash: h) }
         slots[slot] = Int32(values.count)
-        keys.append(key)
+        keys.append(Array(UnsafeBufferPointer(start: key, count: length)))
         hashes.append(h)
         values.append(v)
         if values.count * 2 > slots.count { grow() }
@@ -90,7 +123,7 @@ final class ByteKeyedCache<Value> {
         var slot = Int(truncatingIfNeeded: h) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(values.count)
-        keys.append(key)
+        keys.append(Array(UnsafeBufferPointer(start: key, count: length)))
         hashes.append(h)
         values.append(v)
         return v
@@ -116,21 +149,19 @@ final class ByteKeyedCache<Value> {
 
     /// A multiply-rotate hash over eight bytes at a time (keys are short; no need for SipHash:
     /// they come from the user's own files, and a collision only costs a comparison).
-    static func hash(_ bytes: [UInt8]) -> UInt64 {
-        bytes.withUnsafeBytes { raw in
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
-            var i = 0
-            while i + 8 <= raw.count {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-                h = h.rotatedLeft(by: 29)
-                i += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < raw.count { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
-            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
-            return h ^ (h >> 31)
+    static func hash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+        var i = 0
+        while i + 8 <= raw.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h = h.rotatedLeft(by: 29)
+            i += 8
         }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < raw.count { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 31)
     }
 }
 
