@@ -400,7 +400,10 @@ struct FileScan {
             if cachedValidation(name, patterns: patterns).valid { return }
         }
         let place = place(of: r)
-        let reference = Reference.around(r, in: b, bounds: place.bounds)
+        // Bounds that leave room around the rough reference (a quote, a backtick and a dot on
+        // either side) cannot change what it reads.
+        let roomy = rough.range.lowerBound - 3 >= place.bounds.lowerBound && rough.range.upperBound + 3 <= place.bounds.upperBound
+        let reference = roomy ? rough : Reference.around(r, in: b, bounds: place.bounds)
         guard reference.index + 1 < reference.parts.count else { return }
         let table = reference.parts[reference.index + 1]
         let span = r.lowerBound..<table.upperBound

@@ -405,21 +405,22 @@ public struct FindingTally: Sendable {
     }
 
     public mutating func add(_ findings: [LocatedFinding]) {
-        for lf in findings {
-            let f = lf.finding
-            if f.severity == .error { errors += 1 } else { warnings += 1 }
-            let isFixable = f.isFixable(unsafe: false)
+        for i in findings.indices {
+            let detail = findings[i].finding.detail
+            let applicability = findings[i].finding.fix?.applicability
+            if detail.severity == .error { errors += 1 } else { warnings += 1 }
+            let isFixable = applicability == .safe
             if isFixable { fixable += 1 }
-            if f.fix?.applicability == .unsafe { unsafe += 1 }
+            if applicability == .unsafe { unsafe += 1 }
             var k = recent.count - 1
             let stop = max(0, recent.count - 32)
-            while k >= stop, recent[k].detail !== f.detail { k -= 1 }
+            while k >= stop, recent[k].detail !== detail { k -= 1 }
             if k < stop {
                 if recent.count >= Self.foldLimit {
                     for c in recent { add(c) }
                     recent.removeAll(keepingCapacity: true)
                 }
-                recent.append(Counted(detail: f.detail, count: 0, fixable: 0))
+                recent.append(Counted(detail: detail, count: 0, fixable: 0))
                 k = recent.count - 1
             }
             recent[k].count += 1

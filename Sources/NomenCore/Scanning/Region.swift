@@ -27,6 +27,7 @@ public struct Region: Sendable, Equatable {
     public var isFString = false
     public var isBytes = false
 
+    @inline(__always)
     init(kind: Kind, range: Range<Int>, content: Range<Int>, context: Context, prefixBytes: UInt16 = 0, quoteByte: UInt8 = 0,
          quoteCount: UInt8 = 0, terminated: Bool = true, fields: [Field] = [], isFString: Bool = false, isBytes: Bool = false) {
         self.kind = kind
