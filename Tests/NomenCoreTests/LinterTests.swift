@@ -225,7 +225,7 @@ extension LinterTests {
         var stored: [ObjectIdentifier] = []
         text.withUnsafeBufferPointer { b in
             func key(_ span: Range<Int>, _ context: Context = .string) {
-                table.setKey(rule: 1, context: context, qualified: false, bytes: b, span: span, groups: [span], edits: [(span, nil)], noFix: nil, inferred: [])
+                table.setKey(rule: 1, context: context, qualified: false, bytes: b, span: span, groups: [span], edits: FileScan.PlannedEdits(dataset: nil, name: span), noFix: nil, inferred: [])
             }
             for span in spans {
                 key(span)

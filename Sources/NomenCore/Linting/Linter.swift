@@ -346,7 +346,7 @@ struct FileScan {
         } else if rule.replacement != nil, let qualifier = hiddenQualifier(of: r, place: place), !keepsItsDataset(qualifier) {
             noFix = "it follows `\(qualifier)` in a separate string, which would have to change too"
         }
-        emit(rule: index, place: place, found: r, match: m, edits: [(r, rule.replacement)], noFix: noFix, qualified: false)
+        emit(rule: index, place: place, found: r, match: m, edits: PlannedEdits(dataset: nil, name: r), noFix: noFix)
     }
 
     /// A renamed table may stay in a known dataset that no rule moves elsewhere.
@@ -416,7 +416,7 @@ struct FileScan {
             else if let roughMatch, datasetRules.firstIndex(of: i)! > datasetRules.firstIndex(of: roughMatch.rule)! { m = match(of: rule, over: table) }
             guard let m else { continue }
             emit(rule: i, place: place, found: span, match: m,
-                 edits: [(r, rule.replacementDatasetTemplate), (table, rule.replacement)], noFix: nil, qualified: true)
+                 edits: PlannedEdits(dataset: r, name: table), noFix: nil)
             return
         }
         // No rule: the table name must follow the dataset's patterns.
@@ -444,16 +444,16 @@ struct FileScan {
     }
 
     /// Reports legacy rule `index` over `span`: the match gives the captures, `planned` the
-    /// ranges to replace and their templates (a dataset-qualified reference has two, and
-    /// `qualified` shows it as `dataset.table`).
+    /// ranges to replace (a dataset-qualified reference has two, shown as `dataset.table`).
     ///
     /// Everything a finding says follows from the rule, the context, the span's bytes, the
     /// capture and edit offsets inside it, inferred values and the reason for no fix; that is
     /// worked out once per thread and reused (`Scratch.memos`), so a name repeated ten thousand
     /// times is rendered once.
     mutating func emit(rule index: Int, place: Place, found span: Range<Int>, match m: Match,
-                       edits planned: [(range: Range<Int>, template: Template?)], noFix initialNoFix: String?, qualified: Bool) {
+                       edits planned: PlannedEdits, noFix initialNoFix: String?) {
         let rule = rules.legacy[index]
+        let qualified = planned.dataset != nil
         var noFix = initialNoFix
         var inferred: [(String, String)] = []
         // Captures the pattern lacks are learned from the context, or there is no fix.
@@ -478,14 +478,14 @@ struct FileScan {
         if memo.fixable {
             var edits: [Edit] = []
             edits.reserveCapacity(planned.count)
-            for (k, p) in planned.enumerated() { if let bytes = memo.replacements[k] { edits.append(Edit(range: p.range, replacement: bytes)) } }
+            for k in 0..<planned.count { if let bytes = memo.replacements[k] { edits.append(Edit(range: planned.range(k), replacement: bytes)) } }
             fix = Fix(edits: edits, applicability: .safe)
         }
         legacyFindings.append(Finding(path: path, range: span, detail: detail, fix: fix))
     }
 
     /// What `emit` reports for a match, worked out from scratch.
-    func describe(_ rule: LegacyRule, place: Place, span: Range<Int>, match m: Match, planned: [(range: Range<Int>, template: Template?)],
+    func describe(_ rule: LegacyRule, place: Place, span: Range<Int>, match m: Match, planned: PlannedEdits,
                   noFix initialNoFix: String?, inferred: [(String, String)], qualified: Bool) -> Memo {
         var values = captureValues(m, rule)
         for (name, value) in inferred { values[name] = value }
@@ -493,7 +493,8 @@ struct FileScan {
         var replacements: [[UInt8]?] = []
         var newParts: [String] = []
         var changed = false
-        for (range, template) in planned {
+        for k in 0..<planned.count {
+            let range = planned.range(k), template = planned.template(k, of: rule)
             let old = text(range)
             guard let template else { newParts.append(old); replacements.append(nil); continue }
             guard let value = template.render(values) else {
@@ -506,7 +507,7 @@ struct FileScan {
             replacements.append(value != old ? Array(value.utf8) : nil)
             if value != old { changed = true }
         }
-        let found = qualified ? newPartsJoined(planned.map { text($0.range) }) : text(span)
+        let found = qualified ? newPartsJoined((0..<planned.count).map { text(planned.range($0)) }) : text(span)
         let replacement = rule.replacement == nil || noFix != nil ? nil : newPartsJoined(newParts)
         // Already in the new form: nothing to report.
         if rule.replacement != nil, noFix == nil, !changed { return Memo(detail: nil, replacements: [], fixable: false) }
@@ -531,6 +532,22 @@ struct FileScan {
                                    message: message, found: found, replacement: replacement, context: place.context,
                                    noFixReason: rule.kind == .retired ? "there is no replacement" : noFix)
         return Memo(detail: detail, replacements: replacements, fixable: noFix == nil && changed)
+    }
+
+    /// What a legacy finding replaces: the name and, in a dataset-qualified reference, the
+    /// dataset before it (by the rule's `replacementDatasetTemplate` and `replacement`).
+    struct PlannedEdits {
+        var dataset: Range<Int>?
+        var name: Range<Int>
+
+        var count: Int { dataset == nil ? 1 : 2 }
+
+        /// Edit `k` in file order (the dataset first).
+        func range(_ k: Int) -> Range<Int> { k == 0 && dataset != nil ? dataset! : name }
+
+        func template(_ k: Int, of rule: LegacyRule) -> Template? {
+            k == 0 && dataset != nil ? rule.replacementDatasetTemplate : rule.replacement
+        }
     }
 
     /// A one-part name as is; a dataset-qualified one as `dataset.table`.

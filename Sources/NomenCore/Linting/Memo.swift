@@ -175,7 +175,7 @@ extension ByteKeyedCache where Value == Memo {
     convenience init() { self.init(limit: 50_000) }
 
     func setKey(rule: Int, context: Context, qualified: Bool, bytes b: UnsafeBufferPointer<UInt8>, span: Range<Int>, groups: [Range<Int>?],
-                edits: [(range: Range<Int>, template: Template?)], noFix: String?, inferred: [(String, String)]) {
+                edits: FileScan.PlannedEdits, noFix: String?, inferred: [(String, String)]) {
         startKey()
         append(rule)
         appendByte(UInt8(truncatingIfNeeded: context.ordinal) << 1 | (qualified ? 1 : 0))
@@ -193,7 +193,7 @@ extension ByteKeyedCache where Value == Memo {
         }
         // Edits lie inside the span (the matched name and, qualified, its dataset).
         append(edits.count)
-        for e in edits { append(e.range.lowerBound - span.lowerBound); append(e.range.count) }
+        for k in 0..<edits.count { append(edits.range(k).lowerBound - span.lowerBound); append(edits.range(k).count) }
         if let noFix { append(1); append(noFix) } else { append(0) }
         for (name, value) in inferred {
             append(name)

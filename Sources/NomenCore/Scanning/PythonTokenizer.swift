@@ -171,7 +171,7 @@ struct PythonTokenizer {
     /// A string at statement level, appended to `regions`: decides docstring-ness and SQL-ness.
     private mutating func statementString(start: Int, prefixEnd: Int, into regions: inout [Region]) {
         let startsLine = !lineHasToken && depth == 0
-        regions.append(scanString(start: start, prefixEnd: prefixEnd))
+        scanString(start: start, prefixEnd: prefixEnd, into: &regions)
         lineHasToken = true
         let k = regions.count - 1
         if startsLine && endsStatement(after: regions[k].range.upperBound) && !regions[k].isFString {
@@ -188,7 +188,8 @@ struct PythonTokenizer {
     }
 
     /// Scans a string literal starting at `start` whose quote is at `prefixEnd`; leaves `i` after it.
-    mutating func scanString(start: Int, prefixEnd: Int) -> Region {
+    /// (Appended in place: a string's region is not copied out of a return value.)
+    mutating func scanString(start: Int, prefixEnd: Int, into list: inout [Region]) {
         var prefix: UInt16 = 0
         var isF = false, isRaw = false, isBytes = false
         for k in start..<prefixEnd {
@@ -264,9 +265,9 @@ struct PythonTokenizer {
         }
         if j >= end { contentEnd = end; tokenEnd = end }
         i = tokenEnd
-        return Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
-                      context: isF ? .fstring : .string, prefixBytes: prefix, quoteByte: q, quoteCount: triple ? 3 : 1,
-                      terminated: terminated, fields: fields, isFString: isF, isBytes: isBytes)
+        list.append(Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
+                           context: isF ? .fstring : .string, prefixBytes: prefix, quoteByte: q, quoteCount: triple ? 3 : 1,
+                           terminated: terminated, fields: fields, isFString: isF, isBytes: isBytes))
     }
 
     /// The bytes that may end a stretch of string text, by quote (`'`, `"`), f-string or not,
@@ -307,10 +308,9 @@ struct PythonTokenizer {
                 let saved = i
                 var inner = self
                 inner.i = k
-                let region = inner.scanString(start: k, prefixEnd: k)
+                inner.scanString(start: k, prefixEnd: k, into: &strings)
                 i = saved
-                strings.append(region)
-                k = region.range.upperBound
+                k = strings[strings.count - 1].range.upperBound
                 continue
             }
             if expressionEnd == nil, Self.isIdentifierStart(c) {
@@ -318,9 +318,8 @@ struct PythonTokenizer {
                 while k < end, Self.isIdentifierByte(b[k]) { k += 1 }
                 if k < end, b[k] == UInt8(ascii: "'") || b[k] == UInt8(ascii: "\""), Self.isStringPrefix(b, wordStart..<k) {
                     var inner = self
-                    let region = inner.scanString(start: wordStart, prefixEnd: k)
-                    strings.append(region)
-                    k = region.range.upperBound
+                    inner.scanString(start: wordStart, prefixEnd: k, into: &strings)
+                    k = strings[strings.count - 1].range.upperBound
                 }
                 continue
             }
