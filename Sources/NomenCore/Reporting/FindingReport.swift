@@ -309,14 +309,14 @@ public struct ReportStream: Sendable {
             var path = findings[0].finding.path
             var quotedPath: [UInt8] = []
             JSONWriter.appendQuoted(path, to: &quotedPath)
-            for (k, lf) in findings.enumerated() {
+            for k in findings.indices {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                if lf.finding.path != path {
-                    path = lf.finding.path
+                if findings[k].finding.path != path {
+                    path = findings[k].finding.path
                     quotedPath.removeAll(keepingCapacity: true)
                     JSONWriter.appendQuoted(path, to: &quotedPath)
                 }
-                FindingReport.jsonItem(&out, lf, quotedPath: quotedPath, style: style)
+                FindingReport.jsonItem(&out, findings[k], quotedPath: quotedPath, style: style)
             }
             return out
         case .sarif:

@@ -94,6 +94,8 @@ enum Notebook {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
         var map = OffsetMap()
+        // Typically a copied stretch and an escape (`\n`) per line.
+        map.reserve(pieces.count * 2 + 2)
         for piece in pieces { JSON.decode(bytes, piece, into: &decoded, map: &map) }
         map.end = pieces.last.map { $0.upperBound } ?? 0
         let magic = decoded.starts(with: "%%bigquery".utf8) || decoded.starts(with: "%%sql".utf8)
@@ -332,13 +334,19 @@ enum JSON {
 /// copied (byte k of it from `source + k`) or produced by one escape (all from `source`, the
 /// backslash). One past the last decoded byte maps to `end`.
 struct OffsetMap {
-    private var starts: [Int] = []
-    private var sources: [Int] = []
-    private var copied: [Bool] = []
+    private struct Stretch {
+        /// Where it starts in the decoded bytes, and in the file.
+        var start: Int
+        var source: Int
+        var copied: Bool
+    }
+    private var stretches: [Stretch] = []
     /// The decoded length.
     private(set) var count = 0
     /// The file offset one past the last decoded byte.
     var end = 0
+
+    mutating func reserve(_ n: Int) { stretches.reserveCapacity(n) }
 
     /// `n` bytes copied from `source` onward, decoded at `at`.
     mutating func copied(from source: Int, count n: Int, at: Int) {
@@ -353,9 +361,7 @@ struct OffsetMap {
     private mutating func append(_ at: Int, _ source: Int, _ isCopy: Bool, _ n: Int) {
         precondition(at == count, "stretches are added in order")
         guard n > 0 else { return }
-        starts.append(at)
-        sources.append(source)
-        copied.append(isCopy)
+        stretches.append(Stretch(start: at, source: source, copied: isCopy))
         count = at + n
     }
 
@@ -363,11 +369,12 @@ struct OffsetMap {
     subscript(d: Int) -> Int {
         if d >= count { return end }
         // The last stretch starting at or before `d`.
-        var lo = 0, hi = starts.count - 1
+        var lo = 0, hi = stretches.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if starts[mid] <= d { lo = mid } else { hi = mid - 1 }
+            if stretches[mid].start <= d { lo = mid } else { hi = mid - 1 }
         }
-        return copied[lo] ? sources[lo] + (d - starts[lo]) : sources[lo]
+        let s = stretches[lo]
+        return s.copied ? s.source + (d - s.start) : s.source
     }
 }
