@@ -61,31 +61,30 @@ public struct Template: Sendable, Equatable {
     public init?(_ source: String) {
         self.source = source
         var pieces: [Piece] = []
-        var literal = ""
-        var i = source.startIndex
-        while i < source.endIndex {
-            let c = source[i]
-            let next = source.index(after: i)
-            if c == "{", next < source.endIndex, source[next] == "{" {
-                literal.append("{"); i = source.index(after: next); continue
-            }
-            if c == "}", next < source.endIndex, source[next] == "}" {
-                literal.append("}"); i = source.index(after: next); continue
-            }
+        var literal = String.UnicodeScalarView()
+        let scalars = Array(source.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            let next: Unicode.Scalar? = i + 1 < scalars.count ? scalars[i + 1] : nil
+            if c == "{", next == "{" { literal.append("{"); i += 2; continue }
+            if c == "}", next == "}" { literal.append("}"); i += 2; continue }
             if c == "{" {
-                guard let close = source[next...].firstIndex(of: "}") else { return nil }
-                let name = String(source[next..<close])
-                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
-                if !literal.isEmpty { pieces.append(.literal(literal)); literal = "" }
-                pieces.append(.capture(name))
-                i = source.index(after: close)
+                guard let close = scalars[(i + 1)...].firstIndex(of: "}") else { return nil }
+                var name = String.UnicodeScalarView()
+                name.append(contentsOf: scalars[(i + 1)..<close])
+                let text = String(name)
+                guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+                if !literal.isEmpty { pieces.append(.literal(String(literal))); literal = String.UnicodeScalarView() }
+                pieces.append(.capture(text))
+                i = close + 1
                 continue
             }
             if c == "}" { return nil }
             literal.append(c)
-            i = next
+            i += 1
         }
-        if !literal.isEmpty { pieces.append(.literal(literal)) }
+        if !literal.isEmpty { pieces.append(.literal(String(literal))) }
         self.pieces = pieces
     }
 

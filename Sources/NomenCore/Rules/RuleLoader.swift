@@ -376,12 +376,20 @@ public enum RuleLoader {
     }
 
     static func escapeRegex(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            if "\\^$.|?*+()[]{}".contains(c) { out.append("\\") }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 8)
+        for c in s.utf8 {
+            switch c {
+            case UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "."), UInt8(ascii: "|"), UInt8(ascii: "?"),
+                 UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                 UInt8(ascii: "{"), UInt8(ascii: "}"):
+                out.append(UInt8(ascii: "\\"))
+            default:
+                break
+            }
             out.append(c)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
