@@ -186,4 +186,23 @@ import Testing
             }
         }
     }
+
+    /// Keeping only the strings that hold given offsets drops exactly the other statement-level
+    /// strings: comments, the kept strings (fields and SQL included) and docstring decisions
+    /// are those of the full scan.
+    @Test func keepingOnlyStringsWithOffsetsDropsTheRest() {
+        let tokens = ["x = ", "'a b'", "\"\"\"doc\"\"\"", "f'{y} {\"q\"}'", "# note\n", "\n", "(", ")", "\"SELECT a FROM t\"", "rb'z'", "    ",
+                      "'''open", "\\\n", "def f():\n    "]
+        for (round, text) in Fixture.generatedTexts(tokens, count: 300, seed: 9, base: 3, spread: 40).enumerated() {
+            Array(text.utf8).withUnsafeBufferPointer { b in
+                let all = PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true)
+                // Every third byte offset, shifted by the round: inside strings, on quotes, in code.
+                let offsets = Array(stride(from: round % 3, to: b.count, by: 3))
+                let kept = PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true, keeping: offsets)
+                let expected = all.filter { r in r.kind == .comment || offsets.contains { r.range.contains($0) } }
+                #expect(kept == expected, "\(text.debugDescription)")
+                #expect(PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true, keeping: []) == all.filter { $0.kind == .comment })
+            }
+        }
+    }
 }

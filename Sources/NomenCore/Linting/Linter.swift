@@ -155,6 +155,8 @@ struct FileScan {
     let scratch: Scratch
     /// Tokenized on first need.
     var tokenized: [Region]? = nil
+    /// Where the trigger matches start (sorted): the only places regions are looked up.
+    var hitStarts: [Int]? = nil
     var legacyFindings: [Finding] = []
     var patternFindings: [Finding] = []
 
@@ -173,7 +175,7 @@ struct FileScan {
     var regions: [Region] {
         mutating get {
             if let tokenized { return tokenized }
-            let r = Tokenizers.regions(in: b, language: language, path: path, deferSQL: true)
+            let r = Tokenizers.regions(in: b, language: language, path: path, deferSQL: true, keeping: hitStarts)
             tokenized = r
             if language == .python { sqlChecked = Array(repeating: false, count: r.count) }
             return r
@@ -195,6 +197,9 @@ struct FileScan {
     var rules: RuleSet { linter.rules }
 
     mutating func run(_ hits: [(trigger: Int, range: Range<Int>)]) -> [Finding] {
+        var starts = hits.map(\.range.lowerBound)
+        if zip(starts, starts.dropFirst()).contains(where: { $0 > $1 }) { starts.sort() }
+        hitStarts = starts
         for hit in hits {
             // A table name right after its dataset (`models_v4.production_training_data_1w`) is
             // a hit of its own, inside the qualified finding just made: `resolve` would drop

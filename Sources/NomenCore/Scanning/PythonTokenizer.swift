@@ -14,11 +14,23 @@ struct PythonTokenizer {
     /// Leave SQL detection to the caller (`mayHoldSQL`, `SQLTokenizer.attach`), for the
     /// strings that turn out to matter.
     var deferSQL = false
+    /// Sorted offsets: statement-level strings that hold none are not kept (nil: all are).
+    var keeping: [Int]? = nil
+    /// The first of `keeping` not before the strings scanned so far.
+    var nextKept = 0
 
-    static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, deferSQL: Bool = false) -> [Region] {
+    static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, deferSQL: Bool = false, keeping: [Int]? = nil) -> [Region] {
         var t = PythonTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
         t.deferSQL = deferSQL
+        t.keeping = keeping
         return t.run()
+    }
+
+    /// Whether a statement-level string over `r` is kept (see `keeping`).
+    private mutating func keeps(_ r: Range<Int>) -> Bool {
+        guard let keeping else { return true }
+        while nextKept < keeping.count, keeping[nextKept] < r.lowerBound { nextKept += 1 }
+        return nextKept < keeping.count && keeping[nextKept] < r.upperBound
     }
 
     /// Whether a top-level region is a string the tokenizer would have checked for SQL.
@@ -171,8 +183,10 @@ struct PythonTokenizer {
     /// A string at statement level, appended to `regions`: decides docstring-ness and SQL-ness.
     private mutating func statementString(start: Int, prefixEnd: Int, into regions: inout [Region]) {
         let startsLine = !lineHasToken && depth == 0
-        scanString(start: start, prefixEnd: prefixEnd, into: &regions)
+        let before = regions.count
+        scanString(start: start, prefixEnd: prefixEnd, into: &regions, statementLevel: true)
         lineHasToken = true
+        guard regions.count > before else { return }
         let k = regions.count - 1
         if startsLine && endsStatement(after: regions[k].range.upperBound) && !regions[k].isFString {
             regions[k].context = .docstring
@@ -189,7 +203,7 @@ struct PythonTokenizer {
 
     /// Scans a string literal starting at `start` whose quote is at `prefixEnd`; leaves `i` after it.
     /// (Appended in place: a string's region is not copied out of a return value.)
-    mutating func scanString(start: Int, prefixEnd: Int, into list: inout [Region]) {
+    mutating func scanString(start: Int, prefixEnd: Int, into list: inout [Region], statementLevel: Bool = false) {
         var prefix: UInt16 = 0
         var isF = false, isRaw = false, isBytes = false
         for k in start..<prefixEnd {
@@ -265,6 +279,7 @@ struct PythonTokenizer {
         }
         if j >= end { contentEnd = end; tokenEnd = end }
         i = tokenEnd
+        if statementLevel, !keeps(start..<tokenEnd) { return }
         list.append(Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
                            context: isF ? .fstring : .string, prefixBytes: prefix, quoteByte: q, quoteCount: triple ? 3 : 1,
                            terminated: terminated, fields: fields, isFString: isF, isBytes: isBytes))
