@@ -29,6 +29,15 @@ import Testing
             JSONWriter.appendDecimal(v, to: &out)
             #expect(String(decoding: out, as: UTF8.self) == String(v))
         }
+        // The fragment writer's digits, in memory of exactly the bound (20 bytes a number).
+        for v in [0, 7, 9, 10, 99, 100, 12345, 1_000_000, -1, -9, -10, -450, Int.max, Int.min + 1, Int.min] {
+            let text = [UInt8](unsafeUninitializedCapacity: 20) { buffer, count in
+                var w = FindingReport.ItemWriter(base: buffer.baseAddress!)
+                w.putDecimal(v)
+                count = w.count
+            }
+            #expect(String(decoding: text, as: UTF8.self) == String(v))
+        }
     }
 
     /// Per-file tallies added up equal one tally over all findings.

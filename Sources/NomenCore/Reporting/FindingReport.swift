@@ -79,35 +79,72 @@ public enum FindingReport {
         return stream.begin() + stream.add(findings) + stream.end()
     }
 
-    /// One JSON item, written straight into `out` (items sit at depth 1 of the array, their
+    /// One JSON item, written straight into `w` (items sit at depth 1 of the array, their
     /// members at depth 2). The members that depend only on what the finding says come
     /// pre-rendered from its detail (`jsonMembers`): a repeated name is escaped once.
-    static func jsonItem(_ out: inout [UInt8], _ lf: LocatedFinding, quotedPath: [UInt8], style: Style) {
-        append(&out, "\n  {\n    \"path\": ")
-        out.append(contentsOf: quotedPath)
-        append(&out, ",\n    \"line\": ")
-        JSONWriter.appendDecimal(lf.line, to: &out)
-        append(&out, ",\n    \"column\": ")
-        JSONWriter.appendDecimal(lf.column, to: &out)
-        append(&out, ",\n    \"endLine\": ")
-        JSONWriter.appendDecimal(lf.endLine, to: &out)
-        append(&out, ",\n    \"endColumn\": ")
-        JSONWriter.appendDecimal(lf.endColumn, to: &out)
+    static func jsonItem(_ w: inout ItemWriter, _ lf: LocatedFinding, quotedPath: [UInt8], style: Style) {
+        w.put("\n  {\n    \"path\": ")
+        w.put(quotedPath)
+        w.put(",\n    \"line\": ")
+        w.putDecimal(lf.line)
+        w.put(",\n    \"column\": ")
+        w.putDecimal(lf.column)
+        w.put(",\n    \"endLine\": ")
+        w.putDecimal(lf.endLine)
+        w.put(",\n    \"endColumn\": ")
+        w.putDecimal(lf.endColumn)
         let detail = lf.finding.detail
-        out.append(contentsOf: detail.jsonMembers)
-        append(&out, lf.finding.isFixable(unsafe: style.unsafeFixes) ? ",\n    \"fixable\": true" : ",\n    \"fixable\": false")
+        w.put(detail.jsonMembers)
+        w.put(lf.finding.isFixable(unsafe: style.unsafeFixes) ? ",\n    \"fixable\": true" : ",\n    \"fixable\": false")
         switch lf.finding.fix?.applicability {
-        case .safe?: append(&out, ",\n    \"applicability\": \"safe\"")
-        case .unsafe?: append(&out, ",\n    \"applicability\": \"unsafe\"")
-        case nil: append(&out, ",\n    \"applicability\": null")
+        case .safe?: w.put(",\n    \"applicability\": \"safe\"")
+        case .unsafe?: w.put(",\n    \"applicability\": \"unsafe\"")
+        case nil: w.put(",\n    \"applicability\": null")
         }
-        out.append(contentsOf: detail.jsonTail)
+        w.put(detail.jsonTail)
     }
 
-    /// A constant piece: its bytes straight from the binary, no array, no reference count.
-    @inline(__always)
-    private static func append(_ out: inout [UInt8], _ s: StaticString) {
-        s.withUTF8Buffer { out.append(contentsOf: $0) }
+    /// The most bytes `jsonItem` writes for a finding with this detail and path: its pieces,
+    /// the constant text (under 200 bytes) and four numbers.
+    static func jsonItemBound(_ detail: FindingDetail, quotedPath: [UInt8]) -> Int {
+        quotedPath.count + detail.jsonMembers.count + detail.jsonTail.count + 200 + 4 * 20
+    }
+
+    /// Writes into memory reserved for the whole fragment (see `jsonItemBound`): a piece is a
+    /// copy, with no capacity check per append.
+    struct ItemWriter {
+        let base: UnsafeMutablePointer<UInt8>
+        var count = 0
+
+        mutating func put(_ s: StaticString) {
+            s.withUTF8Buffer { put($0) }
+        }
+
+        mutating func put(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { put($0) }
+        }
+
+        @inline(__always)
+        mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let p = bytes.baseAddress, !bytes.isEmpty else { return }
+            (base + count).update(from: p, count: bytes.count)
+            count += bytes.count
+        }
+
+        mutating func putDecimal(_ v: Int) {
+            if v < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
+            var m = v.magnitude
+            var digits = 1
+            var t = m
+            while t >= 10 { t /= 10; digits += 1 }
+            var k = count + digits - 1
+            repeat {
+                base[k] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+                k -= 1
+            } while m > 0
+            count += digits
+        }
     }
 
     /// `"context"` and the item's closing brace.
@@ -304,21 +341,29 @@ public struct ReportStream: Sendable {
         case .text: return Array(FindingReport.text(findings, style: style).utf8)
         case .github: return Array(FindingReport.github(findings).utf8)
         case .json:
-            var out: [UInt8] = []
-            out.reserveCapacity(findings.count * 600)
-            var path = findings[0].finding.path
-            var quotedPath: [UInt8] = []
-            JSONWriter.appendQuoted(path, to: &quotedPath)
-            for k in findings.indices {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                if findings[k].finding.path != path {
-                    path = findings[k].finding.path
-                    quotedPath.removeAll(keepingCapacity: true)
-                    JSONWriter.appendQuoted(path, to: &quotedPath)
-                }
-                FindingReport.jsonItem(&out, findings[k], quotedPath: quotedPath, style: style)
+            // Each path quoted once; the whole fragment written into memory reserved up front.
+            var quoted: [(path: String, bytes: [UInt8])] = []
+            func quotedPath(_ path: String) -> [UInt8] {
+                if let q = quoted.last, q.path == path { return q.bytes }
+                if let q = quoted.first(where: { $0.path == path }) { return q.bytes }
+                var bytes: [UInt8] = []
+                JSONWriter.appendQuoted(path, to: &bytes)
+                quoted.append((path, bytes))
+                return bytes
             }
-            return out
+            var bound = 0
+            for k in findings.indices {
+                bound += 1 + FindingReport.jsonItemBound(findings[k].finding.detail, quotedPath: quotedPath(findings[k].finding.path))
+            }
+            return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+                var w = FindingReport.ItemWriter(base: buffer.baseAddress!)
+                for k in findings.indices {
+                    if k > 0 { w.put(",") }
+                    FindingReport.jsonItem(&w, findings[k], quotedPath: quotedPath(findings[k].finding.path), style: style)
+                }
+                precondition(w.count <= bound, "a JSON fragment outgrew its bound")
+                count = w.count
+            }
         case .sarif:
             // One writer for the file: it puts the commas between the items itself.
             var w = JSONWriter(depth: 4, capacity: findings.count * 400)
