@@ -182,14 +182,16 @@ struct FileScan {
         }
     }
 
-    /// The regions, with the string that holds `r` (if any) checked for SQL.
-    mutating func regions(checkingSQLAround r: Range<Int>) -> [Region] {
+    /// The index of the top-level region that holds `r` (nil: `r` is in code), with that
+    /// string checked for SQL first. Tokenizes on first need.
+    mutating func regionIndex(around r: Range<Int>) -> Int? {
         _ = regions
-        guard language == .python, let k = RegionLookup.index(containing: r, in: tokenized!), !sqlChecked[k] else { return tokenized! }
+        guard let k = RegionLookup.index(containing: r, in: tokenized!) else { return nil }
+        guard language == .python, !sqlChecked[k] else { return k }
         sqlChecked[k] = true
         // In place: the array stays uniquely referenced.
         if PythonTokenizer.mayHoldSQL(tokenized![k]) { SQLTokenizer.attach(to: &tokenized![k], in: b) }
-        return tokenized!
+        return k
     }
 
     var all: Range<Int> { 0..<b.count }
@@ -236,22 +238,32 @@ struct FileScan {
 
     mutating func place(of r: Range<Int>) -> Place {
         let all = 0..<b.count
-        switch RegionLookup.place(of: r, in: regions(checkingSQLAround: r)) {
+        guard let k = regionIndex(around: r) else {
+            return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
+        }
+        // Most matches lie in a plain string or comment: no field or nested region to look into.
+        if tokenized![k].fields.isEmpty, tokenized![k].children.isEmpty { return place(in: tokenized![k], r) }
+        switch RegionLookup.place(of: r, in: tokenized!) {
         case .code:
             return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
         case .field(let region, let field):
             return Place(context: .identifier, region: region, bounds: field.expression, inferenceScope: r)
         case .region(let region):
-            var context = region.context
-            if region.kind == .string, region.holdsSQL {
-                context = .sql
-            } else if context == .string, hasTemplateMarkers(region.content) {
-                context = .template
-            }
-            let pythonString = region.kind == .string && !region.holdsSQL && (context == .string || context == .fstring || context == .template)
-            let scope = pythonString ? region.content : token(around: r, within: region.content)
-            return Place(context: context, region: region, bounds: region.content, inferenceScope: scope)
+            return place(in: region, r)
         }
+    }
+
+    /// The place of `r` inside `region` (the innermost region that holds it).
+    func place(in region: Region, _ r: Range<Int>) -> Place {
+        var context = region.context
+        if region.kind == .string, region.holdsSQL {
+            context = .sql
+        } else if context == .string, hasTemplateMarkers(region.content) {
+            context = .template
+        }
+        let pythonString = region.kind == .string && !region.holdsSQL && (context == .string || context == .fstring || context == .template)
+        let scope = pythonString ? region.content : token(around: r, within: region.content)
+        return Place(context: context, region: region, bounds: region.content, inferenceScope: scope)
     }
 
     var defaultContext: Context {
@@ -401,7 +413,7 @@ struct FileScan {
         if roughMatch == nil {
             guard !patterns.isEmpty else { return }
             let name = rough.parts[rough.index + 1]
-            if rules.exceptions.contains(where: { $0.name.utf8.elementsEqual(b[name]) }) { return }
+            if isException(name) { return }
             if cachedValidation(name, patterns: patterns).valid { return }
         }
         let place = place(of: r)
@@ -475,8 +487,13 @@ struct FileScan {
         }
         scratch.memos.setKey(rule: index, context: place.context, qualified: qualified, bytes: b, span: span, groups: m.groups,
                              edits: planned, noFix: noFix, inferred: inferred)
-        let memo = scratch.memos.memo {
-            describe(rule, place: place, span: span, match: m, planned: planned, noFix: noFix, inferred: inferred, qualified: qualified)
+        // No closure here: one capturing `self` (this struct) would copy it on every match.
+        let memo: Memo
+        if let known = scratch.memos.cached() {
+            memo = known
+        } else {
+            memo = describe(rule, place: place, span: span, match: m, planned: planned, noFix: noFix, inferred: inferred, qualified: qualified)
+            scratch.memos.insert(memo)
         }
         guard let detail = memo.detail else { return }
         var fix: Fix? = nil
@@ -616,7 +633,7 @@ struct FileScan {
 
     mutating func prefixHit(_ pattern: NamePattern, _ r: Range<Int>) {
         let roughRange = word(from: r, within: all)
-        if rules.exceptions.contains(where: { $0.name.utf8.elementsEqual(b[roughRange]) }) { return }
+        if isException(roughRange) { return }
         let roughPatterns = patterns(forWord: roughRange, default: pattern)
         if cachedValidation(roughRange, patterns: roughPatterns).valid { return }
         let place = place(of: r)
@@ -626,9 +643,16 @@ struct FileScan {
         grammarFinding(name: name, range: range, patterns: patterns(forWord: name, default: pattern), place: place)
     }
 
+    /// Whether the bytes at `r` are an exception's name (in any dataset).
+    func isException(_ r: Range<Int>) -> Bool {
+        let b = self.b  // captured alone: a closure capturing `self` copies the whole scan
+        return rules.exceptions.contains { $0.name.utf8.elementsEqual(b[r]) }
+    }
+
     /// `patterns(forWord:default:)` for the word at `r`, without making a string of it when it
     /// is ASCII (the common case).
     func patterns(forWord r: Range<Int>, default pattern: NamePattern) -> [NamePattern] {
+        let b = self.b
         guard !b[r].contains(where: { $0 >= 0x80 }) else { return patterns(forWord: text(r), default: pattern) }
         func lower(_ c: UInt8) -> UInt8 { c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c | 0x20 : c }
         let ps = rules.patterns.filter { p in
@@ -649,14 +673,20 @@ struct FileScan {
     func cachedValidation(name: String, patterns: [NamePattern]) -> Validation {
         verdictKey(patterns)
         scratch.verdicts.append(name)
-        return scratch.verdicts.value { Validator(rules: rules).validate(name: name, against: patterns) }
+        if let known = scratch.verdicts.cached() { return known }
+        let v = Validator(rules: rules).validate(name: name, against: patterns)
+        scratch.verdicts.insert(v)
+        return v
     }
 
     /// The same for the name at `r` (a string is made only when the verdict is not cached).
     func cachedValidation(_ r: Range<Int>, patterns: [NamePattern]) -> Validation {
         verdictKey(patterns)
         scratch.verdicts.append(UnsafeBufferPointer(rebasing: b[r]))
-        return scratch.verdicts.value { Validator(rules: rules).validate(name: text(r), against: patterns) }
+        if let known = scratch.verdicts.cached() { return known }
+        let v = Validator(rules: rules).validate(name: text(r), against: patterns)
+        scratch.verdicts.insert(v)
+        return v
     }
 
     /// Starts a verdict key: which patterns (by identity: they live as long as the rules).
@@ -672,7 +702,10 @@ struct FileScan {
         scratch.verdicts.startKey()
         scratch.verdicts.appendByte(2)
         scratch.verdicts.append(UnsafeBufferPointer(rebasing: b[r]))
-        return scratch.verdicts.value { Validator(rules: rules).validate(text(r), checkLegacy: false) }
+        if let known = scratch.verdicts.cached() { return known }
+        let v = Validator(rules: rules).validate(text(r), checkLegacy: false)
+        scratch.verdicts.insert(v)
+        return v
     }
 
     /// The path at `r`, or nil when a glob or a template we cannot judge cuts it short.

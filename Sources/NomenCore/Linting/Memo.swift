@@ -96,6 +96,30 @@ final class ByteKeyedCache<Value> {
         s.withUTF8 { append($0) }
     }
 
+    /// The value stored for the current key, if any. (With `insert`, for callers whose
+    /// computation would otherwise be a closure capturing a large value.)
+    func cached() -> Value? {
+        let current = UnsafeRawBufferPointer(start: key, count: length)
+        let h = Self.hash(current)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while slots[slot] >= 0 {
+            let e = Int(slots[slot])
+            if hashes[e] == h, keys[e].count == length,
+               keys[e].withUnsafeBytes({ length == 0 || memcmp($0.baseAddress!, key, length) == 0 }) { return values[e] }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// Stores `v` for the current key, which `cached()` just did not find.
+    func insert(_ v: Value) {
+        let h = Self.hash(UnsafeRawBufferPointer(start: key, count: length))
+        if values.count >= limit { removeAll(); _ = store(v, hash: h); return }
+        _ = store(v, hash: h)
+        if values.count * 2 > slots.count { grow() }
+    }
+
     /// The value for the current key, computed and stored when there is none.
     func value(_ compute: () -> Value) -> Value {
         let current = UnsafeRawBufferPointer(start: key, count: length)
