@@ -242,7 +242,8 @@ struct FileScan {
             return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
         }
         // Most matches lie in a plain string or comment: no field or nested region to look into.
-        if tokenized![k].fields.isEmpty, tokenized![k].children.isEmpty { return place(in: tokenized![k], r) }
+        let top = tokenized![k]  // a local: passing `tokenized![k]` to a method of self would copy self
+        if top.fields.isEmpty, top.children.isEmpty { return place(in: top, r) }
         switch RegionLookup.place(of: r, in: tokenized!) {
         case .code:
             return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
@@ -347,7 +348,7 @@ struct FileScan {
     mutating func ruleHit(_ index: Int, _ r: Range<Int>) {
         let rule = rules.legacy[index]
         let place = place(of: r)
-        guard rule.contexts.contains(place.context), let m = match(of: rule, over: r) else { return }
+        guard rule.applies(in: place.context), let m = match(of: rule, over: r) else { return }
         // A match that is nothing but a placeholder (in a named capture) names nothing.
         if rule.regex.groupNames.values.contains(where: { $0 < m.groups.count && m.groups[$0] == r }),
            b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$") { return }
@@ -424,7 +425,7 @@ struct FileScan {
         guard reference.index + 1 < reference.parts.count else { return }
         let table = reference.parts[reference.index + 1]
         let span = r.lowerBound..<table.upperBound
-        for i in datasetRules where rules.legacy[i].contexts.contains(place.context) {
+        for i in datasetRules where rules.legacy[i].applies(in: place.context) {
             let rule = rules.legacy[i]
             // Over the same table, rules before the first that matched did not match.
             var m: Match? = nil

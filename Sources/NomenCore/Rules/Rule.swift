@@ -48,6 +48,12 @@ public enum Context: String, Sendable, CaseIterable, Codable {
     public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 }
 
+extension LegacyRule {
+    /// Whether the rule applies in `context`.
+    @inline(__always)
+    func applies(in context: Context) -> Bool { contextBits & (1 << UInt32(context.ordinal)) != 0 }
+}
+
 /// A replacement template such as `zl_training_prod_allhistory_{horizon}`.
 public struct Template: Sendable, Equatable {
     public enum Piece: Sendable, Equatable {
@@ -146,6 +152,8 @@ public final class LegacyRule: Sendable {
     let anchored: Regex
     public let infer: [String: Inference]
     public let contexts: Set<Context>
+    /// `contexts` as bits by ordinal: tested on every match.
+    let contextBits: UInt32
     public let severity: Severity
     public let message: String?
     /// `message` parsed once at load time.
@@ -172,6 +180,7 @@ public final class LegacyRule: Sendable {
         self.anchored = anchored
         self.infer = infer
         self.contexts = contexts
+        self.contextBits = contexts.reduce(0) { $0 | 1 << UInt32($1.ordinal) }
         self.severity = severity
         self.message = message
         self.messageTemplate = messageTemplate
