@@ -379,3 +379,29 @@ size_t nomen_python_code(const uint8_t *p, size_t n, size_t i, nomen_python_stat
 #endif
     return python_code_scalar(p, n, i, state);
 }
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,bmi")))
+static size_t line_starts_avx2(const uint8_t *p, size_t n, long *starts) {
+    const __m256i nl = _mm256_set1_epi8('\n');
+    size_t count = 0, i = 0;
+    for (; i + 32 <= n; i += 32) {
+        uint32_t hits = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + i)), nl));
+        while (hits) {
+            starts[count++] = (long)(i + (size_t)__builtin_ctz(hits) + 1);
+            hits &= hits - 1;
+        }
+    }
+    for (; i < n; i++) if (p[i] == '\n') starts[count++] = (long)(i + 1);
+    return count;
+}
+#endif
+
+size_t nomen_line_starts(const uint8_t *p, size_t n, long *starts) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) return line_starts_avx2(p, n, starts);
+#endif
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) if (p[i] == '\n') starts[count++] = (long)(i + 1);
+    return count;
+}

@@ -85,4 +85,8 @@ typedef struct {
 
 size_t nomen_python_code(const uint8_t *p, size_t n, size_t from, nomen_python_state *state);
 
+// Writes the position just after each line feed in [0, n) to `starts` (which has room for
+// one per line feed: see nomen_count_lines) and returns how many.
+size_t nomen_line_starts(const uint8_t *p, size_t n, long *starts);
+
 #endif

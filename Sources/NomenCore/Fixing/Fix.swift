@@ -47,17 +47,20 @@ public enum Fixer {
 
     /// Applies non-overlapping edits; bytes outside the edited ranges are copied unchanged.
     public static func apply(_ edits: [Edit], to bytes: [UInt8]) -> [UInt8] {
-        let sorted = edits.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        let inOrder = zip(edits, edits.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
+        let sorted = inOrder ? edits : edits.sorted { $0.range.lowerBound < $1.range.lowerBound }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
         var cursor = 0
-        for edit in sorted {
-            precondition(edit.range.lowerBound >= cursor, "overlapping edits must be rejected before applying")
-            out.append(contentsOf: bytes[cursor..<edit.range.lowerBound])
-            out.append(contentsOf: edit.replacement)
-            cursor = edit.range.upperBound
+        bytes.withUnsafeBufferPointer { b in
+            for edit in sorted {
+                precondition(edit.range.lowerBound >= cursor, "overlapping edits must be rejected before applying")
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[cursor..<edit.range.lowerBound]))
+                out.append(contentsOf: edit.replacement)
+                cursor = edit.range.upperBound
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[cursor...]))
         }
-        out.append(contentsOf: bytes[cursor...])
         return out
     }
 }

@@ -17,19 +17,27 @@ public enum Rewriter {
         let chosen = findings.filter { $0.isFixable(unsafe: unsafe) }
         guard !chosen.isEmpty else { return nil }
         var edits: [Edit] = []
+        edits.reserveCapacity(chosen.count)
         var byRule: [String: Int] = [:]
+        // Counted per run of one detail (a file repeats a few names), then per rule.
+        var run: (detail: FindingDetail, count: Int)? = nil
         for f in chosen {
-            edits += f.fix!.edits
-            byRule[f.rule, default: 0] += 1
+            edits.append(contentsOf: f.fix!.edits)
+            if run?.detail === f.detail { run!.count += 1; continue }
+            if let r = run { byRule[r.detail.rule, default: 0] += r.count }
+            run = (f.detail, 1)
         }
-        edits.sort { $0.range.lowerBound < $1.range.lowerBound }
+        if let r = run { byRule[r.detail.rule, default: 0] += r.count }
+        if zip(edits, edits.dropFirst()).contains(where: { $0.range.lowerBound > $1.range.lowerBound }) {
+            edits.sort { $0.range.lowerBound < $1.range.lowerBound }
+        }
         if Fixer.overlaps(edits) {
             let rules = chosen.map(\.rule).sorted().joined(separator: ", ")
             return FilePlan(path: path, original: bytes, edits: [], fixesByRule: [:],
                             conflict: "fixes overlap (rules \(rules)); the file is left alone")
         }
         // An edit that changes nothing is no edit.
-        edits.removeAll { Array(bytes[$0.range]) == $0.replacement }
+        edits.removeAll { bytes[$0.range].elementsEqual($0.replacement) }
         guard !edits.isEmpty else { return nil }
         return FilePlan(path: path, original: bytes, edits: edits, fixesByRule: byRule, conflict: nil)
     }

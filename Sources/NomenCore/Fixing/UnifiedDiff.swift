@@ -14,8 +14,8 @@ public enum UnifiedDiff {
         var changed: [(first: Int, last: Int, newFirst: Int, newLast: Int)] = []
         var shift = 0
         for edit in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
-            let first = oldIndex.position(of: edit.range.lowerBound).line - 1
-            let last = oldIndex.position(of: max(edit.range.lowerBound, edit.range.upperBound)).line - 1
+            let first = oldIndex.line(of: edit.range.lowerBound) - 1
+            let last = oldIndex.line(of: max(edit.range.lowerBound, edit.range.upperBound)) - 1
             let removed = old[edit.range].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             let added = edit.replacement.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             let newFirst = first + shift
@@ -45,7 +45,11 @@ public enum UnifiedDiff {
             let end = min(oldIndex.lineCount - 1, g[g.count - 1].last + context)
             let newStart = g[0].newFirst - (g[0].first - start)
             let newEnd = g[g.count - 1].newLast + (end - g[g.count - 1].last)
-            out += Array("@@ -\(range(start, end - start + 1)) +\(range(newStart, newEnd - newStart + 1)) @@\n".utf8)
+            out.append(contentsOf: "@@ -".utf8)
+            range(start, end - start + 1, to: &out)
+            out.append(contentsOf: " +".utf8)
+            range(newStart, newEnd - newStart + 1, to: &out)
+            out.append(contentsOf: " @@\n".utf8)
             var o = start
             for c in g {
                 while o < c.first { emit(&out, UInt8(ascii: " "), oldIndex.line(o)); o += 1 }
@@ -58,15 +62,20 @@ public enum UnifiedDiff {
         return out
     }
 
-    private static func range(_ start: Int, _ count: Int) -> String {
-        count == 1 ? "\(start + 1)" : "\(count == 0 ? start : start + 1),\(count)"
+    /// A hunk range, `start` 0-based: `l` for one line, else `l,count` (an empty range names
+    /// the line before it).
+    private static func range(_ start: Int, _ count: Int, to out: inout [UInt8]) {
+        if count == 1 { JSONWriter.appendDecimal(start + 1, to: &out); return }
+        JSONWriter.appendDecimal(count == 0 ? start : start + 1, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONWriter.appendDecimal(count, to: &out)
     }
 
     private static let noNewline = Array("\n\\ No newline at end of file\n".utf8)
 
     private static func emit(_ out: inout [UInt8], _ marker: UInt8, _ line: ArraySlice<UInt8>) {
         out.append(marker)
-        out += line
+        line.withUnsafeBufferPointer { out.append(contentsOf: $0) }
         if line.last != 0x0A { out += noNewline }
     }
 

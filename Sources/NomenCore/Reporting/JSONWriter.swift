@@ -84,7 +84,7 @@ public struct JSONWriter {
     static let hex = Array("0123456789abcdef".utf8)
 
     /// Digits without a String in between (findings have four numbers each).
-    static func appendDecimal(_ v: Int, to out: inout [UInt8]) {
+    public static func appendDecimal(_ v: Int, to out: inout [UInt8]) {
         if v < 0 { out.append(UInt8(ascii: "-")) }
         var m = v.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,

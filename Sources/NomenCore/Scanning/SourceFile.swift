@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CByteScan
 
 /// A file as bytes. Positions everywhere are UTF-8 byte offsets into `bytes`;
 /// lines and columns are computed only when a finding is rendered.
@@ -24,17 +25,17 @@ public struct LineIndex: Sendable {
     let bytes: [UInt8]
 
     public init(_ bytes: [UInt8]) {
-        var starts = [0]
-        bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return }
-            var i = 0
-            // memchr from line feed to line feed (lines are short; each call is a few bytes' work).
-            while i < b.count, let nl = memchr(base + i, 0x0A, b.count - i) {
-                i = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base + 1
-                starts.append(i)
+        // Line feeds found 32 bytes at a time (CByteScan), written straight into the array.
+        var after = 0
+        let lines = bytes.withUnsafeBufferPointer { b in b.baseAddress.map { nomen_count_lines($0, 0, b.count, &after) } ?? 0 }
+        starts = [Int](unsafeUninitializedCapacity: lines + 1) { out, count in
+            out[0] = 0
+            count = 1
+            bytes.withUnsafeBufferPointer { b in
+                guard let base = b.baseAddress else { return }
+                count += nomen_line_starts(base, b.count, out.baseAddress! + 1)
             }
         }
-        self.starts = starts
         self.bytes = bytes
     }
 
@@ -47,13 +48,18 @@ public struct LineIndex: Sendable {
         bytes[starts[k]..<(k + 1 < starts.count ? starts[k + 1] : bytes.count)]
     }
 
-    public func position(of offset: Int, skipBOM: Bool = false) -> (line: Int, column: Int) {
+    /// The 1-based line holding `offset`.
+    public func line(of offset: Int) -> Int {
         var lo = 0, hi = starts.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if starts[mid] <= offset { lo = mid + 1 } else { hi = mid }
         }
-        let line = lo - 1
+        return lo
+    }
+
+    public func position(of offset: Int, skipBOM: Bool = false) -> (line: Int, column: Int) {
+        let line = self.line(of: offset) - 1
         var start = starts[line]
         if line == 0, skipBOM, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = min(3, offset) }
         var column = 1

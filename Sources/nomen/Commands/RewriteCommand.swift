@@ -38,10 +38,29 @@ struct RewriteCommand: ParsableCommand {
 
         mutating func leave(_ findings: [LocatedFinding], unsafe: Bool) {
             leftCount += findings.count
+            // Bytes appended piece by piece: no string is built per note.
             for lf in findings {
                 let f = lf.finding
-                let why = f.noFixReason ?? (f.fix?.applicability == .unsafe ? "a guess: use --unsafe-fixes to apply `\(f.replacement ?? "")`" : "no fix")
-                leftNotes += Array("\(f.path):\(lf.line):\(lf.column): \(f.rule): `\(f.found)` left as is: \(why)\n".utf8)
+                leftNotes.append(contentsOf: f.path.utf8)
+                leftNotes.append(UInt8(ascii: ":"))
+                JSONWriter.appendDecimal(lf.line, to: &leftNotes)
+                leftNotes.append(UInt8(ascii: ":"))
+                JSONWriter.appendDecimal(lf.column, to: &leftNotes)
+                leftNotes.append(contentsOf: ": ".utf8)
+                leftNotes.append(contentsOf: f.rule.utf8)
+                leftNotes.append(contentsOf: ": `".utf8)
+                leftNotes.append(contentsOf: f.found.utf8)
+                leftNotes.append(contentsOf: "` left as is: ".utf8)
+                if let reason = f.noFixReason {
+                    leftNotes.append(contentsOf: reason.utf8)
+                } else if f.fix?.applicability == .unsafe {
+                    leftNotes.append(contentsOf: "a guess: use --unsafe-fixes to apply `".utf8)
+                    leftNotes.append(contentsOf: (f.replacement ?? "").utf8)
+                    leftNotes.append(UInt8(ascii: "`"))
+                } else {
+                    leftNotes.append(contentsOf: "no fix".utf8)
+                }
+                leftNotes.append(0x0A)
             }
         }
     }
