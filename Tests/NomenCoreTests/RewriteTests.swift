@@ -129,3 +129,23 @@ import Testing
         #expect(leftovers == ["run.sh"], "no temporary file is left behind")
     }
 }
+
+@Suite struct LineIndexTests {
+    /// Line starts found 32 bytes at a time agree with splitting on line feeds: CRLF, blank
+    /// lines, no final line feed, an empty buffer, lines across 32-byte blocks.
+    @Test func lineStartsAgreeWithSplitting() {
+        var texts = Fixture.generatedTexts(["a", "bc", "\n", "\r\n", String(repeating: "x", count: 31), "é", "\n\n"],
+                                           count: 120, seed: 21, base: 0, spread: 60)
+        texts += ["", "\n", "x", String(repeating: "\n", count: 70)]
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let index = LineIndex(bytes)
+            var starts = [0]
+            for (k, c) in bytes.enumerated() where c == 0x0A { starts.append(k + 1) }
+            #expect(index.starts == starts, "\(text.debugDescription)")
+            for offset in 0...bytes.count {
+                #expect(index.line(of: offset) == starts.lastIndex(where: { $0 <= offset })! + 1)
+            }
+        }
+    }
+}
