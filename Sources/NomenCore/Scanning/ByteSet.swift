@@ -41,4 +41,18 @@ final class ByteSet: @unchecked Sendable {
         guard from < end, let base = b.baseAddress else { return end }
         return nomen_byteset_find(table, base, end, from)
     }
+
+    /// The tables without the object: a plain value (no reference count) for the hot loop of
+    /// a set that lives as long as the program (a static let).
+    struct Tables: @unchecked Sendable {  // read-only tables, as the class itself
+        fileprivate let pointer: UnsafeMutablePointer<nomen_byteset>
+
+        @inline(__always)
+        func first(in b: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
+            guard from < end, let base = b.baseAddress else { return end }
+            return nomen_byteset_find(pointer, base, end, from)
+        }
+    }
+
+    var tables: Tables { Tables(pointer: table) }
 }

@@ -224,7 +224,7 @@ struct PythonTokenizer {
         var contentEnd = end
         var tokenEnd = end
         var terminated = false
-        let stops = Self.stringStops[(q == UInt8(ascii: "'") ? 0 : 4) + (isF ? 2 : 0) + (triple ? 1 : 0)]
+        let stops = Self.stringStopTables[(q == UInt8(ascii: "'") ? 0 : 4) + (isF ? 2 : 0) + (triple ? 1 : 0)]
         while j < end {
             // Plain text in the string is passed over in bulk.
             j = stops.first(in: b, from: j, end: end)
@@ -295,6 +295,8 @@ struct PythonTokenizer {
             }
         }
     }
+    /// The same tables as plain values (the sets live as long as the program).
+    static let stringStopTables = stringStops.map(\.tables)
 
     /// A replacement field starting at the `{` at `start`.
     private mutating func scanField(at start: Int, quote q: UInt8, triple: Bool) -> Field {

@@ -145,6 +145,8 @@ struct SQLTokenizer {
     static let stringStops: [ByteSet] = [UInt8(ascii: "'"), UInt8(ascii: "\"")].flatMap { q in
         [false, true].map { triple in ByteSet(bytes: [UInt8(ascii: "\\"), q] + (triple ? [] : [0x0A])) }
     }
+    /// The same tables as plain values (the sets live as long as the program).
+    static let stringStopTables = stringStops.map(\.tables)
 
     /// `run` without table references: jumps from one byte that may open a comment, string,
     /// backtick identifier or brace block to the next; words and everything else are passed
@@ -229,7 +231,7 @@ struct SQLTokenizer {
         let contentStart = k + (triple ? 3 : 1)
         var j = contentStart
         var contentEnd = end, tokenEnd = end, terminated = false
-        let stops = Self.stringStops[(q == UInt8(ascii: "'") ? 0 : 2) + (triple ? 1 : 0)]
+        let stops = Self.stringStopTables[(q == UInt8(ascii: "'") ? 0 : 2) + (triple ? 1 : 0)]
         while j < end {
             j = stops.first(in: b, from: j, end: end)
             guard j < end else { break }
