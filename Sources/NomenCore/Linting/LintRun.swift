@@ -158,20 +158,24 @@ enum Locator {
                 let textStart = startLineStart == 0 && bom ? 3 : startLineStart
                 sourceLine = String(decoding: UnsafeBufferPointer(rebasing: b[textStart..<max(textStart, textEnd)]), as: UTF8.self)
             }
+            let endColumn = column(of: f.range.upperBound, from: endLineStart)
+            guard sourceLines, let edits = f.fix?.edits else {
+                // Built in place in the array: no copy of the finding.
+                out.append(LocatedFinding(finding: f, line: startLine, column: startColumn, endLine: endLine, endColumn: endColumn, sourceLine: sourceLine))
+                continue
+            }
             var located = LocatedFinding(finding: f, line: startLine, column: startColumn, endLine: endLine,
-                                         endColumn: column(of: f.range.upperBound, from: endLineStart), sourceLine: sourceLine)
-            if sourceLines, let edits = f.fix?.edits {
-                // Edits lie inside the finding: walk from its start to each.
-                located.editRegions = edits.map { e in
-                    func at(_ offset: Int) -> (Int, Int) {
-                        var l = startLine, ls = startLineStart
-                        var k = f.range.lowerBound
-                        while k < offset { if b[k] == 0x0A { l += 1; ls = k + 1 }; k += 1 }
-                        return (l, column(of: offset, from: ls))
-                    }
-                    let s = at(e.range.lowerBound), t = at(e.range.upperBound)
-                    return EditRegion(line: s.0, column: s.1, endLine: t.0, endColumn: t.1, text: String(decoding: e.replacement, as: UTF8.self))
+                                         endColumn: endColumn, sourceLine: sourceLine)
+            // Edits lie inside the finding: walk from its start to each.
+            located.editRegions = edits.map { e in
+                func at(_ offset: Int) -> (Int, Int) {
+                    var l = startLine, ls = startLineStart
+                    var k = f.range.lowerBound
+                    while k < offset { if b[k] == 0x0A { l += 1; ls = k + 1 }; k += 1 }
+                    return (l, column(of: offset, from: ls))
                 }
+                let s = at(e.range.lowerBound), t = at(e.range.upperBound)
+                return EditRegion(line: s.0, column: s.1, endLine: t.0, endColumn: t.1, text: String(decoding: e.replacement, as: UTF8.self))
             }
             out.append(located)
         }

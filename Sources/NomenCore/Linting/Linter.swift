@@ -799,7 +799,9 @@ struct FileScan {
             var grammar: [Finding] = []
             var k = 0
             var previous: Range<Int>? = nil
-            for f in patternFindings.sorted(by: { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }) {
+            func byRange(_ a: Finding, _ b: Finding) -> Bool { (a.range.lowerBound, a.range.upperBound) < (b.range.lowerBound, b.range.upperBound) }
+            if zip(patternFindings, patternFindings.dropFirst()).contains(where: { byRange($1, $0) }) { patternFindings.sort(by: byRange) }
+            for f in patternFindings {
                 while k < all.count, all[k].range.upperBound <= f.range.lowerBound { k += 1 }
                 // Legacy findings are disjoint and sorted, so only those from `k` on can overlap.
                 var overlaps = false
@@ -812,7 +814,16 @@ struct FileScan {
                 grammar.append(f)
                 previous = f.range
             }
-            all = (all + grammar).sorted { ($0.range.lowerBound, $0.range.upperBound, $0.rule) < ($1.range.lowerBound, $1.range.upperBound, $1.rule) }
+            // Both lists are in order and no grammar finding has a legacy finding's range (they
+            // do not overlap): a merge by range is the sort by (range, rule).
+            var merged: [Finding] = []
+            merged.reserveCapacity(all.count + grammar.count)
+            var i = 0, j = 0
+            while i < all.count || j < grammar.count {
+                if j == grammar.count || (i < all.count && byRange(all[i], grammar[j])) { merged.append(all[i]); i += 1 }
+                else { merged.append(grammar[j]); j += 1 }
+            }
+            all = merged
         }
         if mayHaveIgnores { all.removeAll(where: isIgnored) }
         return all
