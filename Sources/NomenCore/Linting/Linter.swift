@@ -87,7 +87,7 @@ public struct Linter: Sendable {
         if language == .notebook {
             // Names hold no JSON escapes: a notebook without a raw match has none in its cells.
             guard hasCandidate(b, scratch: scratch) else { return FileResult(findings: [], problem: nil) }
-            return Notebook.check(Array(b), path: path) { cell, language in
+            return Notebook.check(b, path: path) { cell, language in
                 cell.withUnsafeBufferPointer { scan($0, language: language, path: path, scratch: scratch) }
             }
         }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Jupyter notebooks: the code cells' sources are decoded from their JSON strings, scanned as
 /// Python (or SQL under `%%bigquery` / `%%sql`), and every position and edit is mapped back
 /// into the JSON text, so an edit lands inside the cell's string and the rest of the file is
@@ -11,7 +15,7 @@ enum Notebook {
         var language: Language
     }
 
-    static func check(_ bytes: [UInt8], path: String, scan: ([UInt8], Language) -> FileResult) -> FileResult {
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>, path: String, scan: ([UInt8], Language) -> FileResult) -> FileResult {
         guard let cells = cells(of: bytes) else {
             return FileResult(findings: [], problem: "\(path): not a notebook this tool can read (invalid JSON or no `cells`); skipped")
         }
@@ -40,6 +44,10 @@ enum Notebook {
     /// and `cells[*].source` (outputs, images, metadata) is passed over. nil when the file is
     /// not JSON or has no `cells` array.
     static func cells(of bytes: [UInt8]) -> [Cell]? {
+        bytes.withUnsafeBufferPointer { cells(of: $0) }
+    }
+
+    static func cells(of bytes: UnsafeBufferPointer<UInt8>) -> [Cell]? {
         var parser = JSON.Parser(bytes: bytes)
         var result: [Cell]? = nil
         // Where a key repeats, its first occurrence counts (as in reading the whole document).
@@ -90,7 +98,7 @@ enum Notebook {
         return result
     }
 
-    private static func cell(from pieces: [Range<Int>], in bytes: [UInt8]) -> Cell {
+    private static func cell(from pieces: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>) -> Cell {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
         var map = OffsetMap()
@@ -106,13 +114,14 @@ enum Notebook {
 /// Just enough JSON: a reader that walks objects and arrays without building them and keeps
 /// each string's raw byte range, and string decoding with an offset map.
 enum JSON {
+    /// Reads a buffer its caller keeps alive (and unchanged) while it reads.
     struct Parser {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
 
-        init(bytes: [UInt8]) {
+        init(bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         }
 
         /// Only white space is left.
@@ -134,9 +143,10 @@ enum JSON {
         }
 
         /// Whether a key (a string's raw range) is `name`; escaped keys are decoded first.
-        func key(_ k: Range<Int>, is name: String) -> Bool {
-            if bytes[k].contains(UInt8(ascii: "\\")) { return JSON.decode(bytes, k).elementsEqual(name.utf8) }
-            return bytes[k].elementsEqual(name.utf8)
+        func key(_ k: Range<Int>, is name: StaticString) -> Bool {
+            let expected = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            if bytes[k].contains(UInt8(ascii: "\\")) { return JSON.decode(bytes, k).elementsEqual(expected) }
+            return k.count == expected.count && (k.isEmpty || memcmp(bytes.baseAddress! + k.lowerBound, expected.baseAddress!, k.count) == 0)
         }
 
         /// An object: `member` reads each value (after its key and colon) and says whether it
@@ -220,14 +230,13 @@ enum JSON {
             i += 1
             let s = i
             let n = bytes.count
-            let end: Int? = bytes.withUnsafeBufferPointer { b in
-                var k = s
-                while true {
-                    k = Self.stringStops.first(in: b, from: k, end: n)
-                    guard k < n else { return nil }
-                    if b[k] == UInt8(ascii: "\"") { return k }
-                    k += 2
-                }
+            var k = s
+            var end: Int? = nil
+            while true {
+                k = Self.stringStops.first(in: bytes, from: k, end: n)
+                guard k < n else { break }
+                if bytes[k] == UInt8(ascii: "\"") { end = k; break }
+                k += 2
             }
             guard let end else { i = n; return nil }
             i = end + 1
@@ -236,7 +245,7 @@ enum JSON {
     }
 
     /// Decodes an escaped JSON string.
-    static func decode(_ raw: [UInt8], _ r: Range<Int>) -> [UInt8] {
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> [UInt8] {
         var out: [UInt8] = []
         var map = OffsetMap()
         decode(raw, r, into: &out, map: &map)
@@ -244,7 +253,7 @@ enum JSON {
     }
 
     /// Decodes an escaped JSON string onto `out`; `map` learns where each decoded byte came from.
-    static func decode(_ raw: [UInt8], _ r: Range<Int>, into out: inout [UInt8], map: inout OffsetMap) {
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, into out: inout [UInt8], map: inout OffsetMap) {
         var i = r.lowerBound
         func hex4(_ at: Int) -> UInt32? {
             guard at + 4 <= r.upperBound else { return nil }
@@ -264,10 +273,10 @@ enum JSON {
         }
         while i < r.upperBound {
             // A run without escapes is copied as it is.
-            let k = raw.withUnsafeBufferPointer { Self.escapes.first(in: $0, from: i, end: r.upperBound) }
+            let k = Self.escapes.first(in: raw, from: i, end: r.upperBound)
             if k > i {
                 map.copied(from: i, count: k - i, at: out.count)
-                out.append(contentsOf: raw[i..<k])
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: raw[i..<k]))
                 i = k
                 continue
             }
