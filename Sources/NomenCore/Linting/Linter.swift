@@ -229,11 +229,29 @@ struct FileScan {
 
     struct Place {
         var context: Context
-        var region: Region?
+        var region: RegionFacts?
         /// Where qualifiers are looked for.
         var bounds: Range<Int>
         /// Where a missing capture (a horizon) is looked for.
         var inferenceScope: Range<Int>
+    }
+
+    /// What the linter asks of the region a match lies in (a plain value: a `Region` carries
+    /// arrays, and a place is made for every match). `fields` only for an f-string.
+    struct RegionFacts {
+        var kind: Region.Kind
+        var content: Range<Int>
+        var isFString: Bool
+        var holdsSQL: Bool
+        var fields: [Field]
+
+        init(_ region: Region) {
+            kind = region.kind
+            content = region.content
+            isFString = region.isFString
+            holdsSQL = region.holdsSQL
+            fields = region.isFString ? region.fields : []
+        }
     }
 
     mutating func place(of r: Range<Int>) -> Place {
@@ -242,21 +260,23 @@ struct FileScan {
             return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
         }
         // Most matches lie in a plain string or comment: no field or nested region to look into.
-        let top = tokenized![k]  // a local: passing `tokenized![k]` to a method of self would copy self
-        if top.fields.isEmpty, top.children.isEmpty { return place(in: top, r) }
+        // (Read through a buffer: an element of `tokenized` passed to a method of self copies self.)
+        let plain = tokenized!.withUnsafeBufferPointer { $0[k].fields.isEmpty && $0[k].children.isEmpty ? (RegionFacts($0[k]), $0[k].context) : nil }
+        if let (facts, context) = plain { return place(in: facts, context: context, r) }
         switch RegionLookup.place(of: r, in: tokenized!) {
         case .code:
             return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
         case .field(let region, let field):
-            return Place(context: .identifier, region: region, bounds: field.expression, inferenceScope: r)
+            return Place(context: .identifier, region: RegionFacts(region), bounds: field.expression, inferenceScope: r)
         case .region(let region):
-            return place(in: region, r)
+            return place(in: RegionFacts(region), context: region.context, r)
         }
     }
 
-    /// The place of `r` inside `region` (the innermost region that holds it).
-    func place(in region: Region, _ r: Range<Int>) -> Place {
-        var context = region.context
+    /// The place of `r` inside `region` (the innermost region that holds it), whose tokenizer
+    /// context is `context`.
+    func place(in region: RegionFacts, context tokenContext: Context, _ r: Range<Int>) -> Place {
+        var context = tokenContext
         if region.kind == .string, region.holdsSQL {
             context = .sql
         } else if context == .string, hasTemplateMarkers(region.content) {
