@@ -68,6 +68,20 @@ import Testing
         #expect(rs.map { Fixture.text(Array(sh.utf8), $0.range) } == ["#!/bin/bash", "# yes"])
     }
 
+    /// The stop-to-stop shell scan finds exactly the byte loop's comments: after blanks and
+    /// `;`, not inside quotes, escapes or heredocs (`<<-`, quoted tags, tab-indented ends).
+    @Test func shellJumpingScanMatchesTheByteLoop() {
+        let tokens = ["echo ", "x", " ", "\t", ";", "#", "# c\n", "\n", "\r\n", "\r", "'a # b'", "\"q \\\" # \"", "\\", "\\#", "<<EOF\n",
+                      "<<-'END'\n", "<< \"T\"\n", "\tEND\n", "EOF\n", "T\n", "<<<", "<", "a#b", "'", "\"", "production_1w", String(repeating: "w", count: 33)]
+        for (round, text) in Fixture.generatedTexts(tokens, count: 400, seed: 17, base: 2, spread: 60).enumerated() {
+            Array(text.utf8).withUnsafeBufferPointer { b in
+                let from = round % 3 == 0 ? min(1, b.count) : 0
+                #expect(ShellTokenizer.regions(in: b, range: from..<b.count) == ShellTokenizer.regionsByteByByte(in: b, range: from..<b.count),
+                        "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test func configComments() {
         let yaml = "a: 'x # no' # yes\n# full line\nb: c#d\n"
         let rs = Array(yaml.utf8).withUnsafeBufferPointer { ConfigTokenizer.regions(in: $0, range: 0..<$0.count, json: false) }

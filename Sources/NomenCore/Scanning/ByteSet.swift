@@ -34,6 +34,7 @@ final class ByteSet: @unchecked Sendable {
 
     /// Where a comment ends.
     static let lineEnds = ByteSet("\n\r")
+    static let lineFeeds = ByteSet("\n")
 
     /// The first offset in `from..<end` holding one of the bytes, or `end`.
     @inline(__always)
