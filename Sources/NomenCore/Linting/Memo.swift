@@ -122,23 +122,9 @@ final class ByteKeyedCache<Value> {
 
     /// The value for the current key, computed and stored when there is none.
     func value(_ compute: () -> Value) -> Value {
-        let current = UnsafeRawBufferPointer(start: key, count: length)
-        let h = Self.hash(current)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while slots[slot] >= 0 {
-            let e = Int(slots[slot])
-            if hashes[e] == h, keys[e].count == length,
-               keys[e].withUnsafeBytes({ length == 0 || memcmp($0.baseAddress!, key, length) == 0 }) { return values[e] }
-            slot = (slot + 1) & mask
-        }
+        if let v = cached() { return v }
         let v = compute()
-        if values.count >= limit { removeAll(); return store(v, hash: h) }
-        slots[slot] = Int32(values.count)
-        keys.append(Array(UnsafeBufferPointer(start: key, count: length)))
-        hashes.append(h)
-        values.append(v)
-        if values.count * 2 > slots.count { grow() }
+        insert(v)
         return v
     }
 

@@ -133,19 +133,9 @@ enum ShellTokenizer {
             case UInt8(ascii: "\\"):
                 i += 2
             case UInt8(ascii: "<") where i + 2 < end && b[i + 1] == UInt8(ascii: "<") && b[i + 2] != UInt8(ascii: "<"):
-                var k = i + 2
-                if k < end, b[k] == UInt8(ascii: "-") { k += 1 }
-                while k < end, b[k] == 0x20 { k += 1 }
-                var quoted: UInt8? = nil
-                if k < end, b[k] == UInt8(ascii: "'") || b[k] == UInt8(ascii: "\"") { quoted = b[k]; k += 1 }
-                let s = k
-                while k < end, SQLTokenizer.isWordByte(b[k]) { k += 1 }
-                if k > s {
-                    heredoc = Array(b[s..<k])
-                    if let q = quoted, k < end, b[k] == q { k += 1 }
-                    // The rest of this line is still shell; the body starts on the next line.
-                    while k < end, b[k] != 0x0A { k += 1 }
-                    i = k + 1
+                if let opened = heredocTag(b, at: i, end: end) {
+                    heredoc = opened.tag
+                    i = opened.next
                     lineStart = true
                     continue
                 }
