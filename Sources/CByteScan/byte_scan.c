@@ -270,10 +270,14 @@ static int python_word(uint8_t c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c >= 0x80;
 }
 
-static size_t python_code_scalar(const uint8_t *p, size_t n, size_t i, nomen_python_state *state) {
+// `carry`: when the bytes just before `i` end a run of identifier bytes and dots that goes on
+// at `i`, the line-has-token value from before that run (the block scan hands over mid-run);
+// -1 when no run reaches back past `i`.
+static size_t python_code_scalar(const uint8_t *p, size_t n, size_t i, nomen_python_state *state, int carry) {
     const nomen_byteset *stops = python_stops();
     long depth = state->depth;
     int token = state->line_has_token;
+    const size_t start = i;
     for (;;) {
         // Between stops: identifiers, numbers, operators and blanks; any but a blank is a token.
         size_t j = nomen_byteset_find(stops, p, n, i);
@@ -287,6 +291,7 @@ static size_t python_code_scalar(const uint8_t *p, size_t n, size_t i, nomen_pyt
             while (k > i && python_word(p[k - 1])) k--;
             int run = before;
             if (!run) for (size_t x = i; x < k; x++) if (!python_blank(p[x])) { run = 1; break; }
+            if (k == start && carry >= 0 && start > 0 && python_word(p[start - 1])) run = carry;
             state->run_token = run;
             i = j;
             break;
@@ -321,6 +326,10 @@ static inline uint64_t bit_range(size_t a, size_t b) {
 __attribute__((target("avx2,bmi")))
 static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_python_state *state) {
     const nomen_byteset *stops = python_stops();
+    const size_t start = i;
+    // The line-has-token value from before the run of identifier bytes and dots that reaches
+    // the end of the previous block (-1: none does).
+    int carry = -1;
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     const __m256i zero = _mm256_setzero_si256();
     const __m256i lo = _mm256_loadu_si256((const __m256i *)stops->lo), hi = _mm256_loadu_si256((const __m256i *)stops->hi);
@@ -345,7 +354,10 @@ static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_pytho
             if (c == '\'' || c == '"' || c == '#') {
                 size_t k = base + j;
                 while (k > base + cur && python_word(p[k - 1])) k--;
-                state->run_token = before || (nonblank & bit_range(cur, k - base)) != 0;
+                int run = before || (nonblank & bit_range(cur, k - base)) != 0;
+                // A run that began in an earlier block: the state from before it was carried.
+                if (k == base && carry >= 0 && base > start && python_word(p[base - 1])) run = carry;
+                state->run_token = run;
                 state->depth = depth;
                 state->line_has_token = token;
                 return base + j;
@@ -364,12 +376,24 @@ static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_pytho
             cur = next - base;
             pending &= ~bit_range(0, cur < 64 ? cur : 64);
         }
+        // The rest of the block after its last stop; what the next block needs of it is the
+        // state from before a run of identifier bytes and dots that reaches its end.
+        int at_cur = token;
         if (cur < 32 && !token && (nonblank & bit_range(cur, 32))) token = 1;
+        if (cur < 32 && python_word(p[base + 31])) {
+            size_t r = base + 31;
+            while (r > base + cur && python_word(p[r - 1])) r--;
+            if (r > base + cur) carry = at_cur || (nonblank & bit_range(cur, r - base)) != 0;
+            else if (!(cur == 0 && carry >= 0 && base > start && python_word(p[base - 1]))) carry = at_cur;
+            // else: the run fills the block and began earlier; the carry stands.
+        } else {
+            carry = -1;
+        }
         i = base + (cur > 32 ? cur : 32);
     }
     state->depth = depth;
     state->line_has_token = token;
-    return python_code_scalar(p, n, i, state);
+    return python_code_scalar(p, n, i, state, carry);
 }
 #endif
 
@@ -377,7 +401,7 @@ size_t nomen_python_code(const uint8_t *p, size_t n, size_t i, nomen_python_stat
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx2")) return python_code_avx2(p, n, i, state);
 #endif
-    return python_code_scalar(p, n, i, state);
+    return python_code_scalar(p, n, i, state, -1);
 }
 
 #if defined(__x86_64__)

@@ -173,6 +173,17 @@ import Testing
         let tokens = ["x", " ", "\t", "\n", "\r\n", "\u{0C}", "    ", "= ", "r", "rb", "f", "Rb", "u", "t", "br", "1", "1.", ".", "0x1f",
                       "'a'", "\"b\"", "'''doc'''", "\"\"\"d\"\"\"", "f'{x}'", "f\"{a!r:>{w}}\"", "'open", "# c\n", "#", "\\\n", "(", ")",
                       "[", "]", "{", "}", "é", "数", "_", "def f():\n", "\"\"\"", "'''", String(repeating: "w", count: 40), "e'"]
+        // A string prefix that starts in one 32-byte block and ends, with the quote, in the
+        // next (the line's state before the prefix decides a docstring).
+        for pad in 26...40 {
+            for prefix in ["r", "rb", "Rb", "f"] {
+                let text = String(repeating: "a", count: pad) + "\n" + prefix + "'''doc'''\nx = 1\n"
+                Array(text.utf8).withUnsafeBufferPointer { b in
+                    #expect(PythonTokenizer.regions(in: b, range: 0..<b.count) == PythonTokenizer.regionsByteByByte(in: b, range: 0..<b.count),
+                            "\(text.debugDescription)")
+                }
+            }
+        }
         // Prefix letters right after numbers, dots and identifiers.
         for text in ["1r'x'", "1.f'x'", "x.f'x'", "0x1f'a'", "1e'x'", "a1rb'x'", "1_rb'x'", "(rb'x')", "\\\nr'''d'''", "é'x'"] {
             Array(text.utf8).withUnsafeBufferPointer { b in
