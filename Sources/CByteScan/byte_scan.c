@@ -1,5 +1,6 @@
 #include "byte_scan.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -221,7 +222,7 @@ static int same_bytes(const uint8_t *a, const uint8_t *b, size_t m) {
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,bmi")))
+__attribute__((target("avx2")))
 static size_t find_avx2(const uint8_t *p, size_t n, size_t i, const uint8_t *needle, size_t m) {
     const __m256i first = _mm256_set1_epi8((char)needle[0]);
     const __m256i last = _mm256_set1_epi8((char)needle[m - 1]);
@@ -251,18 +252,18 @@ size_t nomen_find(const uint8_t *p, size_t n, size_t from, const uint8_t *needle
     return n;
 }
 
-// What ends a stretch of Python code that nomen_python_code passes over in bulk.
-static const nomen_byteset *python_stops(void) {
-    static nomen_byteset set;
-    static int ready = 0;
-    if (__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) return &set;
-    nomen_byteset s;
+// What ends a stretch of Python code that nomen_python_code passes over in bulk: built once.
+static nomen_byteset python_stop_set;
+static pthread_once_t python_stop_once = PTHREAD_ONCE_INIT;
+
+static void python_stops_init(void) {
     static const uint8_t bytes[] = "\n\\([{)]}'\"#";
-    nomen_byteset_init(&s, bytes, sizeof bytes - 1);
-    // Every thread computes the same bytes: a race writes equal values.
-    memcpy(&set, &s, sizeof s);
-    __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
-    return &set;
+    nomen_byteset_init(&python_stop_set, bytes, sizeof bytes - 1);
+}
+
+static const nomen_byteset *python_stops(void) {
+    pthread_once(&python_stop_once, python_stops_init);
+    return &python_stop_set;
 }
 
 static int python_blank(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f'; }
@@ -270,14 +271,10 @@ static int python_word(uint8_t c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c >= 0x80;
 }
 
-// `carry`: when the bytes just before `i` end a run of identifier bytes and dots that goes on
-// at `i`, the line-has-token value from before that run (the block scan hands over mid-run);
-// -1 when no run reaches back past `i`.
-static size_t python_code_scalar(const uint8_t *p, size_t n, size_t i, nomen_python_state *state, int carry) {
+static size_t python_code_scalar(const uint8_t *p, size_t n, size_t i, nomen_python_state *state) {
     const nomen_byteset *stops = python_stops();
     long depth = state->depth;
     int token = state->line_has_token;
-    const size_t start = i;
     for (;;) {
         // Between stops: identifiers, numbers, operators and blanks; any but a blank is a token.
         size_t j = nomen_byteset_find(stops, p, n, i);
@@ -291,7 +288,6 @@ static size_t python_code_scalar(const uint8_t *p, size_t n, size_t i, nomen_pyt
             while (k > i && python_word(p[k - 1])) k--;
             int run = before;
             if (!run) for (size_t x = i; x < k; x++) if (!python_blank(p[x])) { run = 1; break; }
-            if (k == start && carry >= 0 && start > 0 && python_word(p[start - 1])) run = carry;
             state->run_token = run;
             i = j;
             break;
@@ -322,20 +318,20 @@ static inline uint64_t bit_range(size_t a, size_t b) {
 }
 
 // nomen_python_code 32 bytes at a time: one load gives the stops and the blanks of a block,
-// and the stops are taken from the mask in order.
-__attribute__((target("avx2,bmi")))
+// and the stops are taken from the mask in order. The stretch since the last stop (`seg`)
+// may span blocks: at a quote its word run is read from `seg`, and the tail is handed to the
+// scalar loop from `seg` with the state there.
+__attribute__((target("avx2")))
 static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_python_state *state) {
     const nomen_byteset *stops = python_stops();
-    const size_t start = i;
-    // The line-has-token value from before the run of identifier bytes and dots that reaches
-    // the end of the previous block (-1: none does).
-    int carry = -1;
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     const __m256i zero = _mm256_setzero_si256();
     const __m256i lo = _mm256_loadu_si256((const __m256i *)stops->lo), hi = _mm256_loadu_si256((const __m256i *)stops->hi);
     const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t'), cr = _mm256_set1_epi8('\r'), ff = _mm256_set1_epi8('\f');
     long depth = state->depth;
     int token = state->line_has_token;
+    size_t seg = i;          // just after the last stop
+    int seg_token = token;   // the line-has-token value there
     while (i + 32 <= n) {
         const size_t base = i;
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + base));
@@ -348,15 +344,14 @@ static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_pytho
         size_t cur = 0;  // offset in the block of the first byte not yet read
         while (pending) {
             size_t j = (size_t)__builtin_ctzll(pending);
-            int before = token;
             if (!token && (nonblank & bit_range(cur, j))) token = 1;
             uint8_t c = p[base + j];
             if (c == '\'' || c == '"' || c == '#') {
+                // The line's state before the run of identifier bytes and dots that ends here.
                 size_t k = base + j;
-                while (k > base + cur && python_word(p[k - 1])) k--;
-                int run = before || (nonblank & bit_range(cur, k - base)) != 0;
-                // A run that began in an earlier block: the state from before it was carried.
-                if (k == base && carry >= 0 && base > start && python_word(p[base - 1])) run = carry;
+                while (k > seg && python_word(p[k - 1])) k--;
+                int run = seg_token;
+                for (size_t x = seg; !run && x < k; x++) if (!python_blank(p[x])) run = 1;
                 state->run_token = run;
                 state->depth = depth;
                 state->line_has_token = token;
@@ -373,27 +368,18 @@ static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_pytho
                 if (next < n && p[next] == '\n') next++;
                 break;
             }
+            seg = next;
+            seg_token = token;
             cur = next - base;
             pending &= ~bit_range(0, cur < 64 ? cur : 64);
         }
-        // The rest of the block after its last stop; what the next block needs of it is the
-        // state from before a run of identifier bytes and dots that reaches its end.
-        int at_cur = token;
         if (cur < 32 && !token && (nonblank & bit_range(cur, 32))) token = 1;
-        if (cur < 32 && python_word(p[base + 31])) {
-            size_t r = base + 31;
-            while (r > base + cur && python_word(p[r - 1])) r--;
-            if (r > base + cur) carry = at_cur || (nonblank & bit_range(cur, r - base)) != 0;
-            else if (!(cur == 0 && carry >= 0 && base > start && python_word(p[base - 1]))) carry = at_cur;
-            // else: the run fills the block and began earlier; the carry stands.
-        } else {
-            carry = -1;
-        }
         i = base + (cur > 32 ? cur : 32);
     }
+    // The tail, read again from the last stop (no stop lies between it and `i`).
     state->depth = depth;
-    state->line_has_token = token;
-    return python_code_scalar(p, n, i, state, carry);
+    state->line_has_token = seg_token;
+    return python_code_scalar(p, n, seg > i ? i : seg, state);
 }
 #endif
 
@@ -401,11 +387,11 @@ size_t nomen_python_code(const uint8_t *p, size_t n, size_t i, nomen_python_stat
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx2")) return python_code_avx2(p, n, i, state);
 #endif
-    return python_code_scalar(p, n, i, state, -1);
+    return python_code_scalar(p, n, i, state);
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,bmi")))
+__attribute__((target("avx2")))
 static size_t line_starts_avx2(const uint8_t *p, size_t n, long *starts) {
     const __m256i nl = _mm256_set1_epi8('\n');
     size_t count = 0, i = 0;

@@ -115,8 +115,6 @@ extension String.UTF8View {
 }
 
 @Suite struct SQLRegionEquivalenceTests {
-    /// The region-only scan (SIMD jumps between stop bytes) finds exactly the regions of the
-    /// byte-by-byte loop, on generated text at every alignment.
     /// Every decoded byte of a cell maps to the file offset it came from: a copied byte to
     /// itself, an escape's bytes to its backslash; one past the end to the closing quote.
     /// Checked against a byte-by-byte decoder over generated escapes (surrogate pairs too).
@@ -161,6 +159,8 @@ extension String.UTF8View {
         }
     }
 
+    /// The region-only scan (SIMD jumps between stop bytes) finds exactly the regions of the
+    /// byte-by-byte loop, on generated text at every alignment.
     @Test func regionOnlyScanMatchesTheFullScan() {
         let tokens = ["SELECT", " ", "\n", "\r\n", "r'x'", "R\"y\"", "b'z'", "1r'q'", "ar'w'", "_1b'v'", "'it''s'", #""a\"b""#,
                       "'''tri\nple'''", #""""t""""#, "-- note\n", "-x", "# hash\n", "/* block */", "/* open", "/", "*",

@@ -55,6 +55,7 @@ public enum Fixer {
         bytes.withUnsafeBufferPointer { b in
             for edit in sorted {
                 precondition(edit.range.lowerBound >= cursor, "overlapping edits must be rejected before applying")
+                precondition(edit.range.upperBound <= b.count, "an edit past the end of the file")
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: b[cursor..<edit.range.lowerBound]))
                 out.append(contentsOf: edit.replacement)
                 cursor = edit.range.upperBound

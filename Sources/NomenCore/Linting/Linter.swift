@@ -335,14 +335,6 @@ struct FileScan {
 
     func text(_ r: Range<Int>) -> String { String(decoding: b[r], as: UTF8.self) }
 
-    /// Whether `needle` occurs in `bytes` (short strings: names and separators).
-    static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard needle.count <= bytes.count else { return false }
-        guard !needle.isEmpty else { return true }
-        for k in 0...(bytes.count - needle.count) where bytes[k] == needle[0] && bytes[k..<(k + needle.count)].elementsEqual(needle) { return true }
-        return false
-    }
-
     // MARK: legacy and retired rules
 
     /// `rule` matched exactly over `r` (its captures are the groups of the match), or nil.
@@ -428,8 +420,10 @@ struct FileScan {
         let datasetRules = entry.rules
         // The first rule that names this table, with its captures (kept for the common case
         // where the reference is the same once its context is known).
-        var roughMatch: (rule: Int, match: Match)? = nil
-        for i in datasetRules { if let m = match(of: rules.legacy[i], over: roughTable) { roughMatch = (i, m); break } }
+        var roughMatch: (rule: Int, position: Int, match: Match)? = nil
+        for (position, i) in datasetRules.enumerated() {
+            if let m = match(of: rules.legacy[i], over: roughTable) { roughMatch = (i, position, m); break }
+        }
         let patterns = entry.patterns
         if roughMatch == nil {
             guard !patterns.isEmpty else { return }
@@ -445,13 +439,13 @@ struct FileScan {
         guard reference.index + 1 < reference.parts.count else { return }
         let table = reference.parts[reference.index + 1]
         let span = r.lowerBound..<table.upperBound
-        for i in datasetRules where rules.legacy[i].applies(in: place.context) {
+        for (position, i) in datasetRules.enumerated() where rules.legacy[i].applies(in: place.context) {
             let rule = rules.legacy[i]
             // Over the same table, rules before the first that matched did not match.
             var m: Match? = nil
             if table != roughTable { m = match(of: rule, over: table) }
-            else if let roughMatch, i == roughMatch.rule { m = roughMatch.match }
-            else if let roughMatch, datasetRules.firstIndex(of: i)! > datasetRules.firstIndex(of: roughMatch.rule)! { m = match(of: rule, over: table) }
+            else if let roughMatch, position == roughMatch.position { m = roughMatch.match }
+            else if let roughMatch, position > roughMatch.position { m = match(of: rule, over: table) }
             guard let m else { continue }
             emit(rule: i, place: place, found: span, match: m,
                  edits: PlannedEdits(dataset: r, name: table), noFix: nil)
@@ -463,7 +457,8 @@ struct FileScan {
         let inTable = reference.backticked || isTablePosition(reference.parts[0].lowerBound, bounds: place.bounds)
         let wholeString = place.region?.kind == .string && !(place.region?.holdsSQL ?? false)
             && place.region!.content == reference.range
-        guard inTable || (wholeString && Self.contains(Array(name.utf8), Array(patterns[0].separator.utf8))) else { return }
+        guard inTable || (wholeString && ByteSearch.firstIndex(of: Array(patterns[0].separator.utf8), in: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[table]), from: 0) != nil)
+        else { return }
         if rules.exceptions.contains(where: { $0.name == name && ($0.datasets.isEmpty || $0.datasets.contains(dataset)) }) { return }
         grammarFinding(name: name, range: table, patterns: patterns, place: place)
     }
@@ -665,8 +660,14 @@ struct FileScan {
     }
 
     /// Whether the bytes at `r` are an exception's name (in any dataset).
+    /// Bytes when the name is ASCII; otherwise as strings (canonically equivalent spellings of
+    /// an exception's name count, as everywhere else).
     func isException(_ r: Range<Int>) -> Bool {
         let b = self.b  // captured alone: a closure capturing `self` copies the whole scan
+        guard !b[r].contains(where: { $0 >= 0x80 }) else {
+            let name = text(r)
+            return rules.exceptions.contains { $0.name == name }
+        }
         return rules.exceptions.contains { $0.name.utf8.elementsEqual(b[r]) }
     }
 
@@ -694,18 +695,21 @@ struct FileScan {
     func cachedValidation(name: String, patterns: [NamePattern]) -> Validation {
         verdictKey(patterns)
         scratch.verdicts.append(name)
-        if let known = scratch.verdicts.cached() { return known }
-        let v = Validator(rules: rules).validate(name: name, against: patterns)
-        scratch.verdicts.insert(v)
-        return v
+        return validation(name, patterns)
     }
 
     /// The same for the name at `r` (a string is made only when the verdict is not cached).
     func cachedValidation(_ r: Range<Int>, patterns: [NamePattern]) -> Validation {
         verdictKey(patterns)
         scratch.verdicts.append(UnsafeBufferPointer(rebasing: b[r]))
+        return validation(text(r), patterns)
+    }
+
+    /// The verdict for the key just built, worked out when it is not cached (`name` is made
+    /// only then).
+    private func validation(_ name: @autoclosure () -> String, _ patterns: [NamePattern]) -> Validation {
         if let known = scratch.verdicts.cached() { return known }
-        let v = Validator(rules: rules).validate(name: text(r), against: patterns)
+        let v = Validator(rules: rules).validate(name: name(), against: patterns)
         scratch.verdicts.insert(v)
         return v
     }

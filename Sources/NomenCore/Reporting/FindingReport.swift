@@ -341,27 +341,24 @@ public struct ReportStream: Sendable {
         case .text: return Array(FindingReport.text(findings, style: style).utf8)
         case .github: return Array(FindingReport.github(findings).utf8)
         case .json:
-            // Each path quoted once; the whole fragment written into memory reserved up front.
-            var quoted: [(path: String, bytes: [UInt8])] = []
-            func quotedPath(_ path: String) -> [UInt8] {
-                if let q = quoted.last, q.path == path { return q.bytes }
-                if let q = quoted.first(where: { $0.path == path }) { return q.bytes }
-                var bytes: [UInt8] = []
-                JSONWriter.appendQuoted(path, to: &bytes)
-                quoted.append((path, bytes))
-                return bytes
+            // A fragment is one file's findings: one path, quoted once. The whole fragment is
+            // written into memory reserved up front, each item checked against its bound first.
+            let path = findings[0].finding.path
+            guard findings.allSatisfy({ $0.finding.path == path }) else {
+                return findings.indices.map { fragment([findings[$0]]) }.enumerated().flatMap { $0.offset > 0 ? [UInt8(ascii: ",")] + $0.element : $0.element }
             }
+            var quotedPath: [UInt8] = []
+            JSONWriter.appendQuoted(path, to: &quotedPath)
             var bound = 0
-            for k in findings.indices {
-                bound += 1 + FindingReport.jsonItemBound(findings[k].finding.detail, quotedPath: quotedPath(findings[k].finding.path))
-            }
+            for k in findings.indices { bound += 1 + FindingReport.jsonItemBound(findings[k].finding.detail, quotedPath: quotedPath) }
             return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
                 var w = FindingReport.ItemWriter(base: buffer.baseAddress!)
                 for k in findings.indices {
+                    precondition(w.count + 1 + FindingReport.jsonItemBound(findings[k].finding.detail, quotedPath: quotedPath) <= bound,
+                                 "a JSON fragment outgrew its bound")
                     if k > 0 { w.put(",") }
-                    FindingReport.jsonItem(&w, findings[k], quotedPath: quotedPath(findings[k].finding.path), style: style)
+                    FindingReport.jsonItem(&w, findings[k], quotedPath: quotedPath, style: style)
                 }
-                precondition(w.count <= bound, "a JSON fragment outgrew its bound")
                 count = w.count
             }
         case .sarif:
