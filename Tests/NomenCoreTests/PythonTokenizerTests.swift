@@ -175,9 +175,21 @@ import Testing
                       "[", "]", "{", "}", "é", "数", "_", "def f():\n", "\"\"\"", "'''", String(repeating: "w", count: 40), "e'"]
         // A string prefix that starts in one 32-byte block and ends, with the quote, in the
         // next (the line's state before the prefix decides a docstring).
-        for pad in 26...40 {
+        for pad in Array(26...40) + [3, 10, 60, 64, 90] {
             for prefix in ["r", "rb", "Rb", "f"] {
-                let text = String(repeating: "a", count: pad) + "\n" + prefix + "'''doc'''\nx = 1\n"
+                // A long tail: the quote's block is read 32 bytes at a time, not by the scalar tail.
+                let text = String(repeating: "a", count: pad) + "\n" + prefix + "'''doc'''\n" + String(repeating: "x = 1\n", count: 12)
+                Array(text.utf8).withUnsafeBufferPointer { b in
+                    #expect(PythonTokenizer.regions(in: b, range: 0..<b.count) == PythonTokenizer.regionsByteByByte(in: b, range: 0..<b.count),
+                            "\(text.debugDescription)")
+                }
+            }
+        }
+        // A token before the prefix on the same line, either side of the block boundary, with
+        // the end of the text near (the last bytes are read by the scalar loop).
+        for pad in 18...33 {
+            for spaces in 0...6 {
+                let text = String(repeating: "a", count: pad) + "\n" + "x" + String(repeating: " ", count: spaces) + "r'''doc'''\n"
                 Array(text.utf8).withUnsafeBufferPointer { b in
                     #expect(PythonTokenizer.regions(in: b, range: 0..<b.count) == PythonTokenizer.regionsByteByByte(in: b, range: 0..<b.count),
                             "\(text.debugDescription)")
