@@ -38,7 +38,9 @@ public enum Fixer {
     /// Edits overlap when one starts before the previous one ends (two insertions at the
     /// same offset overlap too).
     public static func overlaps(_ edits: [Edit]) -> Bool {
-        let sorted = edits.sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        func before(_ a: Edit, _ b: Edit) -> Bool { (a.range.lowerBound, a.range.upperBound) < (b.range.lowerBound, b.range.upperBound) }
+        let inOrder = !zip(edits, edits.dropFirst()).contains { before($1, $0) }
+        let sorted = inOrder ? edits : edits.sorted(by: before)
         for (a, b) in zip(sorted, sorted.dropFirst()) where b.range.lowerBound < a.range.upperBound || (a.range == b.range) {
             return true
         }

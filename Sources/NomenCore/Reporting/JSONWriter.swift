@@ -97,7 +97,7 @@ public struct JSONWriter {
                 m /= 10
                 n += 1
             } while m > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - n)...]))
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - n)...]).bindMemory(to: UInt8.self))
         }
     }
 
