@@ -178,6 +178,8 @@ public struct Walker: Sendable {
             walker.entries = []
             walker.notes = []
             walker.walk(dir: folders[k].dir, relative: folders[k].relative, inRepo: inRepo, ignores: inherited)
+            // Sorted here, in parallel: the final sort then merges a few sorted runs.
+            walker.entries.sort { Self.bytewiseLess($0.path, $1.path) }
             return (walker.entries, walker.notes)
         }, consume: { (found: ([FileEntry], [String])) in
             entries += found.0
