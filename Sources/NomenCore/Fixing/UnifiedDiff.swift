@@ -13,7 +13,8 @@ public enum UnifiedDiff {
         // Old lines touched by each edit, and how the line count shifts after it.
         var changed: [(first: Int, last: Int, newFirst: Int, newLast: Int)] = []
         var shift = 0
-        for edit in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+        let inOrder = zip(edits, edits.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
+        for edit in inOrder ? edits : edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
             let first = oldIndex.line(of: edit.range.lowerBound) - 1
             let last = oldIndex.line(of: max(edit.range.lowerBound, edit.range.upperBound)) - 1
             let removed = old[edit.range].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
@@ -30,26 +31,29 @@ public enum UnifiedDiff {
         }
         guard !changed.isEmpty else { return [] }
         var out: [UInt8] = []
+        out.reserveCapacity(old.count / 2 + 256)
         out += Array("--- \(quote("a/" + path))\n+++ \(quote("b/" + path))\n".utf8)
-        // Group changes whose context windows touch.
-        var groups: [[(first: Int, last: Int, newFirst: Int, newLast: Int)]] = []
-        for c in changed {
-            if let g = groups.last, let p = g.last, c.first - p.last - 1 <= 2 * context {
-                groups[groups.count - 1].append(c)
+        // Group changes whose context windows touch (each group a range of `changed`).
+        var groups: [Range<Int>] = []
+        for (k, c) in changed.enumerated() {
+            if let g = groups.last, c.first - changed[g.upperBound - 1].last - 1 <= 2 * context {
+                groups[groups.count - 1] = g.lowerBound..<(k + 1)
             } else {
-                groups.append([c])
+                groups.append(k..<(k + 1))
             }
         }
-        for g in groups {
-            let start = max(0, g[0].first - context)
-            let end = min(oldIndex.lineCount - 1, g[g.count - 1].last + context)
-            let newStart = g[0].newFirst - (g[0].first - start)
-            let newEnd = g[g.count - 1].newLast + (end - g[g.count - 1].last)
-            out.append(contentsOf: "@@ -".utf8)
+        for members in groups {
+            let g = changed[members]
+            let head = g[g.startIndex], tail = g[g.endIndex - 1]
+            let start = max(0, head.first - context)
+            let end = min(oldIndex.lineCount - 1, tail.last + context)
+            let newStart = head.newFirst - (head.first - start)
+            let newEnd = tail.newLast + (end - tail.last)
+            append(&out, "@@ -")
             range(start, end - start + 1, to: &out)
-            out.append(contentsOf: " +".utf8)
+            append(&out, " +")
             range(newStart, newEnd - newStart + 1, to: &out)
-            out.append(contentsOf: " @@\n".utf8)
+            append(&out, " @@\n")
             var o = start
             for c in g {
                 while o < c.first { emit(&out, UInt8(ascii: " "), oldIndex.line(o)); o += 1 }
@@ -72,6 +76,11 @@ public enum UnifiedDiff {
     }
 
     private static let noNewline = Array("\n\\ No newline at end of file\n".utf8)
+
+    /// A constant piece, from the binary's bytes.
+    private static func append(_ out: inout [UInt8], _ s: StaticString) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
 
     private static func emit(_ out: inout [UInt8], _ marker: UInt8, _ line: ArraySlice<UInt8>) {
         out.append(marker)
