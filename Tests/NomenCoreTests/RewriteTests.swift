@@ -149,3 +149,75 @@ import Testing
         }
     }
 }
+
+@Suite struct UnifiedDiffTests {
+    /// Every hunk's new side (context and `+` lines) is exactly the new file's lines it names,
+    /// and its old side the old file's: generated texts (CRLF, no final line feed, blank lines,
+    /// non-ASCII) with edits anywhere within a line, as a name's edits are (they never take or
+    /// add a line break), several on one line, at the start and at the end of the text.
+    @Test func hunksShowTheLinesTheyName() {
+        let texts = Fixture.generatedTexts(["ab", " ", "\n", "\r\n", "name_1w", "é", "\n\n", "xyz"], count: 200, seed: 31, base: 1, spread: 50)
+        var checked = 0
+        for (round, text) in texts.enumerated() {
+            let old = Array(text.utf8)
+            var edits: [Edit] = []
+            var at = round % 3
+            while at < old.count {
+                var end = min(old.count, at + round % 4)
+                if let nl = old[at..<end].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) { end = nl }
+                edits.append(Edit(range: at..<end, replacement: Array("R\(at)".utf8)))
+                at = end + 1 + round % 9
+            }
+            edits.removeAll { old[$0.range].contains(0x0A) }
+            guard !edits.isEmpty else { continue }
+            let new = Fixer.apply(edits, to: old)
+            let diff = UnifiedDiff.render(path: "f.txt", old: old, edits: edits)
+            #expect(Self.sides(diff, old: old, new: new), "round \(round): \(text.debugDescription)")
+            checked += 1
+        }
+        #expect(checked > 150)
+    }
+
+    /// Whether each hunk's sides match the files' lines: `@@ -a,b +c,d @@`, then `b` old and
+    /// `d` new lines (context in both), `\ No newline` marking a line without its line feed.
+    static func sides(_ diff: [UInt8], old: [UInt8], new: [UInt8]) -> Bool {
+        func lines(_ b: [UInt8]) -> [[UInt8]] {
+            var out: [[UInt8]] = [], s = 0
+            for (k, c) in b.enumerated() where c == 0x0A { out.append(Array(b[s...k])); s = k + 1 }
+            if s < b.count { out.append(Array(b[s...])) }
+            return out
+        }
+        func range(_ text: Substring) -> (start: Int, count: Int)? {
+            let parts = text.split(separator: ",")
+            guard let start = Int(parts[0]) else { return nil }
+            return (start, parts.count > 1 ? Int(parts[1]) ?? -1 : 1)
+        }
+        let oldLines = lines(old), newLines = lines(new)
+        let diffLines = lines(diff)
+        guard diffLines.count > 2 else { return false }
+        var k = 2
+        while k < diffLines.count {
+            let header = String(decoding: diffLines[k], as: UTF8.self).split(separator: " ")
+            guard header.count >= 4, header[0] == "@@", let o = range(header[1].dropFirst()), let n = range(header[2].dropFirst()) else { return false }
+            k += 1
+            var oldSide: [[UInt8]] = [], newSide: [[UInt8]] = []
+            while k < diffLines.count, !diffLines[k].starts(with: Array("@@ ".utf8)) {
+                var line = diffLines[k]
+                guard !line.isEmpty else { return false }
+                let marker = line.removeFirst()
+                if k + 1 < diffLines.count, diffLines[k + 1].starts(with: Array("\\ No newline".utf8)) {
+                    guard line.last == 0x0A else { return false }
+                    line.removeLast()
+                    k += 1
+                }
+                if marker != UInt8(ascii: "+") { oldSide.append(line) }
+                if marker != UInt8(ascii: "-") { newSide.append(line) }
+                k += 1
+            }
+            guard oldSide.count == o.count, newSide.count == n.count, o.start >= 1, n.start >= 1 else { return false }
+            guard o.start - 1 + o.count <= oldLines.count, Array(oldLines[(o.start - 1)..<(o.start - 1 + o.count)]) == oldSide else { return false }
+            guard n.start - 1 + n.count <= newLines.count, Array(newLines[(n.start - 1)..<(n.start - 1 + n.count)]) == newSide else { return false }
+        }
+        return true
+    }
+}

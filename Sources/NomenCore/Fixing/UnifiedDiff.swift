@@ -5,16 +5,21 @@ public enum UnifiedDiff {
     public static let context = 3
 
     /// The diff between `old` and `new`, where `new` differs from `old` by `edits`.
-    public static func render(path: String, old: [UInt8], edits: [Edit]) -> [UInt8] {
-        let new = Fixer.apply(edits, to: old)
-        // Line starts of both versions (no per-line copies: a hunk takes the lines it shows).
+    public static func render(path: String, old: [UInt8], edits unordered: [Edit]) -> [UInt8] {
+        let inOrder = zip(unordered, unordered.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
+        let edits = inOrder ? unordered : unordered.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
+        // Line starts of the old version (no per-line copies: a hunk takes the lines it shows).
         let oldIndex = LineIndex(old)
-        let newIndex = LineIndex(new)
+        // When no edit takes or adds a line break (names never do), each new line is its old
+        // line with its edits applied, written straight out; otherwise the new version is
+        // built and indexed.
+        let lineForLine = edits.allSatisfy { !old[$0.range].contains(0x0A) && !$0.replacement.contains(0x0A) }
+        let newIndex = lineForLine ? nil : LineIndex(Fixer.apply(edits, to: old))
+        var nextEdit = 0
         // Old lines touched by each edit, and how the line count shifts after it.
         var changed: [(first: Int, last: Int, newFirst: Int, newLast: Int)] = []
         var shift = 0
-        let inOrder = zip(edits, edits.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
-        for edit in inOrder ? edits : edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+        for edit in edits {
             let first = oldIndex.line(of: edit.range.lowerBound) - 1
             let last = oldIndex.line(of: max(edit.range.lowerBound, edit.range.upperBound)) - 1
             let removed = old[edit.range].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
@@ -58,12 +63,40 @@ public enum UnifiedDiff {
             for c in g {
                 while o < c.first { emit(&out, UInt8(ascii: " "), oldIndex.line(o)); o += 1 }
                 for k in c.first...c.last { emit(&out, UInt8(ascii: "-"), oldIndex.line(k)) }
-                for k in c.newFirst...c.newLast { emit(&out, UInt8(ascii: "+"), newIndex.line(k)) }
+                if let newIndex {
+                    for k in c.newFirst...c.newLast { emit(&out, UInt8(ascii: "+"), newIndex.line(k)) }
+                } else {
+                    for k in c.first...c.last { emitEdited(&out, line: k, of: oldIndex, old: old, edits: edits, next: &nextEdit) }
+                }
                 o = c.last + 1
             }
             while o <= end { emit(&out, UInt8(ascii: " "), oldIndex.line(o)); o += 1 }
         }
         return out
+    }
+
+    /// `+` and old line `k` with the edits that lie in it applied (edits from `next` on, in
+    /// order; `next` moves past those used).
+    private static func emitEdited(_ out: inout [UInt8], line k: Int, of index: LineIndex, old: [UInt8], edits: [Edit], next: inout Int) {
+        let start = index.starts[k]
+        let end = k + 1 < index.starts.count ? index.starts[k + 1] : old.count
+        out.append(UInt8(ascii: "+"))
+        var cursor = start
+        var last: UInt8? = nil
+        old.withUnsafeBufferPointer { b in
+            // An insertion at the very end of the file belongs to the last line.
+            while next < edits.count, edits[next].range.lowerBound < end || (end == old.count && edits[next].range.lowerBound == end) {
+                let e = edits[next]
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[cursor..<e.range.lowerBound]))
+                out.append(contentsOf: e.replacement)
+                if let r = e.replacement.last { last = r } else if e.range.lowerBound > cursor { last = b[e.range.lowerBound - 1] }
+                cursor = e.range.upperBound
+                next += 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[cursor..<end]))
+            if end > cursor { last = b[end - 1] }
+        }
+        if last != 0x0A { out += noNewline }
     }
 
     /// A hunk range, `start` 0-based: `l` for one line, else `l,count` (an empty range names
