@@ -271,6 +271,22 @@ static int python_word(uint8_t c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c >= 0x80;
 }
 
+// A line feed, bracket or backslash stop `c`, with `i` just after it: updates the depth and
+// whether the logical line has a token; returns where reading goes on.
+static inline size_t python_layout(uint8_t c, const uint8_t *p, size_t n, size_t i, long *depth, int *token) {
+    switch (c) {
+    case '\n': if (*depth == 0) *token = 0; break;
+    case '(': case '[': case '{': (*depth)++; *token = 1; break;
+    case ')': case ']': case '}': if (*depth > 0) (*depth)--; *token = 1; break;
+    case '\\':
+        // A line continuation: the logical line goes on.
+        if (i < n && p[i] == '\r') i++;
+        if (i < n && p[i] == '\n') i++;
+        break;
+    }
+    return i;
+}
+
 static size_t python_code_scalar(const uint8_t *p, size_t n, size_t i, nomen_python_state *state) {
     const nomen_byteset *stops = python_stops();
     long depth = state->depth;
@@ -292,17 +308,7 @@ static size_t python_code_scalar(const uint8_t *p, size_t n, size_t i, nomen_pyt
             i = j;
             break;
         }
-        i = j + 1;
-        switch (c) {
-        case '\n': if (depth == 0) token = 0; break;
-        case '(': case '[': case '{': depth++; token = 1; break;
-        case ')': case ']': case '}': if (depth > 0) depth--; token = 1; break;
-        case '\\':
-            // A line continuation: the logical line goes on.
-            if (i < n && p[i] == '\r') i++;
-            if (i < n && p[i] == '\n') i++;
-            break;
-        }
+        i = python_layout(c, p, n, j + 1, &depth, &token);
     }
     state->depth = depth;
     state->line_has_token = token;
@@ -357,17 +363,7 @@ static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_pytho
                 state->line_has_token = token;
                 return base + j;
             }
-            size_t next = base + j + 1;
-            switch (c) {
-            case '\n': if (depth == 0) token = 0; break;
-            case '(': case '[': case '{': depth++; token = 1; break;
-            case ')': case ']': case '}': if (depth > 0) depth--; token = 1; break;
-            case '\\':
-                // A line continuation: the logical line goes on.
-                if (next < n && p[next] == '\r') next++;
-                if (next < n && p[next] == '\n') next++;
-                break;
-            }
+            size_t next = python_layout(c, p, n, base + j + 1, &depth, &token);
             seg = next;
             seg_token = token;
             cur = next - base;
