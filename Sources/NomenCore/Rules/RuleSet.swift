@@ -14,8 +14,6 @@ public final class RuleSet: Sendable {
     let triggers: TriggerSet
     /// Lookups the linter needs on every match, made once.
     struct Index: Sendable {
-        var rulesByDataset: [String: [Int]] = [:]
-        var patternsByDataset: [String: [NamePattern]] = [:]
         /// A dataset trigger's rules and patterns, by trigger index (nil for other triggers).
         var datasetByTrigger: [DatasetEntry?] = []
         /// Known datasets that no rule moves: a renamed table may stay in one.
@@ -36,14 +34,16 @@ public final class RuleSet: Sendable {
         self.exceptions = exceptions
         self.legacy = legacy
         self.triggers = try TriggerSet(patterns: patterns, legacy: legacy, datasets: datasets, exceptions: exceptions)
+        var rulesByDataset: [String: [Int]] = [:]
+        var patternsByDataset: [String: [NamePattern]] = [:]
+        for (i, rule) in legacy.enumerated() { if let d = rule.dataset { rulesByDataset[d, default: []].append(i) } }
+        for p in patterns { for d in p.datasets { patternsByDataset[d, default: []].append(p) } }
         var index = Index()
-        for (i, rule) in legacy.enumerated() { if let d = rule.dataset { index.rulesByDataset[d, default: []].append(i) } }
-        for p in patterns { for d in p.datasets { index.patternsByDataset[d, default: []].append(p) } }
         index.datasetByTrigger = triggers.triggers.map { t in
             guard case .dataset(let d) = t else { return nil }
-            return DatasetEntry(name: d, rules: index.rulesByDataset[d] ?? [], patterns: index.patternsByDataset[d] ?? [])
+            return DatasetEntry(name: d, rules: rulesByDataset[d] ?? [], patterns: patternsByDataset[d] ?? [])
         }
-        index.keptDatasets = Set(datasets.filter { index.rulesByDataset[$0] == nil })
+        index.keptDatasets = Set(datasets.filter { rulesByDataset[$0] == nil })
         self.index = index
     }
 
