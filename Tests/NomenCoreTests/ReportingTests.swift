@@ -40,6 +40,102 @@ import Testing
         }
     }
 
+    /// Findings whose lines hold tabs, wide characters and non-ASCII text before, inside and
+    /// after the name, with paths and messages holding every byte the formats escape.
+    static func awkwardFindings() -> [LocatedFinding] {
+        let lines = ["\tx = 'production_training_data_1w'  # é", "数据 = \"数据_training\"", "plain", "\t\t数\té 'ab'", ""]
+        let paths = ["a.py", "dir with space/100%,b:c.py", "/abs/é\r\n.py"]
+        let messages = ["`a` is legacy; use `b`", "50% off,\r\nnext:line", "数 \"quoted\""]
+        var out: [LocatedFinding] = []
+        var k = 0
+        for line in lines {
+            let n = line.unicodeScalars.count
+            for (column, endColumn) in [(1, 1), (1, n + 1), (2, 4), (max(1, n), n + 1), (n + 1, n + 1)] where column <= endColumn {
+                for endLine in [1, 2] {
+                    k += 1
+                    let fix = Fix(edits: [Edit(range: 0..<1, replacement: "new")], applicability: k % 3 == 0 ? .unsafe : .safe)
+                    let detail = FindingDetail(rule: k % 2 == 0 ? "legacy-x" : "r:1,2", origin: .legacy, severity: k % 4 == 0 ? .warning : .error,
+                                               message: messages[k % messages.count], found: "f", replacement: k % 5 == 0 ? nil : "rep`l",
+                                               context: .string, noFixReason: nil)
+                    let finding = Finding(path: paths[k % paths.count], range: 0..<1, detail: detail, fix: k % 7 == 0 ? nil : fix)
+                    out.append(LocatedFinding(finding: finding, line: 3, column: column, endLine: 2 + endLine, endColumn: endColumn, sourceLine: line))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The text renderer writes bytes; the String renderer it replaced is the oracle here.
+    @Test func textMatchesTheStringRenderer() {
+        func oracle(_ findings: [LocatedFinding], style: FindingReport.Style) -> String {
+            func paint(_ s: String, _ code: String) -> String { style.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+            var out = ""
+            for lf in findings {
+                let f = lf.finding
+                let severity = f.severity == .error ? paint("error", "1;31") : paint("warning", "1;33")
+                out += paint("\(f.path):\(lf.line):\(lf.column):", "1") + " \(severity): \(f.message) [\(f.rule)]\n"
+                let line = lf.sourceLine
+                out += "  " + line + "\n"
+                var pad = ""
+                var width = 0
+                let lastColumn = lf.endLine == lf.line ? lf.endColumn - 1 : line.unicodeScalars.count
+                for (i, ch) in line.unicodeScalars.enumerated() {
+                    if i < lf.column - 1 { pad += ch == "\t" ? "\t" : String(repeating: " ", count: DisplayWidth.of(ch)) }
+                    else if i < lastColumn { width += DisplayWidth.of(ch) }
+                }
+                width = max(1, width)
+                out += "  " + pad + paint("^" + String(repeating: "~", count: width - 1), f.severity == .error ? "31" : "33")
+                if f.isFixable(unsafe: style.unsafeFixes), let r = f.replacement {
+                    out += " " + paint("fix: `\(r)`", "32") + (f.fix?.applicability == .unsafe ? " (unsafe)" : "")
+                }
+                out += "\n"
+            }
+            return out
+        }
+        let findings = Self.awkwardFindings()
+        for color in [false, true] {
+            for unsafe in [false, true] {
+                let style = FindingReport.Style(color: color, unsafeFixes: unsafe)
+                #expect(FindingReport.text(findings, style: style) == oracle(findings, style: style), "color \(color), unsafe \(unsafe)")
+            }
+        }
+    }
+
+    /// GitHub workflow commands: escaping in one pass equals the chained replacements.
+    @Test func githubMatchesChainedReplacements() {
+        // Over bytes: `String` matching is by grapheme, where "\r\n" is one character and a
+        // lone "\r" never matches inside it (the renderer this replaced left CRLF unescaped).
+        func replacing(_ s: String, _ pairs: [(String, String)]) -> String {
+            String(decoding: pairs.reduce(Array(s.utf8)) { bytes, pair in
+                let target = Array(pair.0.utf8)[0]
+                return bytes.flatMap { $0 == target ? Array(pair.1.utf8) : [$0] }
+            }, as: UTF8.self)
+        }
+        func data(_ s: String) -> String { replacing(s, [("%", "%25"), ("\r", "%0D"), ("\n", "%0A")]) }
+        func property(_ s: String) -> String { replacing(data(s), [(":", "%3A"), (",", "%2C")]) }
+        let findings = Self.awkwardFindings()
+        let expected = findings.map { lf in
+            "::\(lf.finding.severity == .error ? "error" : "warning") file=\(property(lf.finding.path)),line=\(lf.line),col=\(lf.column),"
+                + "endLine=\(lf.endLine),endColumn=\(lf.endColumn),title=\(property("nomen " + lf.finding.rule))::\(data(lf.finding.message))\n"
+        }.joined()
+        #expect(FindingReport.github(findings) == expected)
+        // A fragment of one file renders the same as the findings one by one.
+        let stream = ReportStream(format: .github, rules: nil, style: .init())
+        let onePath = findings.filter { $0.finding.path == findings[0].finding.path }
+        #expect(stream.fragment(onePath) == onePath.flatMap { stream.fragment([$0]) })
+    }
+
+    /// SARIF URIs: unreserved ASCII kept, every other byte percent-encoded.
+    @Test func uriEncodesEveryByteOutsideTheUnreservedSet() {
+        for path in ["a/b-c_d.e~f.py", "dir with space/100%,b:c.py", "/abs/é数.py", "A9z/\u{7F}\t"] {
+            let expected = (path.hasPrefix("/") ? "file://" : "") + path.utf8.map { b -> String in
+                let c = Character(Unicode.Scalar(b))
+                return b < 0x80 && (c.isLetter || c.isNumber || "-._~/".contains(c)) ? String(c) : String(format: "%%%02X", b)
+            }.joined()
+            #expect(FindingReport.uri(path) == expected)
+        }
+    }
+
     /// Per-file tallies added up equal one tally over all findings.
     @Test func talliesMerge() {
         let a = Fixture.findings("x = 'production_training_data_1w'\ny = 'daily_forecasts'\n")

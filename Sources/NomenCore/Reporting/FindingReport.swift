@@ -26,28 +26,74 @@ public enum FindingReport {
     // MARK: text
 
     public static func text(_ findings: [LocatedFinding], style: Style) -> String {
-        func paint(_ s: String, _ code: String) -> String { style.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
-        var out = ""
+        String(decoding: textBytes(findings, style: style), as: UTF8.self)
+    }
+
+    /// Per finding: `path:line:column: severity: message [rule]`, the source line, and a caret
+    /// line under the name (columns in Unicode scalars; tabs kept, wide characters two columns).
+    static func textBytes(_ findings: [LocatedFinding], style: Style) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(findings.count * 320)
+        func paint(_ code: StaticString) {
+            guard style.color else { return }
+            out.append(contentsOf: [0x1B, UInt8(ascii: "[")])
+            code.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(UInt8(ascii: "m"))
+        }
+        func reset() { if style.color { out.append(contentsOf: [0x1B, UInt8(ascii: "["), UInt8(ascii: "0"), UInt8(ascii: "m")]) } }
+        func put(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
+        func put(_ s: String) { out.append(contentsOf: s.utf8) }
         for lf in findings {
             let f = lf.finding
-            let severity = f.severity == .error ? paint("error", "1;31") : paint("warning", "1;33")
-            out += paint("\(f.path):\(lf.line):\(lf.column):", "1") + " \(severity): \(f.message) [\(f.rule)]\n"
-            // The source line and a caret under the name (columns in Unicode scalars; tabs kept).
+            let error = f.severity == .error
+            paint("1")
+            put(f.path)
+            out.append(UInt8(ascii: ":"))
+            JSONWriter.appendDecimal(lf.line, to: &out)
+            out.append(UInt8(ascii: ":"))
+            JSONWriter.appendDecimal(lf.column, to: &out)
+            out.append(UInt8(ascii: ":"))
+            reset()
+            out.append(0x20)
+            paint(error ? "1;31" : "1;33")
+            put(error ? "error" : "warning")
+            reset()
+            put(": ")
+            put(f.message)
+            put(" [")
+            put(f.rule)
+            put("]\n  ")
             let line = lf.sourceLine
-            out += "  " + line + "\n"
-            var pad = ""
+            put(line)
+            put("\n  ")
             var width = 0
-            let lastColumn = lf.endLine == lf.line ? lf.endColumn - 1 : line.unicodeScalars.count
-            for (i, ch) in line.unicodeScalars.enumerated() {
-                if i < lf.column - 1 { pad += ch == "\t" ? "\t" : String(repeating: " ", count: DisplayWidth.of(ch)) }
-                else if i < lastColumn { width += DisplayWidth.of(ch) }
+            var scalars = 0
+            let lastColumn = lf.endLine == lf.line ? lf.endColumn - 1 : Int.max
+            for ch in line.unicodeScalars {
+                if scalars >= lastColumn, scalars >= lf.column - 1 { break }
+                if scalars < lf.column - 1 {
+                    if ch.value < 0x80 { out.append(ch == "\t" ? 0x09 : 0x20) }
+                    else { for _ in 0..<DisplayWidth.of(ch) { out.append(0x20) } }
+                } else {
+                    width += DisplayWidth.of(ch)
+                }
+                scalars += 1
             }
             width = max(1, width)
-            out += "  " + pad + paint("^" + String(repeating: "~", count: width - 1), f.severity == .error ? "31" : "33")
+            paint(error ? "31" : "33")
+            out.append(UInt8(ascii: "^"))
+            for _ in 1..<width { out.append(UInt8(ascii: "~")) }
+            reset()
             if f.isFixable(unsafe: style.unsafeFixes), let r = f.replacement {
-                out += " " + paint("fix: `\(r)`", "32") + (f.fix?.applicability == .unsafe ? " (unsafe)" : "")
+                out.append(0x20)
+                paint("32")
+                put("fix: `")
+                put(r)
+                out.append(UInt8(ascii: "`"))
+                reset()
+                if f.fix?.applicability == .unsafe { put(" (unsafe)") }
             }
-            out += "\n"
+            out.append(0x0A)
         }
         return out
     }
@@ -182,16 +228,54 @@ public enum FindingReport {
     // MARK: github
 
     public static func github(_ findings: [LocatedFinding]) -> String {
-        func escapeData(_ s: String) -> String {
-            s.replacingAll("%", with: "%25").replacingAll("\r", with: "%0D").replacingAll("\n", with: "%0A")
+        String(decoding: githubBytes(findings), as: UTF8.self)
+    }
+
+    /// One workflow command per finding. Data is escaped (`%`, CR, LF) and properties too
+    /// (also `:` and `,`), byte by byte in one pass: no replacement's output is escaped again.
+    static func githubBytes(_ findings: [LocatedFinding]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(findings.count * 260)
+        func escaped(_ s: String, property: Bool) {
+            for c in s.utf8 {
+                switch c {
+                case UInt8(ascii: "%"): out.append(contentsOf: [UInt8(ascii: "%"), UInt8(ascii: "2"), UInt8(ascii: "5")])
+                case 0x0D: out.append(contentsOf: [UInt8(ascii: "%"), UInt8(ascii: "0"), UInt8(ascii: "D")])
+                case 0x0A: out.append(contentsOf: [UInt8(ascii: "%"), UInt8(ascii: "0"), UInt8(ascii: "A")])
+                case UInt8(ascii: ":") where property: out.append(contentsOf: [UInt8(ascii: "%"), UInt8(ascii: "3"), UInt8(ascii: "A")])
+                case UInt8(ascii: ",") where property: out.append(contentsOf: [UInt8(ascii: "%"), UInt8(ascii: "2"), UInt8(ascii: "C")])
+                default: out.append(c)
+                }
+            }
         }
-        func escapeProperty(_ s: String) -> String {
-            escapeData(s).replacingAll(":", with: "%3A").replacingAll(",", with: "%2C")
-        }
-        var out = ""
+        func put(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
+        // A fragment is one file: its path is escaped once.
+        var lastPath: String? = nil
+        var path: [UInt8] = []
         for lf in findings {
             let f = lf.finding
-            out += "::\(f.severity == .error ? "error" : "warning") file=\(escapeProperty(f.path)),line=\(lf.line),col=\(lf.column),endLine=\(lf.endLine),endColumn=\(lf.endColumn),title=\(escapeProperty("nomen " + f.rule))::\(escapeData(f.message))\n"
+            if f.path != lastPath {
+                let start = out.count
+                escaped(f.path, property: true)
+                path = Array(out[start...])
+                out.removeSubrange(start...)
+                lastPath = f.path
+            }
+            put(f.severity == .error ? "::error file=" : "::warning file=")
+            out.append(contentsOf: path)
+            put(",line=")
+            JSONWriter.appendDecimal(lf.line, to: &out)
+            put(",col=")
+            JSONWriter.appendDecimal(lf.column, to: &out)
+            put(",endLine=")
+            JSONWriter.appendDecimal(lf.endLine, to: &out)
+            put(",endColumn=")
+            JSONWriter.appendDecimal(lf.endColumn, to: &out)
+            put(",title=nomen ")
+            escaped(f.rule, property: true)
+            put("::")
+            escaped(f.message, property: false)
+            out.append(0x0A)
         }
         return out
     }
@@ -238,7 +322,7 @@ public enum FindingReport {
         return w.output
     }
 
-    static func sarifItem(_ w: inout JSONWriter, _ lf: LocatedFinding, ruleIndex: [String: Int], style: Style) {
+    static func sarifItem(_ w: inout JSONWriter, _ lf: LocatedFinding, uri: String, ruleIndex: [String: Int], style: Style) {
         let f = lf.finding
         w.beginObject()
         w.string("ruleId", f.rule)
@@ -248,7 +332,7 @@ public enum FindingReport {
         w.beginArray(key: "locations")
         w.beginObject()
         w.beginObject(key: "physicalLocation")
-        w.beginObject(key: "artifactLocation"); w.string("uri", uri(f.path)); w.endObject()
+        w.beginObject(key: "artifactLocation"); w.string("uri", uri); w.endObject()
         region(&w, lf)
         w.endObject()
         w.endObject()
@@ -259,7 +343,7 @@ public enum FindingReport {
             w.beginObject(key: "description"); w.string("text", "replace `\(f.found)` with `\(replacement)`"); w.endObject()
             w.beginArray(key: "artifactChanges")
             w.beginObject()
-            w.beginObject(key: "artifactLocation"); w.string("uri", uri(f.path)); w.endObject()
+            w.beginObject(key: "artifactLocation"); w.string("uri", uri); w.endObject()
             // One replacement per edit: exactly what `rewrite` writes (a dataset move edits two parts).
             w.beginArray(key: "replacements")
             for e in lf.editRegions {
@@ -282,14 +366,19 @@ public enum FindingReport {
     /// A relative URI reference for a relative path, a `file://` URI for an absolute one;
     /// bytes outside the unreserved set are percent-encoded.
     static func uri(_ path: String) -> String {
-        var out = path.hasPrefix("/") ? "file://" : ""
+        var out: [UInt8] = path.hasPrefix("/") ? Array("file://".utf8) : []
+        out.reserveCapacity(out.count + path.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
         for b in path.utf8 {
-            let c = Character(Unicode.Scalar(b))
-            if b < 0x80, c.isLetter || c.isNumber || "-._~/".contains(c) { out.append(c) } else {
-                out += "%" + String(b >> 4, radix: 16, uppercase: true) + String(b & 0xF, radix: 16, uppercase: true)
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.append(b)
+            default:
+                out.append(contentsOf: [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 0xF)]])
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func region(_ w: inout JSONWriter, _ lf: LocatedFinding) {
@@ -338,8 +427,8 @@ public struct ReportStream: Sendable {
     public func fragment(_ findings: [LocatedFinding]) -> [UInt8] {
         guard !findings.isEmpty else { return [] }
         switch format {
-        case .text: return Array(FindingReport.text(findings, style: style).utf8)
-        case .github: return Array(FindingReport.github(findings).utf8)
+        case .text: return FindingReport.textBytes(findings, style: style)
+        case .github: return FindingReport.githubBytes(findings)
         case .json:
             // A fragment is one file's findings: one path, quoted once. The whole fragment is
             // written into memory reserved up front, each item checked against its bound first.
@@ -364,7 +453,11 @@ public struct ReportStream: Sendable {
         case .sarif:
             // One writer for the file: it puts the commas between the items itself.
             var w = JSONWriter(depth: 4, capacity: findings.count * 400)
-            for lf in findings { FindingReport.sarifItem(&w, lf, ruleIndex: ruleIndex, style: style) }
+            var path: String? = nil, uri = ""
+            for lf in findings {
+                if lf.finding.path != path { path = lf.finding.path; uri = FindingReport.uri(lf.finding.path) }
+                FindingReport.sarifItem(&w, lf, uri: uri, ruleIndex: ruleIndex, style: style)
+            }
             return w.bytes
         }
     }

@@ -24,7 +24,8 @@ public struct JSONWriter {
     private mutating func newlineAndIndent() {
         guard pretty else { return }
         bytes.append(0x0A)
-        for _ in 0..<(2 * depth) { bytes.append(0x20) }
+        let n = 2 * depth
+        if n <= Self.spaces.count { bytes.append(contentsOf: Self.spaces[..<n]) } else { bytes.append(contentsOf: repeatElement(0x20, count: n)) }
     }
 
     private mutating func separator() {
@@ -82,6 +83,7 @@ public struct JSONWriter {
     public mutating func null(_ k: String? = nil) { value(k, raw: "null") }
 
     static let hex = Array("0123456789abcdef".utf8)
+    private static let spaces = [UInt8](repeating: 0x20, count: 32)
 
     /// Digits without a String in between (findings have four numbers each).
     public static func appendDecimal(_ v: Int, to out: inout [UInt8]) {
