@@ -46,7 +46,23 @@ static inline int is_word(uint8_t c) {
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 
-// Whether position i passes the word-start and four-byte checks; sets *triggers.
+// Whether bytes 4..<20 at i agree with entry e's (out of line: only a position whose first
+// four bytes agree gets here).
+__attribute__((noinline))
+static int tail_matches(const nomen_literal_table *lt, uint32_t e, const uint8_t *p, size_t n, size_t i) {
+    uint64_t tail[2];
+    if (i + 20 <= n) {
+        memcpy(tail, p + i + 4, 16);
+    } else {
+        uint8_t bytes[16] = {0};
+        for (size_t k = 0; k < 16 && i + 4 + k < n; k++) bytes[k] = p[i + 4 + k];
+        memcpy(tail, bytes, 16);
+    }
+    return (tail[0] & lt->tail_masks[2 * e]) == lt->tails[2 * e] && (tail[1] & lt->tail_masks[2 * e + 1]) == lt->tails[2 * e + 1];
+}
+
+// Whether position i passes the word-start and literal checks; sets *triggers.
+__attribute__((always_inline))
 static inline int verify(const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t i, int word_start, uint64_t *triggers) {
     if (!lt) return 1;  // fingerprints alone
     uint8_t c = p[i];
@@ -54,11 +70,19 @@ static inline int verify(const nomen_literal_table *lt, const uint8_t *p, size_t
     uint32_t from = lt->offsets[c], to = lt->offsets[c + 1];
     if (from == to) return 0;
     uint32_t w = 0;
-    for (size_t k = 0; k < 4; k++) w = w << 8 | (i + k < n ? p[i + k] : 0);
+    if (i + 4 <= n) {
+        memcpy(&w, p + i, 4);
+        w = __builtin_bswap32(w);
+    } else {
+        for (size_t k = 0; k < 4; k++) w = w << 8 | (i + k < n ? p[i + k] : 0);
+    }
     uint64_t found = 0;
     int any = 0;
     for (uint32_t e = from; e < to; e++) {
-        if ((w & lt->masks[e]) == lt->values[e]) { found |= lt->triggers[e]; any = 1; }
+        if ((w & lt->masks[e]) != lt->values[e]) continue;
+        if (lt->tail_masks[2 * e] != 0 && !tail_matches(lt, e, p, n, i)) continue;
+        found |= lt->triggers[e];
+        any = 1;
     }
     if (!any) return 0;
     *triggers = found;

@@ -5,14 +5,17 @@ import Testing
 @Suite struct PrefilterTests {
     @Test func literalPrefixesOfPatterns() {
         func texts(_ s: String) -> [String]? { LiteralPrefix.of(s)?.map { String(decoding: $0, as: UTF8.self) } }
-        #expect(texts("production_training_data_(?<h>1w|1m)") == ["prod"])
-        #expect(texts("(?<name>trump_rich|crisis_2008|pre_crisis)") == ["trum", "cris", "pre_"])
+        #expect(texts("production_training_data_(?<h>1w|1m)") == ["production_training_"])
+        #expect(texts("data_(?<h>1w|1m)") == ["data_1w", "data_1m"])
+        #expect(texts("(?<name>trump_rich|crisis_2008|pre_crisis)") == ["trump_rich", "crisis_2008", "pre_crisis"])
         #expect(texts("(?!(?:zl_x)(?![a-z]))(?i:zl_t)") == ["zl_t", "zl_T", "zL_t", "zL_T", "Zl_t", "Zl_T", "ZL_t", "ZL_T"])
         #expect(texts("ab[cd]") == ["ab"])
         #expect(texts("a?bc") == nil)
         #expect(texts("[a-z]+_x") == nil)
         #expect(texts(#"\d+"#) == nil)
-        #expect(texts(#"models_v4\.x"#) == ["mode"])
+        #expect(texts(#"models_v4\.x"#) == ["models_v4.x"])
+        // Caseless letters stop the literal before it has more than eight spellings.
+        #expect(texts("(?i:abcd)") == ["ab", "aB", "Ab", "AB"].flatMap { [$0 + "c", $0 + "C"] })
         #expect(texts("o_(?'h'1w|1m)") == ["o_1w", "o_1m"])
         #expect(texts("o_(?<h>[0-9]+w|1m)x") == ["o_"])
         #expect(texts("(?:ab(?:[0-9])|cd)") == ["ab", "cd"])
@@ -75,6 +78,65 @@ import Testing
         everyHit.skipCoveredHits = false
         let all = Linter(rules: Fixture.rules, options: everyHit).findings(in: source)
         #expect(fast.map { "\($0.range) \($0.rule) \($0.message)" } == all.map { "\($0.range) \($0.rule) \($0.message)" })
+    }
+
+    /// A trigger's literals that share four bytes become their common prefix.
+    @Test func literalsCondenseToTheirCommonPrefix() {
+        func texts(_ ls: [String]) -> [String] { Prefilter.condensed(ls.map { Array($0.utf8) }).map { String(decoding: $0, as: UTF8.self) } }
+        #expect(texts(["Models/local/baselines", "Models/local/advanced", "Models/local/{"]) == ["Models/local/"])
+        #expect(texts(["trump_rich", "crisis_2008", "trump_x"]) == ["trump_", "crisis_2008"])
+        #expect(texts(["ab", "abcdx", "abcdy", "abce"]) == ["ab", "abcd", "abce"])
+    }
+
+    /// The literal check at each candidate (word start, first four bytes, then the rest of the
+    /// literal up to twenty bytes) against a naive comparison at every position, literals of
+    /// every length against text that ends mid-literal.
+    @Test func literalCheckAgreesWithNaiveComparison() {
+        var state: UInt64 = 99
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        let alphabet = Array("abM_/. \n".utf8)
+        for round in 0..<60 {
+            var literals: [[UInt8]] = []
+            for k in 0..<(1 + round % 9) {
+                let length = 1 + (k * 7 + round) % 20
+                var literal: [UInt8] = [UInt8(ascii: "a") + UInt8(next() % 2)]
+                while literal.count < length { literal.append(alphabet[next() % 4]) }
+                if !literals.contains(literal) { literals.append(literal) }
+            }
+            let search = LiteralSearch(literals.enumerated().map { LiteralSearch.Entry(bytes: $0.element, triggers: 1 << UInt64($0.offset)) })
+            // Text built from pieces of the literals, so that long partial matches are common.
+            var text: [UInt8] = []
+            while text.count < 400 {
+                let l = literals[next() % literals.count]
+                text += l.prefix(1 + next() % l.count)
+                text.append(alphabet[next() % alphabet.count])
+            }
+            text = Array(text.prefix(300 + next() % 100))
+            for wordStart in [true, false] {
+                var expected: [Int: UInt64] = [:]
+                for p in 0..<text.count {
+                    if wordStart, p > 0, Prefilter.wordBytes[Int(text[p - 1])] { continue }
+                    var set: UInt64 = 0
+                    for (t, l) in literals.enumerated() where p + l.count <= text.count && Array(text[p..<(p + l.count)]) == l { set |= 1 << UInt64(t) }
+                    if set != 0 { expected[p] = set }
+                }
+                var found: [Int: UInt64] = [:]
+                text.withUnsafeBufferPointer { b in
+                    var i = 0
+                    while i < b.count {
+                        var triggers: UInt64 = 0
+                        let c = search.next(b.baseAddress!, b.count, from: i, wordStart: wordStart, triggers: &triggers)
+                        if c >= b.count { break }
+                        found[c] = triggers
+                        i = c + 1
+                    }
+                }
+                #expect(found == expected, "round \(round), word start \(wordStart)")
+            }
+        }
     }
 
     /// The SIMD fingerprint search never misses a literal: at every alignment, near the end

@@ -27,18 +27,21 @@ void nomen_teddy_add(nomen_teddy *t, const uint8_t *literal, size_t length, unsi
 size_t nomen_teddy_next(const nomen_teddy *t, const uint8_t *p, size_t n, size_t from);
 
 // The literals behind the fingerprints: for each first byte, the entries (first four bytes,
-// big-endian, and a mask for shorter literals) and the set of triggers each stands for.
+// big-endian, and a mask for shorter literals; then bytes 4..<20 as two little-endian words
+// with their masks) and the set of triggers each stands for.
 typedef struct {
     const uint32_t *values;
     const uint32_t *masks;
+    const uint64_t *tails;       // two words per entry
+    const uint64_t *tail_masks;  // two words per entry
     const uint64_t *triggers;
     // Entries for first byte c are offsets[c] ..< offsets[c + 1].
     uint32_t offsets[257];
 } nomen_literal_table;
 
 // The first position in [from, n) that passes the fingerprints, starts a word (when
-// `word_start`; a word byte is [A-Za-z0-9_]) and whose first four bytes (zeros past the end)
-// agree with an entry; `*triggers` receives the union of those entries' trigger sets.
+// `word_start`; a word byte is [A-Za-z0-9_]) and whose first twenty bytes (zeros past the
+// end) agree with an entry's literal; `*triggers` receives the union of those entries' trigger sets.
 // Returns n when there is none. With `lt` NULL, the fingerprints alone decide.
 size_t nomen_literal_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
                           int word_start, uint64_t *triggers);

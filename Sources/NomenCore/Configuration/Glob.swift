@@ -18,14 +18,19 @@ public struct Glob: Sendable, Equatable {
     /// `path` is relative to the glob's base, `/`-separated.
     public func matches(_ path: String, isDirectory: Bool = false) -> Bool {
         if directoryOnly && !isDirectory { return false }
-        let p = Array(path.utf8)
+        var path = path
+        return path.withUTF8 { matches(bytes: $0) }
+    }
+
+    /// `matches` on the path's UTF-8, read in place (the walker asks for every file).
+    func matches(bytes p: UnsafeBufferPointer<UInt8>) -> Bool {
         if anchored { return Self.match(pattern[...], p[...]) }
         // Unanchored: match against the last component.
-        let name = p.lastIndex(of: UInt8(ascii: "/")).map { p[(p.index(after: $0))...] } ?? p[...]
+        let name = p.lastIndex(of: UInt8(ascii: "/")).map { p[($0 + 1)...] } ?? p[...]
         return Self.match(pattern[...], name)
     }
 
-    static func match(_ pat: ArraySlice<UInt8>, _ str: ArraySlice<UInt8>) -> Bool {
+    static func match(_ pat: ArraySlice<UInt8>, _ str: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         var p = pat.startIndex, s = str.startIndex
         var starP = -1, starS = -1
         while s < str.endIndex {

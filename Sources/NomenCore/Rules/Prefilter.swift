@@ -5,7 +5,7 @@ import Synchronization
 /// A literal prefilter: every trigger begins with a literal (`production_training_data_`,
 /// `models_v4`, `zl_training_`, …) at a word start. A SIMD fingerprint search (Teddy, in
 /// `CByteScan`) finds the few places whose first three bytes could begin one of those literals,
-/// checks there the word start and the first four bytes, and hands back the triggers whose
+/// checks there the word start and the whole literal (up to 20 bytes), and hands back the triggers whose
 /// literal agrees; only those run their (anchored) pattern, in trigger order, so the first to
 /// match wins as in the combined alternation.
 final class Prefilter: Sendable {
@@ -34,8 +34,8 @@ final class Prefilter: Sendable {
         let bits = bodies.count <= 64
         for (t, body) in bodies.enumerated() {
             guard let prefixes = LiteralPrefix.of(body), !prefixes.isEmpty else { return nil }
-            for literal in prefixes {
-                let bytes = Array(literal.prefix(4))
+            for literal in Self.condensed(prefixes) {
+                let bytes = Array(literal.prefix(LiteralPrefix.maxLength))
                 guard let first = bytes.first, Self.wordBytes[Int(first)] else { return nil }
                 let triggers: UInt64 = bits ? 1 << UInt64(t) : ~0
                 if let e = entries.firstIndex(where: { $0.bytes == bytes }) {
@@ -50,6 +50,21 @@ final class Prefilter: Sendable {
         compiled = Mutex(Array(repeating: nil, count: self.bodies.count))
         combinedAnchored = Mutex(nil)
         self.combinedSource = combinedSource
+    }
+
+    /// A trigger's literals with the same first four bytes, as their common prefix:
+    /// `Models/local/baselines` … `Models/local/$` (an alternation after a literal) are one
+    /// entry, `Models/local/`; entries that share a first byte are each checked at a candidate.
+    static func condensed(_ literals: [[UInt8]]) -> [[UInt8]] {
+        var groups: [[UInt8]] = []
+        for literal in literals {
+            if let g = groups.firstIndex(where: { $0.count >= 4 && literal.count >= 4 && $0.prefix(4) == literal.prefix(4) }) {
+                groups[g] = Array(zip(groups[g], literal).prefix(while: { $0.0 == $0.1 }).map(\.0))
+            } else {
+                groups.append(literal)
+            }
+        }
+        return groups
     }
 
     /// Trigger `t`'s anchored pattern, compiled once for all threads; nil if it does not
@@ -163,7 +178,7 @@ final class Prefilter: Sendable {
 
 /// The Teddy tables and literal entries, built once; the search itself is C (`CByteScan`).
 final class LiteralSearch: @unchecked Sendable {
-    /// Up to four bytes a trigger begins with, and the triggers (as bits) that begin so.
+    /// Up to twenty bytes a trigger begins with, and the triggers (as bits) that begin so.
     struct Entry {
         var bytes: [UInt8]
         var triggers: UInt64
@@ -174,6 +189,8 @@ final class LiteralSearch: @unchecked Sendable {
     private let table: UnsafeMutablePointer<nomen_literal_table>
     private let values: UnsafeMutableBufferPointer<UInt32>
     private let masks: UnsafeMutableBufferPointer<UInt32>
+    private let tails: UnsafeMutableBufferPointer<UInt64>
+    private let tailMasks: UnsafeMutableBufferPointer<UInt64>
     private let triggerSets: UnsafeMutableBufferPointer<UInt64>
 
     /// Entries that share a first byte share one of the eight fingerprint buckets.
@@ -188,10 +205,12 @@ final class LiteralSearch: @unchecked Sendable {
             bucketOf[first] = bucket
             entry.bytes.withUnsafeBufferPointer { nomen_teddy_add(teddy, $0.baseAddress, $0.count, bucket) }
         }
-        // Entries grouped by first byte, for the four-byte check.
+        // Entries grouped by first byte, for the literal check.
         let sorted = entries.enumerated().sorted { ($0.element.bytes.first ?? 0, $0.offset) < ($1.element.bytes.first ?? 0, $1.offset) }.map(\.element)
         values = .allocate(capacity: max(1, sorted.count))
         masks = .allocate(capacity: max(1, sorted.count))
+        tails = .allocate(capacity: 2 * max(1, sorted.count))
+        tailMasks = .allocate(capacity: 2 * max(1, sorted.count))
         triggerSets = .allocate(capacity: max(1, sorted.count))
         table = .allocate(capacity: 1)
         table.initialize(to: nomen_literal_table())
@@ -204,12 +223,24 @@ final class LiteralSearch: @unchecked Sendable {
             }
             values[k] = value
             masks[k] = mask
+            // Bytes 4..<20, little-endian: byte 4 + 8w + j sits at bits 8j of word w.
+            for w in 0..<2 {
+                var tail: UInt64 = 0, tailMask: UInt64 = 0
+                for j in 0..<8 where 4 + 8 * w + j < entry.bytes.count {
+                    tail |= UInt64(entry.bytes[4 + 8 * w + j]) << UInt64(8 * j)
+                    tailMask |= 0xFF << UInt64(8 * j)
+                }
+                tails[2 * k + w] = tail
+                tailMasks[2 * k + w] = tailMask
+            }
             triggerSets[k] = entry.triggers
             offsets[Int(entry.bytes.first ?? 0) + 1] += 1
         }
         for c in 1..<257 { offsets[c] += offsets[c - 1] }
         table.pointee.values = UnsafePointer(values.baseAddress)
         table.pointee.masks = UnsafePointer(masks.baseAddress)
+        table.pointee.tails = UnsafePointer(tails.baseAddress)
+        table.pointee.tail_masks = UnsafePointer(tailMasks.baseAddress)
         table.pointee.triggers = UnsafePointer(triggerSets.baseAddress)
         withUnsafeMutableBytes(of: &table.pointee.offsets) { raw in
             let o = raw.bindMemory(to: UInt32.self)
@@ -222,6 +253,8 @@ final class LiteralSearch: @unchecked Sendable {
         table.deallocate()
         values.deallocate()
         masks.deallocate()
+        tails.deallocate()
+        tailMasks.deallocate()
         triggerSets.deallocate()
     }
 
@@ -242,6 +275,11 @@ final class LiteralSearch: @unchecked Sendable {
 /// The literal texts a pattern must begin with (alternatives expanded, caseless letters in
 /// both cases), or nil when it can begin otherwise.
 enum LiteralPrefix {
+    /// Literals are read this far: every byte of a literal is checked before a pattern runs.
+    static let maxLength = 20
+    /// Caseless letters multiply the literals; they stop growing at this many.
+    static let maxCaselessVariants = 8
+
     static func of(_ source: String) -> [[UInt8]]? {
         var p = Parser(s: Array(source.utf8))
         guard let result = p.sequence(caseless: false), !result.isEmpty, result.allSatisfy({ !$0.isEmpty }) else { return nil }
@@ -308,13 +346,14 @@ enum LiteralPrefix {
                 }
                 if i < s.count, [UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "{")].contains(s[i]) { return finish(prefixes) }
                 let isLetter = (literal | 0x20) >= UInt8(ascii: "a") && (literal | 0x20) <= UInt8(ascii: "z")
+                if caseless && isLetter && prefixes.count * 2 > LiteralPrefix.maxCaselessVariants { return finish(prefixes) }
                 if caseless && isLetter {
                     prefixes = prefixes.flatMap { [$0 + [literal | 0x20], $0 + [literal & ~0x20]] }
                 } else {
                     prefixes = prefixes.map { $0 + [literal] }
                 }
                 if prefixes.count > 64 { return nil }
-                if prefixes[0].count >= 4 { skipToEnd(); return prefixes }
+                if prefixes[0].count >= LiteralPrefix.maxLength { skipToEnd(); return prefixes }
                 if i < s.count, s[i] == UInt8(ascii: "+") { return finish(prefixes) }
             }
             return prefixes

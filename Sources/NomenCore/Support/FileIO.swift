@@ -161,6 +161,9 @@ public final class ReadBuffer {
             }
             if n == 0 { break }
             count += n
+            // The size `fstat` gave is read: no second call just to be told of the end (a file
+            // that reports no size, as in /proc, is read until a read returns nothing).
+            if st.st_size > 0, count >= Int(st.st_size) { break }
         }
         return .bytes(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
     }

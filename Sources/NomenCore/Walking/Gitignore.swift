@@ -28,15 +28,21 @@ struct IgnoreFile: Sendable {
 
     /// nil when no rule speaks of the path; otherwise whether it is ignored.
     func verdict(_ relative: String, isDirectory: Bool) -> Bool? {
-        let path: String
-        if base.isEmpty { path = relative } else {
-            guard relative.hasPrefix(base + "/") else { return nil }
-            path = String(relative.dropFirst(base.count + 1))
+        var relative = relative
+        return relative.withUTF8 { path -> Bool? in
+            // Below `base`: the path after `base/` (compared in place, no string built).
+            var start = 0
+            if !base.isEmpty {
+                let n = base.utf8.count
+                guard path.count > n, path[n] == UInt8(ascii: "/"), base.utf8.elementsEqual(path[..<n]) else { return nil }
+                start = n + 1
+            }
+            let below = UnsafeBufferPointer(rebasing: path[start...])
+            var result: Bool? = nil
+            for rule in rules where !(rule.glob.directoryOnly && !isDirectory) && rule.glob.matches(bytes: below) {
+                result = !rule.negated
+            }
+            return result
         }
-        var result: Bool? = nil
-        for rule in rules where rule.glob.matches(path, isDirectory: isDirectory) {
-            result = !rule.negated
-        }
-        return result
     }
 }

@@ -188,8 +188,10 @@ public struct Walker: Sendable {
     }
 
     private func isIgnored(_ rel: String, repoRelative: String, isDirectory: Bool, ignores: [IgnoreFile]) -> Bool {
-        let configRel = configPrefix + rel
-        if configuration.exclude.contains(where: { $0.matches(configRel, isDirectory: isDirectory) || $0.matches(configRel) }) { return true }
+        if !configuration.exclude.isEmpty {
+            let configRel = configPrefix + rel
+            if configuration.exclude.contains(where: { $0.matches(configRel, isDirectory: isDirectory) || $0.matches(configRel) }) { return true }
+        }
         var ignored = false
         for file in ignores {
             if let v = file.verdict(repoRelative, isDirectory: isDirectory) { ignored = v }
