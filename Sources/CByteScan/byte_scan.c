@@ -435,3 +435,63 @@ size_t nomen_line_starts(const uint8_t *p, size_t n, long *starts) {
     for (size_t i = 0; i < n; i++) if (p[i] == '\n') starts[count++] = (long)(i + 1);
     return count;
 }
+
+// Identifier bytes as Python reads them (ASCII letters, `_`, any byte >= 0x80; digits only
+// after the first): 1 for a start byte, 2 for a digit.
+static uint8_t identifier_class[256];
+static pthread_once_t identifier_once = PTHREAD_ONCE_INIT;
+
+static void identifier_class_init(void) {
+    for (int c = 0; c < 256; c++) {
+        int start = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+        identifier_class[c] = start ? 1 : (c >= '0' && c <= '9') ? 2 : 0;
+    }
+}
+
+// The number of a keyword packed as lowercase bytes (see SQLTokenizer.keywordBit), or -1.
+static inline int sql_keyword_bit(uint64_t v) {
+    switch (v) {
+    case 0x73656c656374ULL: return 0;   // select
+    case 0x66726f6dULL: return 1;       // from
+    case 0x6a6f696eULL: return 2;       // join
+    case 0x696e73657274ULL: return 3;   // insert
+    case 0x696e746fULL: return 4;       // into
+    case 0x637265617465ULL: return 5;   // create
+    case 0x7461626c65ULL: return 6;     // table
+    case 0x76696577ULL: return 7;       // view
+    case 0x6d65726765ULL: return 8;     // merge
+    case 0x757064617465ULL: return 9;   // update
+    case 0x736574ULL: return 10;        // set
+    case 0x64656c657465ULL: return 11;  // delete
+    default: return -1;
+    }
+}
+
+static inline int sql_seen_is_sql(uint32_t seen) {
+#define HAS(bit) ((seen >> (bit)) & 1u)
+    return (HAS(0) && HAS(1)) || (HAS(3) && HAS(4)) || (HAS(5) && (HAS(6) || HAS(7))) || (HAS(8) && HAS(4))
+        || (HAS(9) && HAS(10)) || (HAS(11) && HAS(1)) || HAS(2);
+#undef HAS
+}
+
+int nomen_looks_like_sql(const uint8_t *p, size_t start, size_t end) {
+    pthread_once(&identifier_once, identifier_class_init);
+    uint32_t seen = 0;
+    size_t k = start;
+    while (k < end) {
+        if (identifier_class[p[k]] != 1) { k++; continue; }
+        size_t s = k;
+        while (k < end && identifier_class[p[k]] != 0) k++;
+        size_t n = k - s;
+        if (n < 3 || n > 6) continue;
+        if (s != start && identifier_class[p[s - 1]] != 0) continue;
+        uint64_t v = 0;
+        for (size_t x = s; x < k; x++) v = v << 8 | (uint8_t)(p[x] | 0x20);
+        int bit = sql_keyword_bit(v);
+        if (bit >= 0) {
+            seen |= 1u << bit;
+            if (sql_seen_is_sql(seen)) return 1;
+        }
+    }
+    return 0;
+}

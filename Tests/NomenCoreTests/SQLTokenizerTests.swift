@@ -186,3 +186,34 @@ extension SQLRegionEquivalenceTests {
         #expect(SQLTokenizer.keywordBit("selec".utf8.reduce(0) { $0 << 8 | UInt64($1) }) == nil)
     }
 }
+
+extension SQLTokenizerTests {
+    /// The C keyword scan and the Swift byte loop agree on generated strings: keywords in any
+    /// case, glued to identifier bytes (digits, `_`, non-ASCII) or standing alone.
+    @Test func sqlDetectionAgreesWithTheByteLoop() {
+        let words = ["select", "FROM", "Join", "insert", "into", "create", "table", "VIEW", "merge", "update", "set", "delete",
+                     "x", "_", "1", "é", " ", " ", " ", " ", "\n", ".", "(", "selects", "fromage", "se", "t", "*", "'"]
+        var state: UInt64 = 5
+        var agreed = 0, sql = 0
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<(state % 12) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += words[Int(state >> 33) % words.count]
+            }
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                for r in [0..<b.count, min(1, b.count)..<b.count, 0..<max(0, b.count - 1)] {
+                    let fast = SQLTokenizer.looksLikeSQL(b, r), slow = SQLTokenizer.looksLikeSQLByteByByte(b, r)
+                    #expect(fast == slow, "\(text) \(r)")
+                    if fast == slow { agreed += 1 }
+                    if fast { sql += 1 }
+                }
+            }
+        }
+        #expect(agreed == 9000)
+        #expect(sql > 300, "\(sql) of 9000 read as SQL")
+    }
+}
+

@@ -92,4 +92,9 @@ size_t nomen_python_code(const uint8_t *p, size_t n, size_t from, nomen_python_s
 // one per line feed: see nomen_count_lines) and returns how many.
 size_t nomen_line_starts(const uint8_t *p, size_t n, long *starts);
 
+// Whether [start, end) reads as SQL: it holds words (Python identifiers, any case) that make
+// a statement: SELECT … FROM, INSERT INTO, CREATE TABLE/VIEW, MERGE … INTO, UPDATE … SET,
+// DELETE FROM, or JOIN (see SQLTokenizer.looksLikeSQL, its byte-by-byte twin).
+int nomen_looks_like_sql(const uint8_t *p, size_t start, size_t end);
+
 #endif

@@ -1,3 +1,5 @@
+import CByteScan
+
 /// Tokenizes SQL (BigQuery and ANSI): comments (`--`, `#`, `/* */`), string literals (with
 /// `r`/`b` prefixes and triple quotes), backtick identifiers, and Jinja blocks (`{{ }}`,
 /// `{% %}`, `{# #}`) and f-string fields, which are passed over intact.
@@ -72,7 +74,15 @@ struct SQLTokenizer {
         }
     }
 
+    /// Whether `r` reads as SQL (its keywords make a statement); in C (`nomen_looks_like_sql`),
+    /// every string with a match in it is asked.
     static func looksLikeSQL(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+        guard let base = b.baseAddress, !r.isEmpty else { return false }
+        return nomen_looks_like_sql(base, r.lowerBound, r.upperBound) != 0
+    }
+
+    /// `looksLikeSQL` one byte at a time, in Swift: the oracle its tests compare against.
+    static func looksLikeSQLByteByByte(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
         var seen: UInt16 = 0
         var k = r.lowerBound
         while k < r.upperBound {
