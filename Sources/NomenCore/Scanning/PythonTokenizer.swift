@@ -18,6 +18,11 @@ struct PythonTokenizer {
     var keeping: [Int]? = nil
     /// The first of `keeping` not before the strings scanned so far.
     var nextKept = 0
+    /// A string's fields as they are found: most strings are not kept (no match in them), and
+    /// theirs never become an array of their own.
+    var fieldScratch: [Field] = []
+    /// The string stop tables, read once per tokenizer rather than once per string.
+    let stopTables = PythonTokenizer.stringStopTables
 
     static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, deferSQL: Bool = false, keeping: [Int]? = nil) -> [Region] {
         var t = PythonTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
@@ -220,11 +225,11 @@ struct PythonTokenizer {
         let triple = prefixEnd + 2 < end && b[prefixEnd + 1] == q && b[prefixEnd + 2] == q
         let contentStart = prefixEnd + (triple ? 3 : 1)
         var j = contentStart
-        var fields: [Field] = []
+        if !fieldScratch.isEmpty { fieldScratch.removeAll(keepingCapacity: true) }
         var contentEnd = end
         var tokenEnd = end
         var terminated = false
-        let stops = Self.stringStopTables[(q == UInt8(ascii: "'") ? 0 : 4) + (isF ? 2 : 0) + (triple ? 1 : 0)]
+        let stops = stopTables[(q == UInt8(ascii: "'") ? 0 : 4) + (isF ? 2 : 0) + (triple ? 1 : 0)]
         while j < end {
             // Plain text in the string is passed over in bulk.
             j = stops.first(in: b, from: j, end: end)
@@ -266,7 +271,7 @@ struct PythonTokenizer {
                 if c == UInt8(ascii: "{") {
                     if j + 1 < end, b[j + 1] == UInt8(ascii: "{") { j += 2; continue }
                     let field = scanField(at: j, quote: q, triple: triple)
-                    fields.append(field)
+                    fieldScratch.append(field)
                     j = field.range.upperBound
                     continue
                 }
@@ -280,6 +285,9 @@ struct PythonTokenizer {
         if j >= end { contentEnd = end; tokenEnd = end }
         i = tokenEnd
         if statementLevel, !keeps(start..<tokenEnd) { return }
+        // The region takes the scratch's storage; the next string with fields starts a new one.
+        var fields: [Field] = []
+        if !fieldScratch.isEmpty { swap(&fields, &fieldScratch) }
         list.append(Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
                            context: isF ? .fstring : .string, prefixBytes: prefix, quoteByte: q, quoteCount: triple ? 3 : 1,
                            terminated: terminated, fields: fields, isFString: isF, isBytes: isBytes))
