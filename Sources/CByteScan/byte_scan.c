@@ -495,3 +495,89 @@ int nomen_looks_like_sql(const uint8_t *p, size_t start, size_t end) {
     }
     return 0;
 }
+
+// MARK: JSON skipping (notebooks)
+
+static inline int json_space(uint8_t c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+static inline size_t json_skip_space(const uint8_t *p, size_t n, size_t i) {
+    while (i < n && json_space(p[i])) i++;
+    return i;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static size_t quote_or_backslash_avx2(const uint8_t *p, size_t n, size_t i) {
+    const __m256i quote = _mm256_set1_epi8('"'), slash = _mm256_set1_epi8('\\');
+    for (; i + 32 <= n; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+        uint32_t hits = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, slash)));
+        if (hits) return i + (size_t)__builtin_ctz(hits);
+    }
+    for (; i < n; i++) if (p[i] == '"' || p[i] == '\\') return i;
+    return n;
+}
+#endif
+
+static inline size_t quote_or_backslash(const uint8_t *p, size_t n, size_t i) {
+#if defined(__x86_64__)
+    if (i + 32 <= n && __builtin_cpu_supports("avx2")) return quote_or_backslash_avx2(p, n, i);
+#endif
+    for (; i < n; i++) if (p[i] == '"' || p[i] == '\\') return i;
+    return n;
+}
+
+// A string whose opening quote is at i: the offset after its closing quote, or 0 when it is
+// not terminated (a string never ends at offset 0).
+static size_t json_string_end(const uint8_t *p, size_t n, size_t i) {
+    size_t k = i + 1;
+    while (1) {
+        k = k < n ? quote_or_backslash(p, n, k) : n;
+        if (k >= n) return 0;
+        if (p[k] == '"') return k + 1;
+        k += 2;
+    }
+}
+
+static int json_skip(const uint8_t *p, size_t n, size_t *at, int depth) {
+    size_t i = json_skip_space(p, n, *at);
+    if (depth >= 512 || i >= n) return 0;
+    uint8_t c = p[i];
+    if (c == '"') {
+        size_t e = json_string_end(p, n, i);
+        if (!e) return 0;
+        *at = e;
+        return 1;
+    }
+    if (c == '{' || c == '[') {
+        uint8_t close = c == '{' ? '}' : ']';
+        i = json_skip_space(p, n, i + 1);
+        if (i < n && p[i] == close) { *at = i + 1; return 1; }
+        while (1) {
+            if (c == '{') {
+                i = json_skip_space(p, n, i);
+                if (i >= n || p[i] != '"') return 0;
+                size_t e = json_string_end(p, n, i);
+                if (!e) return 0;
+                i = json_skip_space(p, n, e);
+                if (i >= n || p[i] != ':') return 0;
+                i++;
+            }
+            if (!json_skip(p, n, &i, depth + 1)) return 0;
+            i = json_skip_space(p, n, i);
+            if (i >= n) return 0;
+            if (p[i] == ',') { i++; continue; }
+            if (p[i] == close) { *at = i + 1; return 1; }
+            return 0;
+        }
+    }
+    size_t s = i;
+    while (i < n && !(p[i] == ',' || p[i] == '}' || p[i] == ']' || json_space(p[i]))) i++;
+    if (i == s) return 0;
+    *at = i;
+    return 1;
+}
+
+int nomen_json_skip_value(const uint8_t *p, size_t n, size_t *at, int depth) {
+    return json_skip(p, n, at, depth);
+}

@@ -97,4 +97,10 @@ size_t nomen_line_starts(const uint8_t *p, size_t n, long *starts);
 // DELETE FROM, or JOIN (see SQLTokenizer.looksLikeSQL, its byte-by-byte twin).
 int nomen_looks_like_sql(const uint8_t *p, size_t start, size_t end);
 
+// Passes over one JSON value from *at (white space first), checking its syntax as strictly
+// as reading it: strings end at an unescaped quote, objects and arrays are balanced with
+// their commas and colons, other values are runs of bytes up to a delimiter; `depth` levels
+// are already open (512 at most). On success, *at is just after the value and 1 is returned.
+int nomen_json_skip_value(const uint8_t *p, size_t n, size_t *at, int depth);
+
 #endif
