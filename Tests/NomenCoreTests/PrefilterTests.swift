@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NomenCore
+import NomenRegex
 
 @Suite struct PrefilterTests {
     @Test func literalPrefixesOfPatterns() {
@@ -19,6 +20,61 @@ import Testing
         #expect(texts("o_(?'h'1w|1m)") == ["o_1w", "o_1m"])
         #expect(texts("o_(?<h>[0-9]+w|1m)x") == ["o_"])
         #expect(texts("(?:ab(?:[0-9])|cd)") == ["ab", "cd"])
+        // Classes whose first member is `]`, POSIX classes and quoted text inside passed-over
+        // parts; constructs the reader does not know end the literal, not the whole pattern.
+        #expect(texts("abcd(?![]x)])efgh") == ["abcdefgh"])
+        #expect(texts("abcd(?=[^]x)a-z])efgh") == ["abcdefgh"])
+        #expect(texts("abcd(?![[:digit:])])efgh") == ["abcdefgh"])
+        #expect(texts("(?:ab+\\Q[\\E|cdef|x])") == ["ab", "cdef", "x]"])
+        #expect(texts("(?:abcd(?:e(?>f))|gh)x|ij") == ["abcde", "gh", "ij"])
+        #expect(texts("abcdef(?>gh)") == ["abcdef"])
+        #expect(texts("abcdefg(?#note)h") == ["abcdefg"])
+        #expect(texts("(?i:foo_(?:bar|baz))")?.count == 8)
+        // An inline option reaches the rest of its group, later alternatives included.
+        #expect(texts("abcdef(?i)ghij") == ["abcdef"])
+        #expect(texts("(?:a+(?i)b|cdef)") == nil)
+        #expect(texts("(?:xy(?:a(?i)b|cd)|ef)") == ["xy", "ef"])
+        #expect(texts("abc(?i)d|efg") == nil)
+        #expect(texts("ab|cd") == ["ab", "cd"])
+    }
+
+    /// Whatever a generated pattern matches, wherever, begins with one of its literals: PCRE2
+    /// is the judge, over patterns built from the constructs that have fooled the reader.
+    @Test func literalsAreSoundOnGeneratedPatterns() throws {
+        let atoms = ["a", "b", "ab", "abcd", "x]", "[]a]", "[^]b]", "[[:digit:]a]", "\\Q[a|\\E", "\\.", ".", "a?", "b*", "c+",
+                     "a{2}", "(?i)", "(?i:ab)", "(?>ab)", "(?=a)", "(?!b)", "(?<=a)", "(?#c)", "(?:a|bc)", "(a|b)", "(?<n>ab|c)",
+                     "\\d", "\\b", "(?-i:a)", "(?x: a )", "|"]
+        var state: UInt64 = 3
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % n
+        }
+        func sequence(_ depth: Int) -> String {
+            (0..<(1 + next(4))).map { _ -> String in
+                if depth < 2, next(5) == 0 { return "(?:" + sequence(depth + 1) + "|" + sequence(depth + 1) + ")" }
+                return atoms[next(atoms.count)]
+            }.joined()
+        }
+        // Subjects made of the atoms' own text, so that matches are common.
+        let pieces = ["a", "b", "ab", "abcd", "x]", "]", "1", ".", "c", "cc", "A", "AB", "B", "BC", "ABCD", "X]", "[a|", "bc", "aa", "", " a "].map { Array($0.utf8) }
+        var checked = 0, matched = 0
+        for _ in 0..<4000 {
+            let pattern = sequence(0)
+            guard let literals = LiteralPrefix.of(pattern), let regex = try? Regex(pattern, options: [.anchored]) else { continue }
+            checked += 1
+            let matcher = regex.makeMatcher(jit: false)
+            for _ in 0..<20 {
+                let subject = (0..<next(6)).flatMap { _ in pieces[next(pieces.count)] }
+                for p in 0...subject.count {
+                    guard let m = try? matcher.firstMatch(in: subject, from: p), m.range.lowerBound == p else { continue }
+                    matched += 1
+                    let rest = subject[p...]
+                    #expect(literals.contains { rest.starts(with: $0) },
+                            "`\(pattern)` matched `\(String(decoding: rest, as: UTF8.self))`, literals \(literals.map { String(decoding: $0, as: UTF8.self) })")
+                }
+            }
+        }
+        #expect(checked > 1000 && matched > 3000, "\(checked) patterns, \(matched) matches")
     }
 
     @Test func defaultRulesHaveAPrefilter() {

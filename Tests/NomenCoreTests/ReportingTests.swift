@@ -119,6 +119,21 @@ import Testing
                 + "endLine=\(lf.endLine),endColumn=\(lf.endColumn),title=\(property("nomen " + lf.finding.rule))::\(data(lf.finding.message))\n"
         }.joined()
         #expect(FindingReport.github(findings) == expected)
+        // Two files whose names are the same text in two spellings (NFC, NFD) keep their own
+        // bytes (`String` equality would call them one path). Compared as bytes throughout.
+        let spellings = ["caf\u{E9}.py", "cafe\u{301}.py"].map { path in
+            LocatedFinding(finding: Finding(path: path, range: 0..<1, detail: findings[0].finding.detail, fix: nil), line: 1, column: 1, endLine: 1, endColumn: 2, sourceLine: "x")
+        }
+        let nfd: [UInt8] = [UInt8(ascii: "e"), 0xCC, 0x81], nfc: [UInt8] = [0xC3, 0xA9]
+        func holds(_ bytes: [UInt8], _ part: [UInt8]) -> Bool {
+            bytes.count >= part.count && (0...(bytes.count - part.count)).contains { Array(bytes[$0..<($0 + part.count)]) == part }
+        }
+        let github = Array(FindingReport.github(spellings).utf8)
+        #expect(holds(github, nfd) && holds(github, nfc))
+        let json = ReportStream(format: .json, rules: Fixture.rules, style: .init()).fragment(spellings)
+        #expect(holds(json, nfd) && holds(json, nfc))
+        let sarif = ReportStream(format: .sarif, rules: Fixture.rules, style: .init()).fragment(spellings)
+        #expect(holds(sarif, Array("e%CC%81".utf8)) && holds(sarif, Array("%C3%A9".utf8)))
         // A fragment of one file renders the same as the findings one by one.
         let stream = ReportStream(format: .github, rules: nil, style: .init())
         let onePath = findings.filter { $0.finding.path == findings[0].finding.path }

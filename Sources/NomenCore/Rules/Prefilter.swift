@@ -282,13 +282,26 @@ enum LiteralPrefix {
 
     static func of(_ source: String) -> [[UInt8]]? {
         var p = Parser(s: Array(source.utf8))
-        guard let result = p.sequence(caseless: false), !result.isEmpty, result.allSatisfy({ !$0.isEmpty }) else { return nil }
-        return result.count > 64 ? nil : result
+        // Top-level alternatives each need literals of their own.
+        var result: [[UInt8]] = []
+        while true {
+            guard let alternative = p.sequence(caseless: false), alternative.allSatisfy({ !$0.isEmpty }) else { return nil }
+            result += alternative
+            guard p.i < p.s.count else { break }
+            // A `)` without its `(`, or an inline option (`(?i)`) that reaches the alternatives after it.
+            guard p.s[p.i] == UInt8(ascii: "|"), !p.sawInlineOption else { return nil }
+            p.i += 1
+        }
+        guard !result.isEmpty, result.count <= 64 else { return nil }
+        return result
     }
 
     struct Parser {
         let s: [UInt8]
         var i = 0
+        /// An inline option setting (`(?i)`, `(?x)`) was met: it changes how the rest of its
+        /// group reads, later alternatives included, so no literal is read past it.
+        var sawInlineOption = false
 
         /// Literal prefixes of the sequence starting at `i` up to `)` or `|` or the end; stops
         /// at the first thing that is not a plain literal.
@@ -302,6 +315,12 @@ enum LiteralPrefix {
                         skipGroup()
                         continue
                     }
+                    if let end = inlineOptionEnd() {
+                        // `(?i)`: what follows (in this group) reads differently.
+                        sawInlineOption = true
+                        i = end
+                        return finish(prefixes)
+                    }
                     var groupCaseless = caseless
                     if at("(?i:") { groupCaseless = true; i += 4 }
                     else if at("(?:") { i += 3 }
@@ -310,25 +329,38 @@ enum LiteralPrefix {
                         i += at("(?P<") ? 4 : 3
                         while i < s.count, s[i] != close { i += 1 }
                         i += 1
-                    } else if at("(?") { return prefixes.allSatisfy({ $0.isEmpty }) ? nil : prefixes }
+                    } else if at("(?") || at("(*") {
+                        // Atomic groups, comments, conditionals, verbs, calls: not read. The
+                        // literals so far stand (the whole group is passed over).
+                        return finish(prefixes)
+                    }
                     else { i += 1 }
                     var alternatives: [[UInt8]] = []
+                    let optionBefore = sawInlineOption
+                    sawInlineOption = false
+                    defer { sawInlineOption = optionBefore }
                     while true {
                         guard let alt = sequence(caseless: groupCaseless) else {
                             skipRestOfGroup()
                             return finish(prefixes)
                         }
                         alternatives += alt
-                        if i < s.count, s[i] == UInt8(ascii: "|") { i += 1; continue }
+                        if i < s.count, s[i] == UInt8(ascii: "|") {
+                            // An inline option in this alternative reaches the next ones.
+                            if sawInlineOption { skipRestOfGroup(); return finish(prefixes) }
+                            i += 1
+                            continue
+                        }
                         break
                     }
                     guard i < s.count, s[i] == UInt8(ascii: ")") else { return finish(prefixes) }
                     i += 1
                     if i < s.count, [UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "{")].contains(s[i]) { return finish(prefixes) }
-                    prefixes = prefixes.flatMap { p in alternatives.map { p + $0 } }
-                    if prefixes.count > 64 { return nil }
+                    let joined = prefixes.flatMap { p in alternatives.map { p + $0 } }
+                    // Too many spellings: the literals before the group are enough.
+                    if joined.count > 64 { return finish(prefixes) }
                     // After a group the prefixes may have different lengths; stop here.
-                    return finish(prefixes)
+                    return finish(joined)
                 }
                 if c == UInt8(ascii: ")") || c == UInt8(ascii: "|") { return prefixes }
                 var literal: UInt8
@@ -368,6 +400,15 @@ enum LiteralPrefix {
 
         func at(_ t: String) -> Bool { s[i...].starts(with: t.utf8) }
 
+        /// At `(?` followed by option letters and `)` (`(?i)`, `(?-x)`, `(?^)`): where it ends.
+        func inlineOptionEnd() -> Int? {
+            guard at("(?") else { return nil }
+            var k = i + 2
+            while k < s.count, (s[k] | 0x20 >= UInt8(ascii: "a") && s[k] | 0x20 <= UInt8(ascii: "z")) || s[k] == UInt8(ascii: "-") || s[k] == UInt8(ascii: "^") { k += 1 }
+            guard k < s.count, s[k] == UInt8(ascii: ")") else { return nil }
+            return k + 1
+        }
+
         /// Moves past pattern text, brackets and escapes respected. Starting `depth` groups deep,
         /// it stops just after the `)` that closes depth 0 (`closing`), or (`!closing`) at the
         /// `|` or `)` that ends the current alternative.
@@ -376,10 +417,40 @@ enum LiteralPrefix {
             var inClass = false
             while i < s.count {
                 let c = s[i]
-                if c == UInt8(ascii: "\\") { i += 2; continue }
-                if inClass { if c == UInt8(ascii: "]") { inClass = false }; i += 1; continue }
-                if c == UInt8(ascii: "[") { inClass = true }
-                else if c == UInt8(ascii: "(") { depth += 1 }
+                if c == UInt8(ascii: "\\") {
+                    // `\Q…\E` quotes everything up to `\E` (or the end).
+                    if i + 1 < s.count, s[i + 1] == UInt8(ascii: "Q") {
+                        i += 2
+                        while i < s.count, !(s[i] == UInt8(ascii: "\\") && i + 1 < s.count && s[i + 1] == UInt8(ascii: "E")) { i += 1 }
+                    }
+                    i += 2
+                    continue
+                }
+                if inClass {
+                    // A POSIX class (`[:digit:]`) inside a class has a `]` of its own.
+                    if c == UInt8(ascii: "["), i + 1 < s.count, s[i + 1] == UInt8(ascii: ":") {
+                        var k = i + 2
+                        while k + 1 < s.count, !(s[k] == UInt8(ascii: ":") && s[k + 1] == UInt8(ascii: "]")) { k += 1 }
+                        if k + 1 < s.count { i = k + 2; continue }
+                    }
+                    if c == UInt8(ascii: "]") { inClass = false }
+                    i += 1
+                    continue
+                }
+                if c == UInt8(ascii: "[") {
+                    // A `]` first in a class (after `[` or `[^`) is a member, not its end.
+                    inClass = true
+                    i += 1
+                    if i < s.count, s[i] == UInt8(ascii: "^") { i += 1 }
+                    if i < s.count, s[i] == UInt8(ascii: "]") { i += 1 }
+                    continue
+                }
+                else if c == UInt8(ascii: "(") {
+                    // An inline option (`(?i)`) in the skipped part of this alternative still
+                    // reaches the alternatives after it.
+                    if !closing, depth == 0, inlineOptionEnd() != nil { sawInlineOption = true }
+                    depth += 1
+                }
                 else if c == UInt8(ascii: ")") {
                     if !closing, depth == 0 { return }
                     depth -= 1
