@@ -14,6 +14,42 @@ import Testing
         #expect(!Glob("a/**/b.py").matches("a/xb.py"))
     }
 
+    /// Plain names and `*suffix` globs take a shortcut; the general matcher agrees with it
+    /// on every path, anchored or not, with or without folders.
+    @Test func globShortcutsAgreeWithTheGeneralMatcher() {
+        let patterns = [".env", "*.pkl", "*.parquet", "*", "*.", "venv", "/TrainingData", "/a/b.txt", "a/b.txt", "/*.pkl", "src/*.py", "*.py[cod]"]
+        let paths = ["", ".env", "x.env", "a/.env", "m.pkl", "a/m.pkl", "a/b/m.pkl", ".pkl", "pkl", "x.parquet", "venv", "a/venv", "TrainingData",
+                     "a/TrainingData", "a/b.txt", "x/a/b.txt", "src/x.py", "src/a/x.py", "x.pyc", "a."]
+        var shortcuts = 0
+        for source in patterns {
+            let glob = Glob(source)
+            if glob.shape != .general { shortcuts += 1 }
+            for path in paths {
+                let p = Array(path.utf8)
+                let name = p.lastIndex(of: UInt8(ascii: "/")).map { Array(p[($0 + 1)...]) } ?? p
+                let subject = glob.anchored ? p : name
+                let general = subject.withUnsafeBufferPointer { Glob.match(glob.pattern[...], $0[...]) }
+                #expect(glob.matches(path) == general, "\(source) on \(path)")
+            }
+        }
+        #expect(shortcuts >= 8)
+    }
+
+    /// The walk lists files in byte order of their paths without sorting them at the end:
+    /// each folder's children sorted with a `/` after folder names (`a-b.py` before `a/`,
+    /// `a.py` before `a/` and after `a-b.py`), walked one by one or side by side at the top.
+    @Test func walkListsPathsInByteOrder() throws {
+        let dir = try Fixture.tempDir()
+        let files = ["a/x.py", "a-b.py", "a.py", "a0/y.py", "b.py", "A.py", "a/b/c.py", "a/b-c.py", "a/b.sql", "_/z.py", "é/e.py", "a b/s.py", "a/bb/q.py"]
+        for f in files { try Fixture.write("x = 1\n", to: dir + "/" + f) }
+        let expected = files.map { dir + "/" + $0 }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        for threads in [1, 2] {
+            var walker = Walker(configuration: Configuration(root: dir))
+            walker.threads = threads
+            #expect(try walker.collect([dir]).map(\.path) == expected, "threads \(threads)")
+        }
+    }
+
     @Test func stringAfterALineContinuationIsNotADocstring() {
         let code = "q = \\\n    \"SELECT * FROM training.zl_trainng_prod_allhistory_1w\"\n"
         let regions = PythonTokenizer.regions(in: Array(code.utf8))

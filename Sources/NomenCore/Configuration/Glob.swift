@@ -5,6 +5,13 @@ public struct Glob: Sendable, Equatable {
     let pattern: [UInt8]
     let anchored: Bool
     let directoryOnly: Bool
+    /// The common shapes, matched without the general matcher: a plain name (`.env`) and
+    /// `*` then a plain suffix (`*.pkl`).
+    let shape: Shape
+
+    enum Shape: Equatable {
+        case literal, anySuffix, general
+    }
 
     public init(_ source: String) {
         self.source = source
@@ -13,6 +20,12 @@ public struct Glob: Sendable, Equatable {
         if directoryOnly { s.removeLast() }
         if s.hasPrefix("/") { s.removeFirst(); anchored = true } else { anchored = s.contains("/") }
         pattern = Array(s.utf8)
+        func plain(_ bytes: ArraySlice<UInt8>) -> Bool {
+            !bytes.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
+        }
+        if plain(pattern[...]) { shape = .literal }
+        else if pattern.first == UInt8(ascii: "*"), plain(pattern.dropFirst()), !pattern.dropFirst().contains(UInt8(ascii: "/")) { shape = .anySuffix }
+        else { shape = .general }
     }
 
     /// `path` is relative to the glob's base, `/`-separated.
@@ -24,10 +37,25 @@ public struct Glob: Sendable, Equatable {
 
     /// `matches` on the path's UTF-8, read in place (the walker asks for every file).
     func matches(bytes p: UnsafeBufferPointer<UInt8>) -> Bool {
-        if anchored { return Self.match(pattern[...], p[...]) }
-        // Unanchored: match against the last component.
-        let name = p.lastIndex(of: UInt8(ascii: "/")).map { p[($0 + 1)...] } ?? p[...]
-        return Self.match(pattern[...], name)
+        matches(path: p[...], name: p.lastIndex(of: UInt8(ascii: "/")).map { p[($0 + 1)...] } ?? p[...])
+    }
+
+    /// `matches` given the path and its last component (found once for all of a file's globs).
+    @inline(__always)
+    func matches(path p: Slice<UnsafeBufferPointer<UInt8>>, name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        // Anchored: the whole path; unanchored: its last component.
+        let subject = anchored ? p : name
+        switch shape {
+        case .literal:
+            return subject.count == pattern.count && subject.elementsEqual(pattern)
+        case .anySuffix:
+            // `*` does not cross `/`: an anchored subject must be one component.
+            let suffix = pattern.count - 1
+            guard subject.count >= suffix, !anchored || !subject.contains(UInt8(ascii: "/")) else { return false }
+            return subject[(subject.endIndex - suffix)...].elementsEqual(pattern[1...])
+        case .general:
+            return Self.match(pattern[...], subject)
+        }
     }
 
     static func match(_ pat: ArraySlice<UInt8>, _ str: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {

@@ -38,9 +38,13 @@ struct IgnoreFile: Sendable {
                 start = n + 1
             }
             let below = UnsafeBufferPointer(rebasing: path[start...])
+            let name = below.lastIndex(of: UInt8(ascii: "/")).map { below[($0 + 1)...] } ?? below[...]
             var result: Bool? = nil
-            for rule in rules where !(rule.glob.directoryOnly && !isDirectory) && rule.glob.matches(bytes: below) {
-                result = !rule.negated
+            // Read in place: no rule (and no glob's arrays) is copied out per file.
+            rules.withUnsafeBufferPointer { all in
+                for k in all.indices where !(all[k].glob.directoryOnly && !isDirectory) && all[k].glob.matches(path: below[...], name: name) {
+                    result = !all[k].negated
+                }
             }
             return result
         }

@@ -48,10 +48,12 @@ public struct Walker: Sendable {
                 notes.append("\(path): not a regular file or folder; skipped")
             }
         }
-        // Deterministic order (by path bytes), whatever the file system returns.
+        // Deterministic order (by path bytes), whatever the file system returns. A single
+        // folder is walked in that order already (see `walk`); several paths are merged here.
+        if paths.count <= 1 { return entries }
         entries.sort { Self.bytewiseLess($0.path, $1.path) }
         var unique: [FileEntry] = []
-        for e in entries where unique.last?.path != e.path { unique.append(e) }
+        for e in entries where unique.last.map({ !$0.path.utf8.elementsEqual(e.path.utf8) }) ?? true { unique.append(e) }
         return unique
     }
 
@@ -131,18 +133,19 @@ public struct Walker: Sendable {
             notes.append("\(dir): cannot read folder: \(String(cString: strerror(errno)))")
             return
         }
-        var children: [(name: String, isDir: Bool)] = []
+        // Each child's name bytes, with a `/` after a folder's: sorted by these, the walk
+        // lists paths in byte order (`a-b` before the files in `a/`, as `-` < `/`).
+        var children: [(key: [UInt8], isDir: Bool)] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> String in
+            var key = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                let n = bytes.firstIndex(of: 0) ?? bytes.count
-                return String(decoding: bytes[0..<n], as: UTF8.self)
+                return Array(bytes[0..<(bytes.firstIndex(of: 0) ?? bytes.count)])
             }
-            if name == "." || name == ".." || name == ".git" { continue }
+            if key == [UInt8(ascii: ".")] || key == [UInt8(ascii: "."), UInt8(ascii: ".")] || key == Array(".git".utf8) { continue }
             var type = entry.pointee.d_type
             if type == UInt8(DT_UNKNOWN) {
                 var st = stat()
-                if lstat(prefix + name, &st) == 0 {
+                if lstat(prefix + String(decoding: key, as: UTF8.self), &st) == 0 {
                     switch st.st_mode & S_IFMT {
                     case S_IFDIR: type = UInt8(DT_DIR)
                     case S_IFREG: type = UInt8(DT_REG)
@@ -151,40 +154,62 @@ public struct Walker: Sendable {
                     }
                 }
             }
-            if type == UInt8(DT_DIR) { children.append((name, true)) } else if type == UInt8(DT_REG) { children.append((name, false)) }
+            if type == UInt8(DT_DIR) { key.append(UInt8(ascii: "/")); children.append((key, true)) } else if type == UInt8(DT_REG) { children.append((key, false)) }
         }
         closedir(handle)
+        children.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        // In order: a file's entry, or the subfolder (by its number) whose entries go there.
+        enum Slot { case file(FileEntry), folder(Int) }
+        var slots: [Slot] = []
+        let repoIsRelative = here == relative
         var subfolders: [(dir: String, relative: String)] = []
         for child in children {
-            let rel = relative.isEmpty ? child.name : relative + "/" + child.name
-            let repoRel = here.isEmpty ? child.name : here + "/" + child.name
+            let name = String(decoding: child.isDir ? child.key.dropLast() : child.key[...], as: UTF8.self)
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            let repoRel = here.isEmpty ? name : (repoIsRelative ? rel : here + "/" + name)
             if isIgnored(rel, repoRelative: repoRel, isDirectory: child.isDir, ignores: ignores) { continue }
-            let full = prefix + child.name
+            let full = prefix + name
             if child.isDir {
+                slots.append(.folder(subfolders.count))
                 subfolders.append((full, rel))
             } else {
-                guard let language = languageOf(relative: rel, name: child.name) else { continue }
-                add(path: full, language: language, explicit: false)
+                guard let language = languageOf(relative: rel, name: name) else { continue }
+                slots.append(.file(FileEntry(path: full, language: language, explicit: false, sizeLimit: configuration.maxFileSize)))
             }
         }
         guard top, threads > 1, subfolders.count > 1 else {
-            for sub in subfolders { walk(dir: sub.dir, relative: sub.relative, inRepo: inRepo, ignores: ignores) }
+            // Walked in place, in order.
+            for slot in slots {
+                switch slot {
+                case .file(let entry): entries.append(entry)
+                case .folder(let k): walk(dir: subfolders[k].dir, relative: subfolders[k].relative, inRepo: inRepo, ignores: ignores)
+                }
+            }
             return
         }
-        let base = self
-        let (folders, inherited) = (subfolders, ignores)
-        Parallel.ordered(count: folders.count, threads: threads, chunk: 1, makeState: { () }, work: { k, _ in
-            var walker = base
-            walker.entries = []
-            walker.notes = []
-            walker.walk(dir: folders[k].dir, relative: folders[k].relative, inRepo: inRepo, ignores: inherited)
-            // Sorted here, in parallel: the final sort then merges a few sorted runs.
-            walker.entries.sort { Self.bytewiseLess($0.path, $1.path) }
-            return (walker.entries, walker.notes)
-        }, consume: { (found: ([FileEntry], [String])) in
-            entries += found.0
-            notes += found.1
-        })
+        // At the top, the subfolders are walked side by side, then put in their places.
+        var walked: [[FileEntry]] = []
+        walked.reserveCapacity(subfolders.count)
+        do {
+            let base = self
+            let (folders, inherited) = (subfolders, ignores)
+            Parallel.ordered(count: folders.count, threads: threads, chunk: 1, makeState: { () }, work: { k, _ in
+                var walker = base
+                walker.entries = []
+                walker.notes = []
+                walker.walk(dir: folders[k].dir, relative: folders[k].relative, inRepo: inRepo, ignores: inherited)
+                return (walker.entries, walker.notes)
+            }, consume: { (found: ([FileEntry], [String])) in
+                walked.append(found.0)
+                notes += found.1
+            })
+        }
+        for slot in slots {
+            switch slot {
+            case .file(let entry): entries.append(entry)
+            case .folder(let k): entries += walked[k]
+            }
+        }
     }
 
     private func isIgnored(_ rel: String, repoRelative: String, isDirectory: Bool, ignores: [IgnoreFile]) -> Bool {
