@@ -13,7 +13,7 @@ void nomen_teddy_init(nomen_teddy *t) {
 
 void nomen_teddy_add(nomen_teddy *t, const uint8_t *literal, size_t length, unsigned bucket) {
     uint8_t bit = (uint8_t)(1u << (bucket & 7));
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
         if ((size_t)k < length) {
             uint8_t c = literal[k];
             t->lo[k][c & 15] |= bit;
@@ -31,7 +31,7 @@ void nomen_teddy_add(nomen_teddy *t, const uint8_t *literal, size_t length, unsi
 // One position, by table lookups; bytes past the end match only buckets that need none.
 static inline int candidate_at(const nomen_teddy *t, const uint8_t *p, size_t n, size_t i) {
     uint8_t acc = 0xFF;
-    for (int k = 0; k < 3 && acc; k++) {
+    for (int k = 0; k < 4 && acc; k++) {
         if (i + (size_t)k < n) {
             uint8_t c = p[i + (size_t)k];
             acc &= t->lo[k][c & 15] & t->hi[k][c >> 4];
@@ -106,17 +106,21 @@ static size_t literal_next_avx2(const nomen_teddy *t, const nomen_literal_table 
     __m256i lo0 = _mm256_loadu_si256((const __m256i *)t->lo[0]), hi0 = _mm256_loadu_si256((const __m256i *)t->hi[0]);
     __m256i lo1 = _mm256_loadu_si256((const __m256i *)t->lo[1]), hi1 = _mm256_loadu_si256((const __m256i *)t->hi[1]);
     __m256i lo2 = _mm256_loadu_si256((const __m256i *)t->lo[2]), hi2 = _mm256_loadu_si256((const __m256i *)t->hi[2]);
-    while (i + 34 <= n) {
+    __m256i lo3 = _mm256_loadu_si256((const __m256i *)t->lo[3]), hi3 = _mm256_loadu_si256((const __m256i *)t->hi[3]);
+    while (i + 35 <= n) {
         __m256i v0 = _mm256_loadu_si256((const __m256i *)(p + i));
         __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + i + 1));
         __m256i v2 = _mm256_loadu_si256((const __m256i *)(p + i + 2));
+        __m256i v3 = _mm256_loadu_si256((const __m256i *)(p + i + 3));
         __m256i m0 = _mm256_and_si256(_mm256_shuffle_epi8(lo0, _mm256_and_si256(v0, nibble)),
                                       _mm256_shuffle_epi8(hi0, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nibble)));
         __m256i m1 = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v1, nibble)),
                                       _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nibble)));
         __m256i m2 = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v2, nibble)),
                                       _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v2, 4), nibble)));
-        __m256i m = _mm256_and_si256(_mm256_and_si256(m0, m1), m2);
+        __m256i m3 = _mm256_and_si256(_mm256_shuffle_epi8(lo3, _mm256_and_si256(v3, nibble)),
+                                      _mm256_shuffle_epi8(hi3, _mm256_and_si256(_mm256_srli_epi16(v3, 4), nibble)));
+        __m256i m = _mm256_and_si256(_mm256_and_si256(m0, m1), _mm256_and_si256(m2, m3));
         uint32_t hits = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
         while (hits) {
             size_t at = i + (size_t)__builtin_ctz(hits);

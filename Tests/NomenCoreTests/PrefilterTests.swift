@@ -196,7 +196,7 @@ import NomenRegex
     }
 
     /// The SIMD fingerprint search never misses a literal: at every alignment, near the end
-    /// of the buffer (the scalar tail) and for literals shorter than its three bytes.
+    /// of the buffer (the scalar tail) and for literals shorter than its four bytes.
     @Test func fingerprintsFindEveryLiteral() {
         var state: UInt64 = 7
         func next() -> Int {

@@ -668,7 +668,8 @@ struct FileScan {
             let name = text(r)
             return rules.exceptions.contains { $0.name == name }
         }
-        return rules.exceptions.contains { $0.name.utf8.elementsEqual(b[r]) }
+        let bytes = UnsafeBufferPointer(rebasing: b[r])
+        return rules.exceptions.contains { $0.name.hasSameBytes(as: bytes) }
     }
 
     /// `patterns(forWord:default:)` for the word at `r`, without making a string of it when it

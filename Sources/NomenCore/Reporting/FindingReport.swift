@@ -255,7 +255,7 @@ public enum FindingReport {
         for lf in findings {
             let f = lf.finding
             // Compared as bytes: `String` equality would take two spellings of `é` for one.
-            if lastPath.map({ !$0.utf8.elementsEqual(f.path.utf8) }) ?? true {
+            if lastPath.map({ !$0.hasSameBytes(as: f.path) }) ?? true {
                 let start = out.count
                 escaped(f.path, property: true)
                 path = Array(out[start...])
@@ -434,7 +434,7 @@ public struct ReportStream: Sendable {
             // A fragment is one file's findings: one path, quoted once. The whole fragment is
             // written into memory reserved up front, each item checked against its bound first.
             let path = findings[0].finding.path
-            guard findings.allSatisfy({ $0.finding.path.utf8.elementsEqual(path.utf8) }) else {
+            guard findings.allSatisfy({ $0.finding.path.hasSameBytes(as: path) }) else {
                 return findings.indices.map { fragment([findings[$0]]) }.enumerated().flatMap { $0.offset > 0 ? [UInt8(ascii: ",")] + $0.element : $0.element }
             }
             var quotedPath: [UInt8] = []
@@ -456,7 +456,7 @@ public struct ReportStream: Sendable {
             var w = JSONWriter(depth: 4, capacity: findings.count * 400)
             var path: String? = nil, uri = ""
             for lf in findings {
-                if path.map({ !$0.utf8.elementsEqual(lf.finding.path.utf8) }) ?? true { path = lf.finding.path; uri = FindingReport.uri(lf.finding.path) }
+                if path.map({ !$0.hasSameBytes(as: lf.finding.path) }) ?? true { path = lf.finding.path; uri = FindingReport.uri(lf.finding.path) }
                 FindingReport.sarifItem(&w, lf, uri: uri, ruleIndex: ruleIndex, style: style)
             }
             return w.bytes

@@ -4,7 +4,7 @@ import Synchronization
 
 /// A literal prefilter: every trigger begins with a literal (`production_training_data_`,
 /// `models_v4`, `zl_training_`, …) at a word start. A SIMD fingerprint search (Teddy, in
-/// `CByteScan`) finds the few places whose first three bytes could begin one of those literals,
+/// `CByteScan`) finds the few places whose first four bytes could begin one of those literals,
 /// checks there the word start and the whole literal (up to 20 bytes), and hands back the triggers whose
 /// literal agrees; only those run their (anchored) pattern, in trigger order, so the first to
 /// match wins as in the combined alternation.
@@ -265,7 +265,7 @@ final class LiteralSearch: @unchecked Sendable {
         nomen_literal_next(teddy, table, p, n, from, wordStart ? 1 : 0, &triggers)
     }
 
-    /// The first position at or after `from` whose first three bytes could begin an entry
+    /// The first position at or after `from` whose first four bytes could begin an entry
     /// (the fingerprints alone; candidates, not matches), or `n`.
     func fingerprintNext(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int {
         nomen_teddy_next(teddy, p, n, from)

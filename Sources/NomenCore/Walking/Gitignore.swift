@@ -34,7 +34,7 @@ struct IgnoreFile: Sendable {
             var start = 0
             if !base.isEmpty {
                 let n = base.utf8.count
-                guard path.count > n, path[n] == UInt8(ascii: "/"), base.utf8.elementsEqual(path[..<n]) else { return nil }
+                guard path.count > n, path[n] == UInt8(ascii: "/"), base.hasSameBytes(as: UnsafeBufferPointer(rebasing: path[..<n])) else { return nil }
                 start = n + 1
             }
             let below = UnsafeBufferPointer(rebasing: path[start...])

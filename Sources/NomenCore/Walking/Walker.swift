@@ -53,7 +53,7 @@ public struct Walker: Sendable {
         if paths.count <= 1 { return entries }
         entries.sort { Self.bytewiseLess($0.path, $1.path) }
         var unique: [FileEntry] = []
-        for e in entries where unique.last.map({ !$0.path.utf8.elementsEqual(e.path.utf8) }) ?? true { unique.append(e) }
+        for e in entries where unique.last.map({ !$0.path.hasSameBytes(as: e.path) }) ?? true { unique.append(e) }
         return unique
     }
 
