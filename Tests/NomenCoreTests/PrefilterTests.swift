@@ -24,11 +24,10 @@ import NomenRegex
         // parts; constructs the reader does not know end the literal, not the whole pattern.
         #expect(texts("abcd(?![]x)])efgh") == ["abcdefgh"])
         #expect(texts("abcd(?=[^]x)a-z])efgh") == ["abcdefgh"])
-        #expect(texts("abcd(?![[:digit:])])efgh") == ["abcdefgh"])
-        #expect(texts("(?:ab+\\Q[\\E|cdef|x])") == ["ab", "cdef", "x]"])
+        #expect(texts("abcd(?![^]x)(])efgh") == ["abcdefgh"])
         #expect(texts("(?:abcd(?:e(?>f))|gh)x|ij") == ["abcde", "gh", "ij"])
         #expect(texts("abcdef(?>gh)") == ["abcdef"])
-        #expect(texts("abcdefg(?#note)h") == ["abcdefg"])
+
         #expect(texts("(?i:foo_(?:bar|baz))")?.count == 8)
         // An inline option reaches the rest of its group, later alternatives included.
         #expect(texts("abcdef(?i)ghij") == ["abcdef"])
@@ -36,6 +35,24 @@ import NomenRegex
         #expect(texts("(?:xy(?:a(?i)b|cd)|ef)") == ["xy", "ef"])
         #expect(texts("abc(?i)d|efg") == nil)
         #expect(texts("ab|cd") == ["ab", "cd"])
+        // An option found after a group, in the part passed over, still reaches what follows.
+        #expect(texts("(?:ab)x(?i)|cd") == nil)
+        #expect(texts("(?:x(?:y)z(?i)|cd)") == nil)
+        // Constructs that can hide a `|` or `)` from the reader, move a quantifier or a match's
+        // start: no literals at all (review reproducers; PCRE2 matches what is in the comment).
+        for pattern in ["abcd(?![[:digit:])])efgh",  // POSIX class with `)`
+                        "(?:ab+\\Q[\\E|cdef|x])",    // cdef
+                        "abcdefg(?#note)h", "ab(?#()|cd", "ab(?#[)|cd]", "ab(?#\\)|cd",  // cd
+                        "ab(*MARK:()|cd", "ab(*:[)|cd]", "ab(?C\"(\")|cd",               // cd
+                        "ab\\c(|cd", "ab\\c[|cd]", "ab\\c\\|cd", "(?!\\c[)[])]",           // cd, )
+                        "ab[[:x]|cd:]", "ab[\\E](]|cd|[\\E])]",                         // cd:], cd
+                        "ab(?x:#(\n)|cd", "ab(?x)#(\n|cd", "x(?:(?x)#(\n)|cd", "(?:ab)(?x)|c d",  // cd
+                        "a\\E?b", "a\\Q\\E*b", "a\\E{0}b", "ab(?#x)?c", "x(?:ab)\\E?c",       // b, ac, xc
+                        "ab\\Kcd"] {                                                      // starts at c
+            #expect(texts(pattern) == nil, "\(pattern)")
+        }
+        // The bundled rules' own forms are read: a class holding `.` and `:`.
+        #expect(texts("models_v4(?![A-Za-z0-9_])(?=`?[.:]`?[A-Za-z0-9_{$%])") == ["models_v4"])
     }
 
     /// Whatever a generated pattern matches, wherever, begins with one of its literals: PCRE2
@@ -74,7 +91,7 @@ import NomenRegex
                 }
             }
         }
-        #expect(checked > 1000 && matched > 3000, "\(checked) patterns, \(matched) matches")
+        #expect(checked > 600 && matched > 3000, "\(checked) patterns, \(matched) matches")
     }
 
     @Test func defaultRulesHaveAPrefilter() {

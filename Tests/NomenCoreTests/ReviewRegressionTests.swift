@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import NomenCore
 
 /// Bugs found in review, each pinned by a test.
@@ -48,6 +51,36 @@ import Testing
             walker.threads = threads
             #expect(try walker.collect([dir]).map(\.path) == expected, "threads \(threads)")
         }
+    }
+
+    /// `./` and `.//` are the current folder, never the empty path (which the walk would
+    /// take for the file system's root).
+    @Test func cleanPathsStayRelative() {
+        #expect(Walker.clean("./") == ".")
+        #expect(Walker.clean(".//") == ".")
+        #expect(Walker.clean(".") == ".")
+        #expect(Walker.clean("./a/") == "a")
+        #expect(Walker.clean(".//a//") == "a")
+        #expect(Walker.clean("././a") == "a")
+        #expect(Walker.clean("/") == "/")
+        #expect(Walker.clean("/tmp/x/") == "/tmp/x")
+        #expect(Walker.clean("a") == "a")
+    }
+
+    /// Names that are not UTF-8 are listed as reported (U+FFFD for the bad bytes), in byte
+    /// order of that, once even when two of them read the same.
+    @Test func namesThatAreNotUTF8AreListedInOrderOnce() throws {
+        let dir = try Fixture.tempDir()
+        for name: [UInt8] in [[0x80], [0x81], Array("é".utf8), Array("z".utf8)] {
+            let path = Array(dir.utf8) + [UInt8(ascii: "/")] + name + Array(".py".utf8) + [0]
+            let fd = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+            #expect(fd >= 0)
+            close(fd)
+        }
+        var walker = Walker(configuration: Configuration(root: dir))
+        walker.threads = 1
+        let paths = try walker.collect([dir]).map(\.path)
+        #expect(paths == [dir + "/z.py", dir + "/é.py", dir + "/\u{FFFD}.py"])
     }
 
     @Test func stringAfterALineContinuationIsNotADocstring() {

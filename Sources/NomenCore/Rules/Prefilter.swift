@@ -281,7 +281,9 @@ enum LiteralPrefix {
     static let maxCaselessVariants = 8
 
     static func of(_ source: String) -> [[UInt8]]? {
-        var p = Parser(s: Array(source.utf8))
+        let bytes = Array(source.utf8)
+        guard !hasUnreadConstruct(bytes) else { return nil }
+        var p = Parser(s: bytes)
         // Top-level alternatives each need literals of their own.
         var result: [[UInt8]] = []
         while true {
@@ -294,6 +296,52 @@ enum LiteralPrefix {
         }
         guard !result.isEmpty, result.count <= 64 else { return nil }
         return result
+    }
+
+    /// Constructs the reader does not follow, anywhere in the pattern: comments `(?#…)`,
+    /// verbs `(*…)`, callouts `(?C…)`, `\c`, quoting `\Q…\E`, POSIX classes, `\K` (a match
+    /// that starts later) and extended mode (`x` in an option setting: blanks and `#`
+    /// comments). Each can hide a `|` or `)` from it, or move a quantifier or a match's start;
+    /// a pattern holding one gets no literals (the prefilter then stands aside). Plain byte
+    /// checks, erring on the side of nil.
+    static func hasUnreadConstruct(_ s: [UInt8]) -> Bool {
+        func at(_ k: Int, _ t: String) -> Bool { s[k...].starts(with: t.utf8) }
+        var k = 0
+        while k < s.count {
+            defer { k += 1 }
+            switch s[k] {
+            case UInt8(ascii: "("):
+                if at(k, "(?#") || at(k, "(*") || at(k, "(?C") { return true }
+                if at(k, "(?") {
+                    // An option setting or an option group: `(?ix)`, `(?-x:`, `(?^x)`.
+                    var j = k + 2
+                    while j < s.count, (s[j] | 0x20 >= UInt8(ascii: "a") && s[j] | 0x20 <= UInt8(ascii: "z")) || s[j] == UInt8(ascii: "-") || s[j] == UInt8(ascii: "^") {
+                        if s[j] == UInt8(ascii: "x") { return true }
+                        j += 1
+                    }
+                }
+            case UInt8(ascii: "\\"):
+                if k + 1 < s.count, [UInt8(ascii: "c"), UInt8(ascii: "Q"), UInt8(ascii: "E"), UInt8(ascii: "K")].contains(s[k + 1]) { return true }
+                k += 1
+            case UInt8(ascii: "["):
+                // A class: a `]` first is a member; inside, `[:`, `[.`, `[=` are POSIX forms.
+                k += 1
+                if k < s.count, s[k] == UInt8(ascii: "^") { k += 1 }
+                if k < s.count, s[k] == UInt8(ascii: "]") { k += 1 }
+                while k < s.count, s[k] != UInt8(ascii: "]") {
+                    if s[k] == UInt8(ascii: "\\") {
+                        if k + 1 < s.count, [UInt8(ascii: "c"), UInt8(ascii: "Q"), UInt8(ascii: "E")].contains(s[k + 1]) { return true }
+                        k += 2
+                        continue
+                    }
+                    if s[k] == UInt8(ascii: "["), k + 1 < s.count, s[k + 1] == UInt8(ascii: ":") || s[k + 1] == UInt8(ascii: ".") || s[k + 1] == UInt8(ascii: "=") { return true }
+                    k += 1
+                }
+            default:
+                break
+            }
+        }
+        return false
     }
 
     struct Parser {
@@ -336,23 +384,31 @@ enum LiteralPrefix {
                     }
                     else { i += 1 }
                     var alternatives: [[UInt8]] = []
+                    // An option set inside the group ends with it. Restored before each
+                    // `finish` below: what `finish` passes over after the group (a later
+                    // `(?i)` in this alternative) must still be seen by the enclosing level.
                     let optionBefore = sawInlineOption
                     sawInlineOption = false
-                    defer { sawInlineOption = optionBefore }
                     while true {
                         guard let alt = sequence(caseless: groupCaseless) else {
                             skipRestOfGroup()
+                            sawInlineOption = optionBefore
                             return finish(prefixes)
                         }
                         alternatives += alt
                         if i < s.count, s[i] == UInt8(ascii: "|") {
                             // An inline option in this alternative reaches the next ones.
-                            if sawInlineOption { skipRestOfGroup(); return finish(prefixes) }
+                            if sawInlineOption {
+                                skipRestOfGroup()
+                                sawInlineOption = optionBefore
+                                return finish(prefixes)
+                            }
                             i += 1
                             continue
                         }
                         break
                     }
+                    sawInlineOption = optionBefore
                     guard i < s.count, s[i] == UInt8(ascii: ")") else { return finish(prefixes) }
                     i += 1
                     if i < s.count, [UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "{")].contains(s[i]) { return finish(prefixes) }

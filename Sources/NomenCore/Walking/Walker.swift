@@ -69,11 +69,16 @@ public struct Walker: Sendable {
         }
     }
 
+    /// `./a/` is `a`, `./` and `.//` are `.`, `/` stays `/` (never the empty path, which the
+    /// walk would read as the file system's root).
     public static func clean(_ path: String) -> String {
         var p = path
-        while p.hasPrefix("./") { p.removeFirst(2) }
         while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
-        return p
+        while p.hasPrefix("./") {
+            p.removeFirst(2)
+            while p.hasPrefix("/") { p.removeFirst() }
+        }
+        return p.isEmpty ? "." : p
     }
 
     private mutating func add(path: String, language: Language, explicit: Bool) {
@@ -135,11 +140,14 @@ public struct Walker: Sendable {
         }
         // Each child's name bytes, with a `/` after a folder's: sorted by these, the walk
         // lists paths in byte order (`a-b` before the files in `a/`, as `-` < `/`).
+        // (Keys are the names as reported: a name that is not UTF-8 is reported, and sorted,
+        // with U+FFFD in place of its bad bytes.)
         var children: [(key: [UInt8], isDir: Bool)] = []
         while let entry = readdir(handle) {
             var key = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                return Array(bytes[0..<(bytes.firstIndex(of: 0) ?? bytes.count)])
+                let name = bytes[0..<(bytes.firstIndex(of: 0) ?? bytes.count)]
+                return name.allSatisfy({ $0 < 0x80 }) ? Array(name) : Array(String(decoding: name, as: UTF8.self).utf8)
             }
             if key == [UInt8(ascii: ".")] || key == [UInt8(ascii: "."), UInt8(ascii: ".")] || key == Array(".git".utf8) { continue }
             var type = entry.pointee.d_type
@@ -158,6 +166,15 @@ public struct Walker: Sendable {
         }
         closedir(handle)
         children.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        // Two names that are not UTF-8 can read the same once decoded: listed once.
+        if children.count > 1 {
+            var kept = 1
+            for k in 1..<children.count where children[k].key != children[kept - 1].key {
+                children[kept] = children[k]
+                kept += 1
+            }
+            children.removeLast(children.count - kept)
+        }
         // In order: a file's entry, or the subfolder (by its number) whose entries go there.
         enum Slot { case file(FileEntry), folder(Int) }
         var slots: [Slot] = []
