@@ -51,6 +51,12 @@ import NomenRegex
                         "ab\\Kcd"] {                                                      // starts at c
             #expect(texts(pattern) == nil, "\(pattern)")
         }
+        // Zero-width assertions and options that leave text alone are passed over.
+        #expect(texts("\\bfoo_bar\\b") == ["foo_bar"])
+        #expect(texts("^ab$|\\Acd") == ["ab", "cd"])
+        #expect(texts("(?s)abc(?m)d") == ["abcd"])
+        #expect(texts("foo(?s)bar|baz") == ["foobar", "baz"])
+        #expect(texts("\\b?ab") == nil)
         // The bundled rules' own forms are read: a class holding `.` and `:`.
         #expect(texts("models_v4(?![A-Za-z0-9_])(?=`?[.:]`?[A-Za-z0-9_{$%])") == ["models_v4"])
     }
@@ -60,7 +66,7 @@ import NomenRegex
     @Test func literalsAreSoundOnGeneratedPatterns() throws {
         let atoms = ["a", "b", "ab", "abcd", "x]", "[]a]", "[^]b]", "[[:digit:]a]", "\\Q[a|\\E", "\\.", ".", "a?", "b*", "c+",
                      "a{2}", "(?i)", "(?i:ab)", "(?>ab)", "(?=a)", "(?!b)", "(?<=a)", "(?#c)", "(?:a|bc)", "(a|b)", "(?<n>ab|c)",
-                     "\\d", "\\b", "(?-i:a)", "(?x: a )", "|"]
+                     "\\d", "\\b", "(?-i:a)", "(?x: a )", "|", "^", "$", "(?s)", "(?m)", "\\B", "\\A", "\\b?"]
         var state: UInt64 = 3
         func next(_ n: Int) -> Int {
             state = state &* 6364136223846793005 &+ 1442695040888963407

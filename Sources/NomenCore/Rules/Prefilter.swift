@@ -364,7 +364,13 @@ enum LiteralPrefix {
                         continue
                     }
                     if let end = inlineOptionEnd() {
-                        // `(?i)`: what follows (in this group) reads differently.
+                        // Options that leave literal text alone (`(?s)`, `(?m)`, `(?n)`, `(?J)`,
+                        // `(?U)`) are passed over; any other (`(?i)`) changes how what follows
+                        // in this group reads.
+                        if s[(i + 2)..<(end - 1)].allSatisfy({ "smnJU".utf8.contains($0) }), !quantified(at: end) {
+                            i = end
+                            continue
+                        }
                         sawInlineOption = true
                         i = end
                         return finish(prefixes)
@@ -419,6 +425,14 @@ enum LiteralPrefix {
                     return finish(joined)
                 }
                 if c == UInt8(ascii: ")") || c == UInt8(ascii: "|") { return prefixes }
+                // Zero-width assertions (`\b`, `^`, `\A`, …) consume nothing: passed over.
+                let assertion = c == UInt8(ascii: "^") || c == UInt8(ascii: "$") ? 1
+                    : c == UInt8(ascii: "\\") && i + 1 < s.count && "bBAzZG".utf8.contains(s[i + 1]) ? 2 : 0
+                if assertion > 0 {
+                    guard !quantified(at: i + assertion) else { return finish(prefixes) }
+                    i += assertion
+                    continue
+                }
                 var literal: UInt8
                 if c == UInt8(ascii: "\\") {
                     guard i + 1 < s.count else { return finish(prefixes) }
@@ -455,6 +469,11 @@ enum LiteralPrefix {
         }
 
         func at(_ t: String) -> Bool { s[i...].starts(with: t.utf8) }
+
+        /// Whether a quantifier follows at `k`.
+        func quantified(at k: Int) -> Bool {
+            k < s.count && (s[k] == UInt8(ascii: "?") || s[k] == UInt8(ascii: "*") || s[k] == UInt8(ascii: "+") || s[k] == UInt8(ascii: "{"))
+        }
 
         /// At `(?` followed by option letters and `)` (`(?i)`, `(?-x)`, `(?^)`): where it ends.
         func inlineOptionEnd() -> Int? {
