@@ -296,6 +296,16 @@ extension PrefilterTests {
         #expect(fast.map { "\($0.range) \($0.rule) \($0.replacement ?? "-")" } == slow.map { "\($0.range) \($0.rule) \($0.replacement ?? "-")" })
     }
 
+    /// A rule that begins with no literal turns the prefilter off; `nomen rules` says which.
+    @Test func rulesReportSaysWhyThePrefilterIsOff() throws {
+        let off = try RuleLoader.load(text: RuleLoadingTests.base + "legacy:\n  - id: odd\n    match: '[ab]+_old_(?<h>1w)'\n    replace: 'new_{h}'\n", file: "odd.yaml")
+        #expect(off.triggers.prefilter == nil)
+        #expect(off.prefilterOff?.contains("rule `odd`") == true)
+        #expect(RulesReport.text(off).contains("search: whole-buffer"))
+        #expect(Fixture.rules.prefilterOff == nil)
+        #expect(!RulesReport.text(Fixture.rules).contains("search: whole-buffer"))
+    }
+
     @Test func byteSearchFindsNeedles() {
         let hay = Array("xx production_training_data_1w".utf8)
         hay.withUnsafeBytes { raw in

@@ -92,6 +92,9 @@ public enum RulesReport {
             if let e = r.errorAfter { line += "  (error after \(e))" }
             out += line + "\n"
         }
+        if let off = rules.triggers.prefilterOff {
+            out += "\nsearch: whole-buffer (slower; the literal prefilter is off because of \(off))\n"
+        }
         return out
     }
 }

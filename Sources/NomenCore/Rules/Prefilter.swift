@@ -67,6 +67,12 @@ final class Prefilter: Sendable {
         return groups
     }
 
+    /// Whether `body` begins with literals the prefilter can search for (at a word start).
+    static func hasLiterals(_ body: String) -> Bool {
+        guard let prefixes = LiteralPrefix.of(body), !prefixes.isEmpty else { return false }
+        return prefixes.allSatisfy { $0.first.map { wordBytes[Int($0)] } ?? false }
+    }
+
     /// Trigger `t`'s anchored pattern, compiled once for all threads; nil if it does not
     /// compile on its own (then the combined pattern serves).
     func regex(_ t: Int) -> Regex? {

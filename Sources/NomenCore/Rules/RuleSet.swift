@@ -12,6 +12,8 @@ public final class RuleSet: Sendable {
     public let legacy: [LegacyRule]
     /// Everything a file must be searched for, as one JIT pattern whose `(*MARK:n)` names the trigger.
     let triggers: TriggerSet
+    /// Why the literal prefilter is off for this rule set (nil: it is on).
+    public var prefilterOff: String? { triggers.prefilterOff }
     /// Lookups the linter needs on every match, made once.
     struct Index: Sendable {
         /// A dataset trigger's rules and patterns, by trigger index (nil for other triggers).

@@ -30,6 +30,8 @@ final class TriggerSet: Sendable {
     private let compiled: Mutex<Regex?>
     /// The literal prefilter, when every trigger starts with a literal.
     let prefilter: Prefilter?
+    /// Why there is no prefilter (the whole-buffer search runs instead), for `nomen rules`.
+    public let prefilterOff: String?
     /// One PCRE2 pattern per trigger, whole-word (with the lookbehind), for tools that want
     /// them separately (the benchmark's grep runs).
     let sources: [String]
@@ -87,6 +89,17 @@ final class TriggerSet: Sendable {
         let combined = bodies.enumerated().map { "(?:\($1))(*MARK:\($0))" }.joined(separator: "|")
         combinedSource = combined.isEmpty ? "(*FAIL)" : combined
         prefilter = bodies.isEmpty ? nil : Prefilter(bodies: bodies, combinedSource: combinedSource)
+        // Why there is no prefilter: the first trigger that does not begin with a literal.
+        if prefilter == nil, let t = bodies.firstIndex(where: { !Prefilter.hasLiterals($0) }) {
+            switch triggers[t] {
+            case .rule(let i): prefilterOff = "rule `\(legacy[i].id)`: its pattern does not begin with a literal nomen can read"
+            case .dataset(let d): prefilterOff = "dataset `\(d)`: its name does not begin with a letter, digit or `_`"
+            case .prefix(let p): prefilterOff = "pattern `\(patterns[p].id)`: a word prefix does not begin with a letter, digit or `_`"
+            case .pathPrefix(let prefix): prefilterOff = "path prefix `\(prefix)` does not begin with a letter, digit or `_`"
+            }
+        } else {
+            prefilterOff = nil
+        }
         compiled = Mutex(prefilter == nil ? try Regex(combinedSource, options: [.duplicateNames]) : nil)
     }
 
