@@ -296,14 +296,47 @@ extension PrefilterTests {
         #expect(fast.map { "\($0.range) \($0.rule) \($0.replacement ?? "-")" } == slow.map { "\($0.range) \($0.rule) \($0.replacement ?? "-")" })
     }
 
-    /// A rule that begins with no literal turns the prefilter off; `nomen rules` says which.
-    @Test func rulesReportSaysWhyThePrefilterIsOff() throws {
-        let off = try RuleLoader.load(text: RuleLoadingTests.base + "legacy:\n  - id: odd\n    match: '[ab]+_old_(?<h>1w)'\n    replace: 'new_{h}'\n", file: "odd.yaml")
-        #expect(off.triggers.prefilter == nil)
-        #expect(off.prefilterOff?.contains("rule `odd`") == true)
-        #expect(RulesReport.text(off).contains("search: whole-buffer"))
-        #expect(Fixture.rules.prefilterOff == nil)
-        #expect(!RulesReport.text(Fixture.rules).contains("search: whole-buffer"))
+    /// A rule that begins with no literal is searched over the whole buffer beside the literal
+    /// prefilter; `nomen rules` says which. The findings are those of the whole-buffer search
+    /// of every rule, overlaps and ties between the two searches included.
+    @Test func rulesWithoutLiteralsAreSearchedBesideThePrefilter() throws {
+        let yaml = RuleLoadingTests.base + """
+        legacy:
+          - id: plain
+            match: 'b_old_(?<h>1w|1m)'
+            replace: 'newer_{h}'
+          - id: odd
+            match: '[ab]+_old_(?<h>1w|1m)'
+            replace: 'new_{h}'
+          - id: later
+            match: '[0-9]x_name'
+            replace: 'y_name'
+
+        """
+        let rules = try RuleLoader.load(text: yaml, file: "odd.yaml")
+        let prefilter = try #require(rules.triggers.prefilter)
+        #expect(prefilter.uncovered.count == 2)
+        #expect(rules.searchNote?.contains("rule `odd`") == true && rules.searchNote?.contains("rule `later`") == true)
+        #expect(RulesReport.text(rules).contains("search: "))
+        #expect(Fixture.rules.searchNote == nil)
+        #expect(!RulesReport.text(Fixture.rules).contains("search: "))
+        let tokens = ["ab_old_1w", "b_old_1m", "aab_old_1m", "b_old_1w", "_", " ", "x", "1x_name", "9x_name_", "a", "b", ".", "\n",
+                      "production_training_data_1w", "bproduction_training_data_1m", "'", "models_v4.", "ab_old_1wx"]
+        var state: UInt64 = 21
+        var text = ""
+        for _ in 0..<5000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            text += tokens[Int(state >> 33) % tokens.count]
+        }
+        var plain = LintOptions(today: Fixture.today)
+        plain.prefilter = false
+        for language in [Language.python, .text] {
+            let source = SourceFile(path: "t", bytes: Array(text.utf8), language: language)
+            let fast = Linter(rules: rules, options: LintOptions(today: Fixture.today)).findings(in: source)
+            let slow = Linter(rules: rules, options: plain).findings(in: source)
+            #expect(Set(fast.map(\.rule)).isSuperset(of: ["odd", "plain", "later"]))
+            #expect(fast.map { "\($0.range) \($0.rule) \($0.message)" } == slow.map { "\($0.range) \($0.rule) \($0.message)" })
+        }
     }
 
     @Test func byteSearchFindsNeedles() {

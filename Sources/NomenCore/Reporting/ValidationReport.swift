@@ -92,9 +92,7 @@ public enum RulesReport {
             if let e = r.errorAfter { line += "  (error after \(e))" }
             out += line + "\n"
         }
-        if let off = rules.triggers.prefilterOff {
-            out += "\nsearch: whole-buffer (slower; the literal prefilter is off because of \(off))\n"
-        }
+        if let note = rules.searchNote { out += "\nsearch: \(note)\n" }
         return out
     }
 }

@@ -22,21 +22,30 @@ final class Prefilter: Sendable {
     private let combinedAnchored: Mutex<Result<Regex, RegexError>?>
     /// The combined pattern's source (alternatives ending in `(*MARK:n)`).
     private let combinedSource: String
+    /// Triggers that begin with no literal the reader can follow (a user's pattern may not):
+    /// they are searched over the whole buffer, by one pattern of their own alternatives
+    /// (marked with their trigger numbers), beside the literal search.
+    let uncovered: [Int]
+    /// That pattern, compiled on first need.
+    private let uncoveredCompiled: Mutex<Result<Regex, RegexError>?>
+    private let uncoveredSource: String
 
     static let wordBytes: [Bool] = (0..<256).map { c in
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
     }
 
-    /// nil when some trigger does not start with a literal (a user's pattern may not): then
-    /// the whole-buffer search is used.
+    /// nil when no trigger starts with a literal: then the whole-buffer search is used.
     init?(bodies: [String], combinedSource: String) {
         var entries: [LiteralSearch.Entry] = []
         let bits = bodies.count <= 64
+        var uncovered: [Int] = []
         for (t, body) in bodies.enumerated() {
-            guard let prefixes = LiteralPrefix.of(body), !prefixes.isEmpty else { return nil }
+            guard Self.hasLiterals(body), let prefixes = LiteralPrefix.of(body) else {
+                uncovered.append(t)
+                continue
+            }
             for literal in Self.condensed(prefixes) {
                 let bytes = Array(literal.prefix(LiteralPrefix.maxLength))
-                guard let first = bytes.first, Self.wordBytes[Int(first)] else { return nil }
                 let triggers: UInt64 = bits ? 1 << UInt64(t) : ~0
                 if let e = entries.firstIndex(where: { $0.bytes == bytes }) {
                     entries[e].triggers |= triggers
@@ -45,6 +54,10 @@ final class Prefilter: Sendable {
                 }
             }
         }
+        guard uncovered.count < bodies.count else { return nil }
+        self.uncovered = uncovered
+        uncoveredSource = uncovered.map { "(?:\(bodies[$0]))(*MARK:\($0))" }.joined(separator: "|")
+        uncoveredCompiled = Mutex(nil)
         literals = LiteralSearch(entries)
         self.bodies = bits ? bodies : []
         compiled = Mutex(Array(repeating: nil, count: self.bodies.count))
@@ -101,6 +114,22 @@ final class Prefilter: Sendable {
         return try result.get()
     }
 
+    /// The uncovered triggers' pattern (made once), or why it does not compile.
+    func uncoveredRegex() throws(RegexError) -> Regex {
+        let result: Result<Regex, RegexError> = uncoveredCompiled.withLock { cached in
+            if let tried = cached { return tried }
+            let tried: Result<Regex, RegexError>
+            do throws(RegexError) {
+                tried = .success(try Regex(uncoveredSource, options: [.duplicateNames]))
+            } catch {
+                tried = .failure(error)
+            }
+            cached = tried
+            return tried
+        }
+        return try result.get()
+    }
+
     /// One thread's match state for the prefilter's patterns.
     final class Matchers {
         private let prefilter: Prefilter
@@ -108,6 +137,15 @@ final class Prefilter: Sendable {
         private var each: [Matcher?]
         /// Made on first need (more than 64 triggers, or a body that does not compile alone).
         private var combined: Matcher? = nil
+        private var uncovered: Matcher? = nil
+
+        /// The uncovered triggers' matcher (see `Prefilter.uncovered`).
+        func uncoveredMatcher() throws(RegexError) -> Matcher {
+            if let m = uncovered { return m }
+            let m = try prefilter.uncoveredRegex().makeMatcher(jit: jit)
+            uncovered = m
+            return m
+        }
 
         /// The combined matcher, or why there is none.
         func combinedMatcher() throws(RegexError) -> Matcher {
@@ -133,44 +171,88 @@ final class Prefilter: Sendable {
     }
 
     /// Calls `hit` with each trigger match (range and trigger index) that starts at a word
-    /// start, or anywhere when `wordStart` is false; `hit` returns false to stop.
+    /// start, or anywhere when `wordStart` is false; `hit` returns false to stop. The same
+    /// matches, in the same order, as the combined pattern searched over the whole buffer.
     func scan(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, wordStart: Bool = true,
               hit: (Range<Int>, Int) -> Bool) throws(RegexError) {
+        guard !b.isEmpty else { return }
+        guard !uncovered.isEmpty else {
+            var i = 0
+            while let (range, trigger) = try nextCovered(b, matchers: matchers, from: i, wordStart: wordStart) {
+                if !hit(range, trigger) { return }
+                i = max(range.upperBound, range.lowerBound + 1)
+            }
+            return
+        }
+        // Two searches side by side, merged as the combined alternation would choose: the
+        // leftmost start, then the first trigger; each resumes after the match taken.
+        var covered = try nextCovered(b, matchers: matchers, from: 0, wordStart: wordStart)
+        var other = try nextUncovered(b, matchers: matchers, from: 0, wordStart: wordStart)
+        while true {
+            let taken: (Range<Int>, Int)
+            switch (covered, other) {
+            case (nil, nil): return
+            case (let c?, nil): taken = c
+            case (nil, let u?): taken = u
+            case (let c?, let u?): taken = (c.0.lowerBound, c.1) <= (u.0.lowerBound, u.1) ? c : u
+            }
+            if !hit(taken.0, taken.1) { return }
+            let next = max(taken.0.upperBound, taken.0.lowerBound + 1)
+            if let c = covered, c.0.lowerBound < next { covered = try nextCovered(b, matchers: matchers, from: next, wordStart: wordStart) }
+            if let u = other, u.0.lowerBound < next { other = try nextUncovered(b, matchers: matchers, from: next, wordStart: wordStart) }
+        }
+    }
+
+    /// The first match at or after `from` of a trigger with literals.
+    private func nextCovered(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, from: Int, wordStart: Bool) throws(RegexError) -> (Range<Int>, Int)? {
         let n = b.count
-        guard n > 0, let p = b.baseAddress else { return }
+        guard let p = b.baseAddress else { return nil }
         let raw = UnsafeRawBufferPointer(b)
-        var i = 0
+        var i = from
         while i < n {
             var triggers: UInt64 = 0
             let c = literals.next(p, n, from: i, wordStart: wordStart, triggers: &triggers)
-            guard c < n else { return }
+            guard c < n else { return nil }
             i = c + 1
-            var found: (Range<Int>, Int)? = nil
             if bodies.isEmpty {
                 if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c, let mark {
-                    found = (range, Self.markIndex(mark))
+                    return (range, Self.markIndex(mark))
                 }
-            } else {
-                while triggers != 0 {
-                    let t = triggers.trailingZeroBitCount
-                    triggers &= triggers &- 1
-                    guard let matcher = matchers.matcher(t) else {
-                        // Never in practice (each body compiled inside the combined pattern).
-                        if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c, let mark {
-                            found = (range, Self.markIndex(mark))
-                        }
-                        break
+                continue
+            }
+            while triggers != 0 {
+                let t = triggers.trailingZeroBitCount
+                triggers &= triggers &- 1
+                guard let matcher = matchers.matcher(t) else {
+                    // Never in practice (each body compiled inside the combined pattern).
+                    if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c, let mark {
+                        return (range, Self.markIndex(mark))
                     }
-                    if let (range, _) = try matcher.nextRange(in: raw, from: c), range.lowerBound == c {
-                        found = (range, t)
-                        break
-                    }
+                    break
+                }
+                if let (range, _) = try matcher.nextRange(in: raw, from: c), range.lowerBound == c {
+                    return (range, t)
                 }
             }
-            guard let (range, trigger) = found else { continue }
-            if !hit(range, trigger) { return }
-            i = max(range.upperBound, c + 1)
         }
+        return nil
+    }
+
+    /// The first match at or after `from` of a trigger without literals (whole-buffer search,
+    /// the word start checked here as in `Linter.scan`).
+    private func nextUncovered(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, from: Int, wordStart: Bool) throws(RegexError) -> (Range<Int>, Int)? {
+        let raw = UnsafeRawBufferPointer(b)
+        var pos = from
+        while pos <= raw.count {
+            guard let (range, mark) = try matchers.uncoveredMatcher().nextRange(in: raw, from: pos) else { return nil }
+            if wordStart, range.lowerBound > 0, Self.wordBytes[Int(b[range.lowerBound - 1])] {
+                pos = range.lowerBound + 1
+                continue
+            }
+            if let mark { return (range, Self.markIndex(mark)) }
+            pos = range.isEmpty ? range.upperBound + 1 : range.upperBound
+        }
+        return nil
     }
 
     /// The trigger index a `(*MARK:n)` names.

@@ -12,8 +12,8 @@ public final class RuleSet: Sendable {
     public let legacy: [LegacyRule]
     /// Everything a file must be searched for, as one JIT pattern whose `(*MARK:n)` names the trigger.
     let triggers: TriggerSet
-    /// Why the literal prefilter is off for this rule set (nil: it is on).
-    public var prefilterOff: String? { triggers.prefilterOff }
+    /// Which rules are searched over the whole buffer (nil: the literal prefilter covers all).
+    public var searchNote: String? { triggers.searchNote }
     /// Lookups the linter needs on every match, made once.
     struct Index: Sendable {
         /// A dataset trigger's rules and patterns, by trigger index (nil for other triggers).

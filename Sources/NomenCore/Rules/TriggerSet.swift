@@ -30,8 +30,9 @@ final class TriggerSet: Sendable {
     private let compiled: Mutex<Regex?>
     /// The literal prefilter, when every trigger starts with a literal.
     let prefilter: Prefilter?
-    /// Why there is no prefilter (the whole-buffer search runs instead), for `nomen rules`.
-    public let prefilterOff: String?
+    /// Which triggers are searched over the whole buffer (no literal to look for), for
+    /// `nomen rules`; nil when the literal prefilter covers them all.
+    public let searchNote: String?
     /// One PCRE2 pattern per trigger, whole-word (with the lookbehind), for tools that want
     /// them separately (the benchmark's grep runs).
     let sources: [String]
@@ -89,16 +90,23 @@ final class TriggerSet: Sendable {
         let combined = bodies.enumerated().map { "(?:\($1))(*MARK:\($0))" }.joined(separator: "|")
         combinedSource = combined.isEmpty ? "(*FAIL)" : combined
         prefilter = bodies.isEmpty ? nil : Prefilter(bodies: bodies, combinedSource: combinedSource)
-        // Why there is no prefilter: the first trigger that does not begin with a literal.
-        if prefilter == nil, let t = bodies.firstIndex(where: { !Prefilter.hasLiterals($0) }) {
+        // What is searched without literals, for `nomen rules`.
+        func name(_ t: Int) -> String {
             switch triggers[t] {
-            case .rule(let i): prefilterOff = "rule `\(legacy[i].id)`: its pattern does not begin with a literal nomen can read"
-            case .dataset(let d): prefilterOff = "dataset `\(d)`: its name does not begin with a letter, digit or `_`"
-            case .prefix(let p): prefilterOff = "pattern `\(patterns[p].id)`: a word prefix does not begin with a letter, digit or `_`"
-            case .pathPrefix(let prefix): prefilterOff = "path prefix `\(prefix)` does not begin with a letter, digit or `_`"
+            case .rule(let i): return "rule `\(legacy[i].id)`"
+            case .dataset(let d): return "dataset `\(d)`"
+            case .prefix(let p): return "pattern `\(patterns[p].id)` (word prefix)"
+            case .pathPrefix(let prefix): return "path prefix `\(prefix)`"
             }
+        }
+        let uncovered = prefilter?.uncovered ?? Array(bodies.indices)
+        if uncovered.isEmpty {
+            searchNote = nil
         } else {
-            prefilterOff = nil
+            let listed = uncovered.prefix(3).map(name).joined(separator: ", ") + (uncovered.count > 3 ? " and \(uncovered.count - 3) more" : "")
+            searchNote = prefilter == nil
+                ? "whole-buffer search for every rule: none begins with a literal nomen can read (\(listed))"
+                : "\(listed) begin\(uncovered.count == 1 ? "s" : "") with no literal nomen can read: searched over the whole buffer beside the literal prefilter (slower)"
         }
         compiled = Mutex(prefilter == nil ? try Regex(combinedSource, options: [.duplicateNames]) : nil)
     }

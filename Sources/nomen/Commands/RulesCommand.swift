@@ -21,7 +21,7 @@ struct RulesCommand: ParsableCommand {
             do {
                 let set = try RuleLoader.load(paths: [check])
                 print("\(check): ok: \(set.patterns.count) patterns, \(set.legacy.count) legacy and retired rules, \(set.exceptions.count) exceptions")
-                if let off = set.prefilterOff { Output.note("\(check): note: the literal prefilter is off (the search is slower) because of \(off)") }
+                if let note = set.searchNote { Output.note("\(check): note: \(note)") }
                 return
             } catch {
                 let errors = error
