@@ -72,29 +72,25 @@ extension NotebookTests {
     /// The C value skipper and the Swift byte loop agree on where a value ends and whether it
     /// is well formed, over generated JSON and every truncation and one-byte corruption of it.
     @Test func valueSkippingAgreesWithTheByteLoop() {
-        var state: UInt64 = 11
-        func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(state >> 33) % n
-        }
+        var random = SeededRandom(11)
         func value(_ depth: Int) -> String {
-            switch depth > 3 ? next(3) : next(6) {
-            case 0: return "\"" + ["a", "b\\\"c", "\\u00e9", "x y", String(repeating: "q", count: 40)][next(5)] + "\""
-            case 1: return ["1", "-2.5e3", "true", "null", "false"][next(5)]
+            switch depth > 3 ? random.next(3) : random.next(6) {
+            case 0: return "\"" + ["a", "b\\\"c", "\\u00e9", "x y", String(repeating: "q", count: 40)][random.next(5)] + "\""
+            case 1: return ["1", "-2.5e3", "true", "null", "false"][random.next(5)]
             case 2: return " \n\t" + value(depth)
-            case 3: return "[" + (0..<next(4)).map { _ in value(depth + 1) }.joined(separator: ", ") + "]"
-            default: return "{" + (0..<next(4)).map { _ in "\"k\(next(9))\" : " + value(depth + 1) }.joined(separator: ",\n ") + "}"
+            case 3: return "[" + (0..<random.next(4)).map { _ in value(depth + 1) }.joined(separator: ", ") + "]"
+            default: return "{" + (0..<random.next(4)).map { _ in "\"k\(random.next(9))\" : " + value(depth + 1) }.joined(separator: ",\n ") + "}"
             }
         }
         let breakers = Array(",:[]{}\" \\x".utf8)
         var compared = 0, wellFormed = 0
         for _ in 0..<300 {
-            let whole = Array((value(0) + (next(2) == 0 ? " , rest" : "")).utf8)
+            let whole = Array((value(0) + (random.next(2) == 0 ? " , rest" : "")).utf8)
             var inputs = [whole]
             for cut in stride(from: 0, to: whole.count, by: max(1, whole.count / 6)) { inputs.append(Array(whole[..<cut])) }
             for _ in 0..<4 where !whole.isEmpty {
                 var corrupt = whole
-                corrupt[next(corrupt.count)] = breakers[next(breakers.count)]
+                corrupt[random.next(corrupt.count)] = breakers[random.next(breakers.count)]
                 inputs.append(corrupt)
             }
             for input in inputs {

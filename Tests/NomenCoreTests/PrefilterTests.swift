@@ -67,15 +67,11 @@ import NomenRegex
         let atoms = ["a", "b", "ab", "abcd", "x]", "[]a]", "[^]b]", "[[:digit:]a]", "\\Q[a|\\E", "\\.", ".", "a?", "b*", "c+",
                      "a{2}", "(?i)", "(?i:ab)", "(?>ab)", "(?=a)", "(?!b)", "(?<=a)", "(?#c)", "(?:a|bc)", "(a|b)", "(?<n>ab|c)",
                      "\\d", "\\b", "(?-i:a)", "(?x: a )", "|", "^", "$", "(?s)", "(?m)", "\\B", "\\A", "\\b?"]
-        var state: UInt64 = 3
-        func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(state >> 33) % n
-        }
+        var random = SeededRandom(3)
         func sequence(_ depth: Int) -> String {
-            (0..<(1 + next(4))).map { _ -> String in
-                if depth < 2, next(5) == 0 { return "(?:" + sequence(depth + 1) + "|" + sequence(depth + 1) + ")" }
-                return atoms[next(atoms.count)]
+            (0..<(1 + random.next(4))).map { _ -> String in
+                if depth < 2, random.next(5) == 0 { return "(?:" + sequence(depth + 1) + "|" + sequence(depth + 1) + ")" }
+                return atoms[random.next(atoms.count)]
             }.joined()
         }
         // Subjects made of the atoms' own text, so that matches are common.
@@ -87,7 +83,7 @@ import NomenRegex
             checked += 1
             let matcher = regex.makeMatcher(jit: false)
             for _ in 0..<20 {
-                let subject = (0..<next(6)).flatMap { _ in pieces[next(pieces.count)] }
+                let subject = (0..<random.next(6)).flatMap { _ in pieces[random.next(pieces.count)] }
                 for p in 0...subject.count {
                     guard let m = try? matcher.firstMatch(in: subject, from: p), m.range.lowerBound == p else { continue }
                     matched += 1
@@ -138,12 +134,9 @@ import NomenRegex
                       "Models/local/baselines/clf_6m.pkl", "Models/local/horizon_1w/prod/baselines/", "'", "\"", "#", "--",
                       "my_production_training_data_1w", "production_training_data_1w_backup", "daily_forecasts", "trump_rich_2023_2025",
                       "raw_intelligence.soybean_oil_prices", "prod", "zl_t", "é", "数据", "{horizon}", "_", "abc123"]
-        var state: UInt64 = 42
+        var random = SeededRandom(42)
         var text = ""
-        for _ in 0..<6000 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            text += tokens[Int(state >> 33) % tokens.count]
-        }
+        for _ in 0..<6000 { text += tokens[random.next(tokens.count)] }
         var plain = LintOptions(today: Fixture.today)
         plain.prefilter = false
         let source = SourceFile(path: "t", bytes: Array(text.utf8), language: language)
@@ -171,29 +164,25 @@ import NomenRegex
     /// literal up to twenty bytes) against a naive comparison at every position, literals of
     /// every length against text that ends mid-literal.
     @Test func literalCheckAgreesWithNaiveComparison() {
-        var state: UInt64 = 99
-        func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(state >> 33)
-        }
+        var random = SeededRandom(99)
         let alphabet = Array("abM_/. \n".utf8)
         for round in 0..<60 {
             var literals: [[UInt8]] = []
             for k in 0..<(1 + round % 9) {
                 let length = 1 + (k * 7 + round) % 20
-                var literal: [UInt8] = [UInt8(ascii: "a") + UInt8(next() % 2)]
-                while literal.count < length { literal.append(alphabet[next() % 4]) }
+                var literal: [UInt8] = [UInt8(ascii: "a") + UInt8(random.next() % 2)]
+                while literal.count < length { literal.append(alphabet[random.next() % 4]) }
                 if !literals.contains(literal) { literals.append(literal) }
             }
             let search = LiteralSearch(literals.enumerated().map { LiteralSearch.Entry(bytes: $0.element, triggers: 1 << UInt64($0.offset)) })
             // Text built from pieces of the literals, so that long partial matches are common.
             var text: [UInt8] = []
             while text.count < 400 {
-                let l = literals[next() % literals.count]
-                text += l.prefix(1 + next() % l.count)
-                text.append(alphabet[next() % alphabet.count])
+                let l = literals[random.next() % literals.count]
+                text += l.prefix(1 + random.next() % l.count)
+                text.append(alphabet[random.next() % alphabet.count])
             }
-            text = Array(text.prefix(300 + next() % 100))
+            text = Array(text.prefix(300 + random.next() % 100))
             for wordStart in [true, false] {
                 var expected: [Int: UInt64] = [:]
                 for p in 0..<text.count {
@@ -221,18 +210,14 @@ import NomenRegex
     /// The SIMD fingerprint search never misses a literal: at every alignment, near the end
     /// of the buffer (the scalar tail) and for literals shorter than its four bytes.
     @Test func fingerprintsFindEveryLiteral() {
-        var state: UInt64 = 7
-        func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(state >> 33)
-        }
+        var random = SeededRandom(7)
         let alphabet = Array("abcdeMZz_./t0 \n".utf8)
         for round in 0..<40 {
             let literals: [[UInt8]] = (0..<(1 + round % 12)).map { k in
-                (0..<(1 + (k + round) % 5)).map { _ in alphabet[next() % alphabet.count] }
+                (0..<(1 + (k + round) % 5)).map { _ in alphabet[random.next() % alphabet.count] }
             }
             let fingerprints = LiteralSearch(literals.map { LiteralSearch.Entry(bytes: $0, triggers: 1) })
-            let text: [UInt8] = (0..<(1 + next() % 300)).map { _ in alphabet[next() % alphabet.count] }
+            let text: [UInt8] = (0..<(1 + random.next() % 300)).map { _ in alphabet[random.next() % alphabet.count] }
             var candidates: Set<Int> = []
             text.withUnsafeBufferPointer { b in
                 var i = 0
@@ -258,16 +243,12 @@ extension PrefilterTests {
     /// The nibble-table byte search finds the first member at every distance (the near bytes
     /// by table, then 32 at a time), over text with bytes above 0x7F.
     @Test func byteSetFindsTheFirstMember() {
-        var state: UInt64 = 17
-        func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(state >> 33)
-        }
+        var random = SeededRandom(17)
         let ascii = Array(0..<128).map(UInt8.init)
         for round in 0..<200 {
-            let members = (0..<(1 + round % 12)).map { _ in ascii[next() % ascii.count] }
+            let members = (0..<(1 + round % 12)).map { _ in ascii[random.next() % ascii.count] }
             let set = ByteSet(bytes: members)
-            let text: [UInt8] = (0..<(next() % 200)).map { _ in next() % 3 == 0 ? UInt8(128 + next() % 128) : ascii[next() % 100 + 28] }
+            let text: [UInt8] = (0..<(random.next() % 200)).map { _ in random.next() % 3 == 0 ? UInt8(128 + random.next() % 128) : ascii[random.next() % 100 + 28] }
             text.withUnsafeBufferPointer { b in
                 for from in stride(from: 0, through: text.count, by: 7) {
                     let expected = text[from...].firstIndex(where: { members.contains($0) }) ?? text.count
@@ -322,12 +303,9 @@ extension PrefilterTests {
         #expect(!RulesReport.text(Fixture.rules).contains("search: "))
         let tokens = ["ab_old_1w", "b_old_1m", "aab_old_1m", "b_old_1w", "_", " ", "x", "1x_name", "9x_name_", "a", "b", ".", "\n",
                       "production_training_data_1w", "bproduction_training_data_1m", "'", "models_v4.", "ab_old_1wx"]
-        var state: UInt64 = 21
+        var random = SeededRandom(21)
         var text = ""
-        for _ in 0..<5000 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            text += tokens[Int(state >> 33) % tokens.count]
-        }
+        for _ in 0..<5000 { text += tokens[random.next(tokens.count)] }
         var plain = LintOptions(today: Fixture.today)
         plain.prefilter = false
         for language in [Language.python, .text] {

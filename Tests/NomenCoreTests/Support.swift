@@ -157,3 +157,19 @@ extension Fixture {
         return Linter(rules: rules, options: LintOptions(today: today))
     }
 }
+
+/// A deterministic generator for tests over generated input (a 64-bit LCG, its high bits):
+/// the same seed gives the same cases on every run.
+struct SeededRandom {
+    private var state: UInt64
+
+    init(_ seed: UInt64) { state = seed }
+
+    mutating func next() -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int(state >> 33)
+    }
+
+    mutating func next(_ n: Int) -> Int { next() % n }
+}
+
