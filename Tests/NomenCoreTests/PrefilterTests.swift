@@ -48,7 +48,7 @@ import NomenRegex
                         "ab[[:x]|cd:]", "ab[\\E](]|cd|[\\E])]",                         // cd:], cd
                         "ab(?x:#(\n)|cd", "ab(?x)#(\n|cd", "x(?:(?x)#(\n)|cd", "(?:ab)(?x)|c d",  // cd
                         "a\\E?b", "a\\Q\\E*b", "a\\E{0}b", "ab(?#x)?c", "x(?:ab)\\E?c",       // b, ac, xc
-                        "ab\\Kcd"] {                                                      // starts at c
+                        "ab\\Kcd", "\\Gfoo"] {                                            // starts at c; \G holds at a search start only
             #expect(texts(pattern) == nil, "\(pattern)")
         }
         // Zero-width assertions and options that leave text alone are passed over.
@@ -295,6 +295,12 @@ extension PrefilterTests {
 
         """
         let rules = try RuleLoader.load(text: yaml, file: "odd.yaml")
+        // A rule whose matches depend on the search around it keeps the combined search for all.
+        for match in ["db\\.\\Kold_(?<h>1w)", "\\Gold_(?<h>1w)", "[ab](*SKIP)_old_(?<h>1w)", "([a-z])\\1_old_(?<h>1w)", "[ab](?1)?_(old)_(?<h>1w)"] {
+            let yaml = RuleLoadingTests.base + "legacy:\n  - id: k\n    match: '\(match)'\n    replace: 'new_{h}'\n"
+            let set = try RuleLoader.load(text: yaml, file: "k.yaml")
+            #expect(set.triggers.prefilter == nil, "\(match)")
+        }
         let prefilter = try #require(rules.triggers.prefilter)
         #expect(prefilter.uncovered.count == 2)
         #expect(rules.searchNote?.contains("rule `odd`") == true && rules.searchNote?.contains("rule `later`") == true)
@@ -315,6 +321,26 @@ extension PrefilterTests {
             #expect(Set(fast.map(\.rule)).isSuperset(of: ["odd", "plain", "later"]))
             #expect(fast.map { "\($0.range) \($0.rule) \($0.message)" } == slow.map { "\($0.range) \($0.rule) \($0.message)" })
         }
+    }
+
+    /// A user's own mark ends a match without naming a trigger: the hit is dropped, not looked
+    /// up out of range.
+    @Test func aMarkThatNamesNoTriggerIsNoHit() throws {
+        let yaml = RuleLoadingTests.base + "legacy:\n  - id: m\n    match: 'old_(?<h>1w)(*MARK:zz)(*ACCEPT)'\n    replace: 'new_{h}'\n"
+        let rules = try RuleLoader.load(text: yaml, file: "m.yaml")
+        let source = SourceFile(path: "t.py", bytes: Array("x = 'old_1w'\ny = 'production_training_data_1w'\n".utf8), language: .python)
+        let found = Linter(rules: rules, options: LintOptions(today: Fixture.today)).findings(in: source)
+        #expect(!found.contains { $0.rule == "m" })
+        // PCRE2 puts a mark's length in the byte before it.
+        func index(_ name: String, count: Int) -> Int? {
+            let bytes = [UInt8(name.utf8.count)] + Array(name.utf8) + [0]
+            return bytes.withUnsafeBufferPointer { Prefilter.markIndex($0.baseAddress! + 1, count: count) }
+        }
+        #expect(index("12", count: 13) == 12)
+        #expect(index("12", count: 12) == nil)
+        #expect(index("zz", count: 1000) == nil)
+        #expect(index("", count: 5) == nil)
+        #expect(index("1234567890", count: .max) == nil)
     }
 
     @Test func byteSearchFindsNeedles() {

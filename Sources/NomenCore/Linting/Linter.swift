@@ -133,7 +133,7 @@ public struct Linter: Sendable {
                     pos = range.lowerBound + 1
                     continue
                 }
-                if let mark { hits.append((Prefilter.markIndex(mark), range)) }
+                if let mark, let t = Prefilter.markIndex(mark, count: rules.triggers.triggers.count) { hits.append((t, range)) }
                 pos = range.isEmpty ? range.upperBound + 1 : range.upperBound
             } catch {
                 problem = "\(path): search stopped at byte \(pos): \(error)"

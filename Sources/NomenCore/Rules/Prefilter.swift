@@ -26,6 +26,8 @@ final class Prefilter: Sendable {
     /// they are searched over the whole buffer, by one pattern of their own alternatives
     /// (marked with their trigger numbers), beside the literal search.
     let uncovered: [Int]
+    /// How many triggers there are (a mark is a trigger number below it).
+    let triggerCount: Int
     /// That pattern, compiled on first need.
     private let uncoveredCompiled: Mutex<Result<Regex, RegexError>?>
     private let uncoveredSource: String
@@ -41,6 +43,9 @@ final class Prefilter: Sendable {
         var uncovered: [Int] = []
         for (t, body) in bodies.enumerated() {
             guard Self.hasLiterals(body), let prefixes = LiteralPrefix.of(body) else {
+                // Searched on its own only if its matches do not depend on the other rules'
+                // alternatives around it (verbs, `\K`, `\G`, group numbers, recursion).
+                guard !Self.needsCombinedSearch(body) else { return nil }
                 uncovered.append(t)
                 continue
             }
@@ -55,6 +60,7 @@ final class Prefilter: Sendable {
             }
         }
         guard uncovered.count < bodies.count else { return nil }
+        triggerCount = bodies.count
         self.uncovered = uncovered
         uncoveredSource = uncovered.map { "(?:\(bodies[$0]))(*MARK:\($0))" }.joined(separator: "|")
         uncoveredCompiled = Mutex(nil)
@@ -78,6 +84,24 @@ final class Prefilter: Sendable {
             }
         }
         return groups
+    }
+
+    /// Whether a pattern's matches can depend on where a search started or on the patterns
+    /// beside it in the combined alternation: `\K`, `\G`, verbs `(*…)`, group references
+    /// by number or name, recursion, conditions. Such a pattern is not searched on its own.
+    static func needsCombinedSearch(_ body: String) -> Bool {
+        let s = Array(body.utf8)
+        for k in s.indices where k + 1 < s.count {
+            let (c, d) = (s[k], s[k + 1])
+            if c == UInt8(ascii: "\\"), "KGgk123456789".utf8.contains(d) { return true }
+            if c == UInt8(ascii: "("), d == UInt8(ascii: "*") { return true }
+            if c == UInt8(ascii: "("), d == UInt8(ascii: "?"), k + 2 < s.count, "R0123456789+-&(P".utf8.contains(s[k + 2]) {
+                // `(?P<name>` is a named group, not a call.
+                if s[k + 2] == UInt8(ascii: "P"), k + 3 < s.count, s[k + 3] == UInt8(ascii: "<") { continue }
+                return true
+            }
+        }
+        return false
     }
 
     /// Whether `body` begins with literals the prefilter can search for (at a word start).
@@ -175,8 +199,8 @@ final class Prefilter: Sendable {
     /// matches, in the same order, as the combined pattern searched over the whole buffer.
     func scan(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, wordStart: Bool = true,
               hit: (Range<Int>, Int) -> Bool) throws(RegexError) {
-        guard !b.isEmpty else { return }
         guard !uncovered.isEmpty else {
+            guard !b.isEmpty else { return }
             var i = 0
             while let (range, trigger) = try nextCovered(b, matchers: matchers, from: i, wordStart: wordStart) {
                 if !hit(range, trigger) { return }
@@ -186,20 +210,35 @@ final class Prefilter: Sendable {
         }
         // Two searches side by side, merged as the combined alternation would choose: the
         // leftmost start, then the first trigger; each resumes after the match taken.
+        // An error of the uncovered search (a match limit) is held until the literal hits before
+        // the place it was searching from are handed out.
+        var failure: (error: RegexError, from: Int)? = nil
+        func uncoveredNext(from: Int) -> (Range<Int>, Int)? {
+            do throws(RegexError) {
+                return try nextUncovered(b, matchers: matchers, from: from, wordStart: wordStart)
+            } catch {
+                failure = (error, from)
+                return nil
+            }
+        }
         var covered = try nextCovered(b, matchers: matchers, from: 0, wordStart: wordStart)
-        var other = try nextUncovered(b, matchers: matchers, from: 0, wordStart: wordStart)
+        var other = uncoveredNext(from: 0)
         while true {
             let taken: (Range<Int>, Int)
             switch (covered, other) {
-            case (nil, nil): return
-            case (let c?, nil): taken = c
+            case (nil, nil):
+                if let failure { throw failure.error }
+                return
+            case (let c?, nil):
+                if let failure, c.0.lowerBound >= failure.from { throw failure.error }
+                taken = c
             case (nil, let u?): taken = u
             case (let c?, let u?): taken = (c.0.lowerBound, c.1) <= (u.0.lowerBound, u.1) ? c : u
             }
             if !hit(taken.0, taken.1) { return }
             let next = max(taken.0.upperBound, taken.0.lowerBound + 1)
             if let c = covered, c.0.lowerBound < next { covered = try nextCovered(b, matchers: matchers, from: next, wordStart: wordStart) }
-            if let u = other, u.0.lowerBound < next { other = try nextUncovered(b, matchers: matchers, from: next, wordStart: wordStart) }
+            if let u = other, u.0.lowerBound < next { other = uncoveredNext(from: next) }
         }
     }
 
@@ -215,8 +254,9 @@ final class Prefilter: Sendable {
             guard c < n else { return nil }
             i = c + 1
             if bodies.isEmpty {
-                if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c, let mark {
-                    return (range, Self.markIndex(mark))
+                if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c,
+                   let mark, let t = Self.markIndex(mark, count: triggerCount) {
+                    return (range, t)
                 }
                 continue
             }
@@ -225,8 +265,9 @@ final class Prefilter: Sendable {
                 triggers &= triggers &- 1
                 guard let matcher = matchers.matcher(t) else {
                     // Never in practice (each body compiled inside the combined pattern).
-                    if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c, let mark {
-                        return (range, Self.markIndex(mark))
+                    if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c,
+                       let mark, let t = Self.markIndex(mark, count: triggerCount) {
+                        return (range, t)
                     }
                     break
                 }
@@ -249,18 +290,25 @@ final class Prefilter: Sendable {
                 pos = range.lowerBound + 1
                 continue
             }
-            if let mark { return (range, Self.markIndex(mark)) }
+            if let mark, let t = Self.markIndex(mark, count: triggerCount) { return (range, t) }
             pos = range.isEmpty ? range.upperBound + 1 : range.upperBound
         }
         return nil
     }
 
     /// The trigger index a `(*MARK:n)` names.
-    static func markIndex(_ mark: UnsafePointer<UInt8>) -> Int {
+    /// nil for a mark that is no trigger number below `count` (a user's pattern can set a
+    /// mark of its own, `(*MARK:x)(*ACCEPT)`, and end the match there).
+    static func markIndex(_ mark: UnsafePointer<UInt8>, count: Int) -> Int? {
         let length = Int((mark - 1).pointee)
+        guard length > 0, length <= 9 else { return nil }
         var n = 0
-        for k in 0..<length { n = n * 10 + Int(mark[k] &- UInt8(ascii: "0")) }
-        return n
+        for k in 0..<length {
+            let d = mark[k] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            n = n * 10 + Int(d)
+        }
+        return n < count ? n : nil
     }
 }
 
@@ -409,7 +457,8 @@ enum LiteralPrefix {
                     }
                 }
             case UInt8(ascii: "\\"):
-                if k + 1 < s.count, [UInt8(ascii: "c"), UInt8(ascii: "Q"), UInt8(ascii: "E"), UInt8(ascii: "K")].contains(s[k + 1]) { return true }
+                // `\G` holds where a search starts: a prefilter candidate is not one.
+                if k + 1 < s.count, [UInt8(ascii: "c"), UInt8(ascii: "Q"), UInt8(ascii: "E"), UInt8(ascii: "K"), UInt8(ascii: "G")].contains(s[k + 1]) { return true }
                 k += 1
             case UInt8(ascii: "["):
                 // A class: a `]` first is a member; inside, `[:`, `[.`, `[=` are POSIX forms.
@@ -515,7 +564,7 @@ enum LiteralPrefix {
                 if c == UInt8(ascii: ")") || c == UInt8(ascii: "|") { return prefixes }
                 // Zero-width assertions (`\b`, `^`, `\A`, …) consume nothing: passed over.
                 let assertion = c == UInt8(ascii: "^") || c == UInt8(ascii: "$") ? 1
-                    : c == UInt8(ascii: "\\") && i + 1 < s.count && "bBAzZG".utf8.contains(s[i + 1]) ? 2 : 0
+                    : c == UInt8(ascii: "\\") && i + 1 < s.count && "bBAzZ".utf8.contains(s[i + 1]) ? 2 : 0
                 if assertion > 0 {
                     guard !quantified(at: i + assertion) else { return finish(prefixes) }
                     i += assertion
