@@ -102,6 +102,8 @@ final class TriggerSet: Sendable {
         let uncovered = prefilter?.uncovered ?? Array(bodies.indices)
         if uncovered.isEmpty {
             searchNote = nil
+        } else if prefilter == nil, let k = bodies.indices.first(where: { !Prefilter.hasLiterals(bodies[$0]) && Prefilter.needsCombinedSearch(bodies[$0]) }) {
+            searchNote = "whole-buffer search for every rule: \(name(k))'s matches depend on the search around them (\\K, \\G, verbs, references or recursion)"
         } else {
             let listed = uncovered.prefix(3).map(name).joined(separator: ", ") + (uncovered.count > 3 ? " and \(uncovered.count - 3) more" : "")
             searchNote = prefilter == nil
