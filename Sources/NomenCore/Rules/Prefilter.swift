@@ -42,7 +42,7 @@ final class Prefilter: Sendable {
         let bits = bodies.count <= 64
         var uncovered: [Int] = []
         for (t, body) in bodies.enumerated() {
-            guard Self.hasLiterals(body), let prefixes = LiteralPrefix.of(body) else {
+            guard let prefixes = Self.searchableLiterals(body) else {
                 // Searched on its own only if its matches do not depend on the other rules'
                 // alternatives around it (verbs, `\K`, `\G`, group numbers, recursion).
                 guard !Self.needsCombinedSearch(body) else { return nil }
@@ -104,11 +104,16 @@ final class Prefilter: Sendable {
         return false
     }
 
-    /// Whether `body` begins with literals the prefilter can search for (at a word start).
-    static func hasLiterals(_ body: String) -> Bool {
-        guard let prefixes = LiteralPrefix.of(body), !prefixes.isEmpty else { return false }
-        return prefixes.allSatisfy { $0.first.map { wordBytes[Int($0)] } ?? false }
+    /// The literals `body` begins with, when the prefilter can search for them (each starts
+    /// with a word byte, as candidates are taken at word starts); nil otherwise.
+    static func searchableLiterals(_ body: String) -> [[UInt8]]? {
+        guard let prefixes = LiteralPrefix.of(body), !prefixes.isEmpty,
+              prefixes.allSatisfy({ $0.first.map { wordBytes[Int($0)] } ?? false }) else { return nil }
+        return prefixes
     }
+
+    /// Whether `body` begins with literals the prefilter can search for.
+    static func hasLiterals(_ body: String) -> Bool { searchableLiterals(body) != nil }
 
     /// Trigger `t`'s anchored pattern, compiled once for all threads; nil if it does not
     /// compile on its own (then the combined pattern serves).
