@@ -59,6 +59,8 @@ public final class Scratch {
 
     /// Legacy findings' details by what they depend on (see `MemoTable`).
     let memos = MemoTable()
+    /// Trigger hits of the file being scanned (reused from file to file).
+    var hits: [(trigger: Int, range: Range<Int>)] = []
     /// Grammar findings' details by pattern, context, name, issue and suggestion.
     let grammarDetails = ByteKeyedCache<GrammarDetail>(limit: 50_000)
 }
@@ -110,7 +112,11 @@ public struct Linter: Sendable {
 
     /// Finds trigger matches first; a buffer is tokenized only when a match needs its context.
     func scan(_ b: UnsafeBufferPointer<UInt8>, language: Language, path: String, scratch: Scratch) -> FileResult {
-        var hits: [(trigger: Int, range: Range<Int>)] = []
+        // The thread's hit list, taken (so it stays uniquely referenced) and handed back.
+        var hits = scratch.hits
+        scratch.hits = []
+        hits.removeAll(keepingCapacity: true)
+        defer { scratch.hits = hits }
         var problem: String? = nil
         let raw = UnsafeRawBufferPointer(b)
         var pos = 0
@@ -202,6 +208,7 @@ struct FileScan {
         var starts = hits.map(\.range.lowerBound)
         if zip(starts, starts.dropFirst()).contains(where: { $0 > $1 }) { starts.sort() }
         hitStarts = starts
+        legacyFindings.reserveCapacity(hits.count)
         for hit in hits {
             // A table name right after its dataset (`models_v4.production_training_data_1w`) is
             // a hit of its own, inside the qualified finding just made: `resolve` would drop

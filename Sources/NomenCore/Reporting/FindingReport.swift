@@ -434,7 +434,8 @@ public struct ReportStream: Sendable {
             // A fragment is one file's findings: one path, quoted once. The whole fragment is
             // written into memory reserved up front, each item checked against its bound first.
             let path = findings[0].finding.path
-            guard findings.allSatisfy({ $0.finding.path.hasSameBytes(as: path) }) else {
+            // By index: a closure over the elements would copy each finding.
+            guard !findings.indices.contains(where: { !findings[$0].finding.path.hasSameBytes(as: path) }) else {
                 return findings.indices.map { fragment([findings[$0]]) }.enumerated().flatMap { $0.offset > 0 ? [UInt8(ascii: ",")] + $0.element : $0.element }
             }
             var quotedPath: [UInt8] = []

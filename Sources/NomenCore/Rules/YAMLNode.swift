@@ -131,7 +131,9 @@ struct YAMLNode {
     static func parse(_ text: String, file: String) throws(RuleLoadErrors) -> YAMLNode? {
         do {
             // The basic resolver: every scalar stays a string (no regex-based typing at start-up).
-            guard let node = try Yams.compose(yaml: text, .basic) else { return nil }
+            // Only the node tree is built, so the constructor's tag tables are never read; the
+            // encoding is named (Yams' default reads the whole environment to find it).
+            guard let node = try Yams.compose(yaml: text, .basic, Constructor([:], [:], [:]), .utf8) else { return nil }
             return YAMLNode(node: node, file: file, path: "")
         } catch let error as YamlError {
             throw RuleLoadErrors(errors: [YAMLNode.describe(error, file: file)])

@@ -76,6 +76,8 @@ enum Notebook {
                         }
                         if p.peek() == UInt8(ascii: "[") {
                             var list: [Range<Int>] = []
+                            // A cell's source is a list of lines: room for a typical cell at once.
+                            list.reserveCapacity(32)
                             let ok = p.elements { p in
                                 if p.peek() == UInt8(ascii: "\""), let r = p.string() { list.append(r); return true }
                                 return p.skipValue()
@@ -87,7 +89,7 @@ enum Notebook {
                     return p.skipValue()
                 }
                 guard ok else { return false }
-                if let type, let pieces, JSON.decode(bytes, type) == Array("code".utf8) {
+                if let type, let pieces, p.key(type, is: "code") {
                     cells.append(cell(from: pieces, in: bytes))
                 }
                 return true

@@ -182,10 +182,10 @@ public struct Walker: Sendable {
         var subfolders: [(dir: String, relative: String)] = []
         for child in children {
             let name = String(decoding: child.isDir ? child.key.dropLast() : child.key[...], as: UTF8.self)
-            let rel = relative.isEmpty ? name : relative + "/" + name
-            let repoRel = here.isEmpty ? name : (repoIsRelative ? rel : here + "/" + name)
+            let rel = String.joiningPath(relative, name)
+            let repoRel = repoIsRelative ? rel : String.joiningPath(here, name)
             if isIgnored(rel, repoRelative: repoRel, isDirectory: child.isDir, ignores: ignores) { continue }
-            let full = prefix + name
+            let full = dir == "." ? name : String.joiningPath(dir, name)
             if child.isDir {
                 slots.append(.folder(subfolders.count))
                 subfolders.append((full, rel))
