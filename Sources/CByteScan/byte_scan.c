@@ -414,6 +414,60 @@ size_t nomen_python_code(const uint8_t *p, size_t n, size_t i, nomen_python_stat
     return python_code_scalar(p, n, i, state);
 }
 
+// The next byte at or after `i` that may end a plain string's text: the quote, a backslash,
+// and for single quotes a line break (n when there is none).
+static size_t string_stop_scalar(const uint8_t *p, size_t n, size_t i, uint8_t quote, int triple) {
+    for (; i < n; i++) {
+        uint8_t c = p[i];
+        if (c == quote || c == '\\' || (!triple && (c == '\n' || c == '\r'))) return i;
+    }
+    return n;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static size_t string_stop_avx2(const uint8_t *p, size_t n, size_t i, uint8_t quote, int triple) {
+    const __m256i q = _mm256_set1_epi8((char)quote), bs = _mm256_set1_epi8('\\');
+    const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    for (; i + 32 <= n; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i m = _mm256_or_si256(_mm256_cmpeq_epi8(v, q), _mm256_cmpeq_epi8(v, bs));
+        if (!triple) m = _mm256_or_si256(m, _mm256_or_si256(_mm256_cmpeq_epi8(v, lf), _mm256_cmpeq_epi8(v, cr)));
+        uint32_t hits = (uint32_t)_mm256_movemask_epi8(m);
+        if (hits) return i + (size_t)__builtin_ctz(hits);
+    }
+    return string_stop_scalar(p, n, i, quote, triple);
+}
+#endif
+
+size_t nomen_python_string_end(const uint8_t *p, size_t n, size_t i, uint8_t quote, int triple, int *terminated) {
+#if defined(__x86_64__)
+    const int avx2 = __builtin_cpu_supports("avx2");
+#endif
+    *terminated = 0;
+    while (i < n) {
+#if defined(__x86_64__)
+        size_t j = avx2 ? string_stop_avx2(p, n, i, quote, triple) : string_stop_scalar(p, n, i, quote, triple);
+#else
+        size_t j = string_stop_scalar(p, n, i, quote, triple);
+#endif
+        if (j >= n) return n;
+        uint8_t c = p[j];
+        if (c == '\\') {
+            // The escaped byte, and the LF of an escaped CR LF.
+            j += 2;
+            if (j - 1 < n && p[j - 1] == '\r' && j < n && p[j] == '\n') j++;
+            i = j;
+            continue;
+        }
+        if (c != quote) return j;  // a line break ends a single-quoted string
+        if (!triple) { *terminated = 1; return j + 1; }
+        if (j + 2 < n && p[j + 1] == quote && p[j + 2] == quote) { *terminated = 1; return j + 3; }
+        i = j + 1;
+    }
+    return n;
+}
+
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
 static size_t line_starts_avx2(const uint8_t *p, size_t n, long *starts) {

@@ -214,16 +214,22 @@ import Testing
     /// strings: comments, the kept strings (fields and SQL included) and docstring decisions
     /// are those of the full scan.
     @Test func keepingOnlyStringsWithOffsetsDropsTheRest() {
+        // Escapes, CR LF, quotes inside triple quotes and unterminated strings: a dropped
+        // string's end is found apart from the full scan, and must be the same.
         let tokens = ["x = ", "'a b'", "\"\"\"doc\"\"\"", "f'{y} {\"q\"}'", "# note\n", "\n", "(", ")", "\"SELECT a FROM t\"", "rb'z'", "    ",
-                      "'''open", "\\\n", "def f():\n    "]
+                      "'''open", "\\\n", "def f():\n    ", "'a\\'b'", "'x\\\r\ny'", "'''a''b'''", "\"\"\"q\"\"q\"\"\"", "r'\\'", "'cut\r\n",
+                      "b'\\\\'", "\"\\", "'", "\"\"", "R\"\"\"x\\\"\"\"\"", "\r", "T'{z}'", "u'é'", String(repeating: "'long string text' ", count: 3)]
         for (round, text) in Fixture.generatedTexts(tokens, count: 300, seed: 9, base: 3, spread: 40).enumerated() {
             Array(text.utf8).withUnsafeBufferPointer { b in
                 let all = PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true)
-                // Every third byte offset, shifted by the round: inside strings, on quotes, in code.
-                let offsets = Array(stride(from: round % 3, to: b.count, by: 3))
-                let kept = PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true, keeping: offsets)
-                let expected = all.filter { r in r.kind == .comment || offsets.contains { r.range.contains($0) } }
-                #expect(kept == expected, "\(text.debugDescription)")
+                // Every third byte offset, shifted by the round: inside strings, on quotes, in code;
+                // then sparse offsets, so that most strings are dropped.
+                for gap in [3, 20 + round % 50] {
+                    let offsets = Array(stride(from: round % gap, to: b.count, by: gap))
+                    let kept = PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true, keeping: offsets)
+                    let expected = all.filter { r in r.kind == .comment || offsets.contains { r.range.contains($0) } }
+                    #expect(kept == expected, "\(text.debugDescription) gap \(gap)")
+                }
                 #expect(PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true, keeping: []) == all.filter { $0.kind == .comment })
             }
         }

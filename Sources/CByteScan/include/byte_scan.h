@@ -88,6 +88,12 @@ typedef struct {
 
 size_t nomen_python_code(const uint8_t *p, size_t n, size_t from, nomen_python_state *state);
 
+// The end of a Python string literal that is not an f-string, its content starting at `from`
+// (just after the opening quote or quotes): one past the closing quote(s); unterminated, the
+// line break that ends a single-quoted string, or n. A backslash escapes the byte after it
+// (and a CR LF pair). `*terminated` says whether the closing quote(s) were found.
+size_t nomen_python_string_end(const uint8_t *p, size_t n, size_t from, uint8_t quote, int triple, int *terminated);
+
 // Writes the position just after each line feed in [0, n) to `starts` (which has room for
 // one per line feed: see nomen_count_lines) and returns how many.
 size_t nomen_line_starts(const uint8_t *p, size_t n, long *starts);

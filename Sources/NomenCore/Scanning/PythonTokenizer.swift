@@ -72,7 +72,22 @@ struct PythonTokenizer {
             // line's state is the one from before it.
             let prefixStart = stringPrefix(before: j, from: from)
             if let prefixStart { lineHasToken = prefixStart == wordRunStart(before: j, from: from) ? state.run_token != 0 : true }
-            statementString(start: prefixStart ?? j, prefixEnd: j, into: &regions)
+            let start = prefixStart ?? j
+            // Most strings hold no match and are dropped: a plain (not f-) string's end is
+            // found in C and the string passed over; one that is kept is read in full below.
+            if keeping != nil, !(start..<j).contains(where: { b[$0] | 0x20 == UInt8(ascii: "f") || b[$0] | 0x20 == UInt8(ascii: "t") }) {
+                let q = b[j]
+                let triple = j + 2 < end && b[j + 1] == q && b[j + 2] == q
+                var terminated: Int32 = 0
+                let tokenEnd = nomen_python_string_end(base, end, j + (triple ? 3 : 1), q, triple ? 1 : 0, &terminated)
+                if !keeps(start..<tokenEnd) {
+                    i = tokenEnd
+                    lineHasToken = true
+                    state.line_has_token = 1
+                    continue
+                }
+            }
+            statementString(start: start, prefixEnd: j, into: &regions)
             state.line_has_token = lineHasToken ? 1 : 0
         }
         return regions
