@@ -195,7 +195,11 @@ import Testing
         #expect(fs[1].fix != nil && fs[4].fix != nil)
         #expect(fs[1].detail === fs[4].detail)
         #expect(fs[1].fix!.edits[0].range != fs[4].fix!.edits[0].range)
+        // One shared set of edits, placed at each finding's own name.
+        #expect(fs[1].fix!.edits.map(\.range) == [fs[1].range] && fs[4].fix!.edits.map(\.range) == [fs[4].range])
         #expect(fs[3].found == "models_v4.production_training_data_1w")
+        let qualified = fs[3].fix?.edits.map(\.range) ?? []
+        #expect(qualified.first?.lowerBound == fs[3].range.lowerBound && qualified.last?.upperBound == fs[3].range.upperBound)
     }
 }
 
@@ -229,18 +233,18 @@ extension LinterTests {
             }
             for span in spans {
                 key(span)
-                stored.append(ObjectIdentifier(table.memo { Memo(detail: nil, replacements: [], fixable: false) }))
+                stored.append(ObjectIdentifier(table.memo { Memo(detail: nil, edits: [], fixable: false) }))
             }
             #expect(table.count == spans.count)
             for (span, id) in zip(spans, stored) {
                 key(span)
-                #expect(ObjectIdentifier(table.memo { Issue.record("recomputed"); return Memo(detail: nil, replacements: [], fixable: false) }) == id)
+                #expect(ObjectIdentifier(table.memo { Issue.record("recomputed"); return Memo(detail: nil, edits: [], fixable: false) }) == id)
             }
             // Another context is another key.
             key(spans[0], .comment)
-            #expect(ObjectIdentifier(table.memo { Memo(detail: nil, replacements: [], fixable: true) }) != stored[0])
+            #expect(ObjectIdentifier(table.memo { Memo(detail: nil, edits: [], fixable: true) }) != stored[0])
             // Past the limit the table starts over.
-            for span in spans.prefix(600) { key(span, .sql); _ = table.memo { Memo(detail: nil, replacements: [], fixable: false) } }
+            for span in spans.prefix(600) { key(span, .sql); _ = table.memo { Memo(detail: nil, edits: [], fixable: false) } }
             #expect(table.count < 600)
         }
     }

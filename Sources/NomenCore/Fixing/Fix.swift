@@ -21,15 +21,37 @@ public enum Applicability: String, Sendable, Codable {
 }
 
 /// A sorted, non-overlapping set of edits and how safe it is.
+///
+/// The edits are kept relative to an offset: the same name in the same context is fixed by
+/// the same edits wherever it stands, so a repository's ten thousand copies of a legacy name
+/// share one array (see `FileScan.emit`), and the edits are placed only when read.
 public struct Fix: Sendable, Equatable {
-    public let edits: [Edit]
+    private let relative: [Edit]
+    private let base: Int
     public let applicability: Applicability
+
+    public var edits: [Edit] {
+        base == 0 ? relative : relative.map { Edit(range: ($0.range.lowerBound + base)..<($0.range.upperBound + base), replacement: $0.replacement) }
+    }
 
     public init(edits: [Edit], applicability: Applicability) {
         // Usually already in order (a finding's edits are made left to right).
         let inOrder = zip(edits, edits.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
-        self.edits = inOrder ? edits : edits.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        self.relative = inOrder ? edits : edits.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        self.base = 0
         self.applicability = applicability
+    }
+
+    /// Edits in order, their ranges counted from `base`.
+    init(sortedEdits relative: [Edit], base: Int, applicability: Applicability) {
+        precondition(base >= 0 && zip(relative, relative.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }, "edits out of order")
+        self.relative = relative
+        self.base = base
+        self.applicability = applicability
+    }
+
+    public static func == (a: Fix, b: Fix) -> Bool {
+        a.applicability == b.applicability && a.edits == b.edits
     }
 }
 

@@ -519,13 +519,7 @@ struct FileScan {
             scratch.memos.insert(memo)
         }
         guard let detail = memo.detail else { return }
-        var fix: Fix? = nil
-        if memo.fixable {
-            var edits: [Edit] = []
-            edits.reserveCapacity(planned.count)
-            for k in 0..<planned.count { if let bytes = memo.replacements[k] { edits.append(Edit(range: planned.range(k), replacement: bytes)) } }
-            fix = Fix(edits: edits, applicability: .safe)
-        }
+        let fix = memo.fixable ? Fix(sortedEdits: memo.edits, base: span.lowerBound, applicability: .safe) : nil
         legacyFindings.append(Finding(path: path, range: span, detail: detail, fix: fix))
     }
 
@@ -555,7 +549,7 @@ struct FileScan {
         let found = qualified ? newPartsJoined((0..<planned.count).map { text(planned.range($0)) }) : text(span)
         let replacement = rule.replacement == nil || noFix != nil ? nil : newPartsJoined(newParts)
         // Already in the new form: nothing to report.
-        if rule.replacement != nil, noFix == nil, !changed { return Memo(detail: nil, replacements: [], fixable: false) }
+        if rule.replacement != nil, noFix == nil, !changed { return Memo(detail: nil, edits: [], fixable: false) }
         if place.context == .identifier, rule.replacement != nil {
             noFix = noFix ?? "it is a Python identifier; renaming code symbols is a separate job"
         }
@@ -576,7 +570,14 @@ struct FileScan {
         let detail = FindingDetail(rule: rule.id, origin: rule.kind == .retired ? .retired : .legacy, severity: rule.severity(on: linter.options.today),
                                    message: message, found: found, replacement: replacement, context: place.context,
                                    noFixReason: rule.kind == .retired ? "there is no replacement" : noFix)
-        return Memo(detail: detail, replacements: replacements, fixable: noFix == nil && changed)
+        // Edit k of the plan, in file order, counted from the span's start.
+        var edits: [Edit] = []
+        for k in 0..<planned.count {
+            guard let bytes = replacements[k] else { continue }
+            let r = planned.range(k)
+            edits.append(Edit(range: (r.lowerBound - span.lowerBound)..<(r.upperBound - span.lowerBound), replacement: bytes))
+        }
+        return Memo(detail: detail, edits: edits, fixable: noFix == nil && changed)
     }
 
     /// What a legacy finding replaces: the name and, in a dataset-qualified reference, the

@@ -8,12 +8,14 @@ import Glibc
 /// edit, the replacement bytes (nil when that part does not change).
 final class Memo {
     let detail: FindingDetail?
-    let replacements: [[UInt8]?]
+    /// The fix's edits, their ranges counted from the finding's start (the key holds the
+    /// edits' offsets in the span, so every finding with this memo has the same).
+    let edits: [Edit]
     let fixable: Bool
 
-    init(detail: FindingDetail?, replacements: [[UInt8]?], fixable: Bool) {
+    init(detail: FindingDetail?, edits: [Edit], fixable: Bool) {
         self.detail = detail
-        self.replacements = replacements
+        self.edits = edits
         self.fixable = fixable
     }
 }
