@@ -334,7 +334,10 @@ enum JSON {
 
     /// Escapes replacement bytes for a JSON string.
     static func escape(_ bytes: [UInt8]) -> [UInt8] {
+        // A name needs no escape: shared as it is.
+        if !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return bytes }
         var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
         for c in bytes {
             switch c {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), c]
