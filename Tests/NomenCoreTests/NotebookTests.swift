@@ -24,6 +24,18 @@ import Testing
         #expect(Notebook.cells(of: Array(#"{"nbformat": 4}"#.utf8)) == nil)
         #expect(Notebook.cells(of: Array(#"{"cells": []}"#.utf8))?.isEmpty == true)
     }
+
+    /// A replacement goes into a cell's JSON string escaped, and reads back as itself.
+    @Test func replacementsAreEscapedForTheCellsString() {
+        for text in ["zl_training_prod_allhistory_1w", "a\"b", "back\\slash", "line\nbreak\r\t", "\u{01}ctl", "é and 数", ""] {
+            let escaped = JSON.escape(Array(text.utf8))
+            #expect(!escaped.contains(0x0A) && !escaped.contains(0x0D) && !escaped.contains(0x09))
+            escaped.withUnsafeBufferPointer { b in
+                #expect(JSON.decode(b, 0..<b.count) == Array(text.utf8), "\(text.debugDescription)")
+            }
+        }
+        #expect(JSON.escape(Array("a\"b".utf8)) == Array(#"a\"b"#.utf8))
+    }
 }
 
 @Suite struct ConfigTokenizerEquivalenceTests {
