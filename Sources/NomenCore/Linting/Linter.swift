@@ -40,14 +40,17 @@ public final class Scratch {
     let prefilterMatchers: Prefilter.Matchers?
     /// The grammar's verdicts by patterns and name (see `FileScan.cachedValidation`).
     let verdicts = ByteKeyedCache<Validation>(limit: 100_000)
-    /// One matcher per legacy rule, made on first use.
-    var ruleMatchers: [ObjectIdentifier: Matcher] = [:]
+    /// Two matchers per legacy rule (its anchored form at `2 * i`, its whole-word form at
+    /// `2 * i + 1`), made on first use; by position, not hashed by identity on every match.
+    private var legacyMatchers: [Matcher?]
 
-    func matcher(for regex: Regex) -> Matcher {
-        let key = ObjectIdentifier(regex)
-        if let m = ruleMatchers[key] { return m }
-        let m = regex.makeMatcher(jit: jit)
-        ruleMatchers[key] = m
+    /// This thread's matcher for legacy rule `i`'s anchored or whole-word pattern.
+    func matcher(legacy i: Int, anchored: Bool) -> Matcher {
+        let k = 2 * i + (anchored ? 0 : 1)
+        if let m = legacyMatchers[k] { return m }
+        let rule = rules.legacy[i]
+        let m = (anchored ? rule.anchored : rule.regex).makeMatcher(jit: jit)
+        legacyMatchers[k] = m
         return m
     }
 
@@ -55,6 +58,7 @@ public final class Scratch {
         self.rules = rules
         self.jit = jit
         prefilterMatchers = rules.triggers.prefilter.map { Prefilter.Matchers($0, jit: jit) }
+        legacyMatchers = Array(repeating: nil, count: 2 * rules.legacy.count)
     }
 
     /// Legacy findings' details by what they depend on (see `MemoTable`).
@@ -344,11 +348,12 @@ struct FileScan {
 
     // MARK: legacy and retired rules
 
-    /// `rule` matched exactly over `r` (its captures are the groups of the match), or nil.
-    func match(of rule: LegacyRule, over r: Range<Int>) -> Match? {
+    /// Legacy rule `index` matched exactly over `r` (its captures are the groups of the
+    /// match), or nil.
+    func match(of index: Int, over r: Range<Int>) -> Match? {
         let raw = UnsafeRawBufferPointer(b)
-        guard let m = try? scratch.matcher(for: rule.anchored).firstMatch(in: raw, from: r.lowerBound), m.range == r else {
-            let matcher = scratch.matcher(for: rule.regex)
+        guard let m = try? scratch.matcher(legacy: index, anchored: true).firstMatch(in: raw, from: r.lowerBound), m.range == r else {
+            let matcher = scratch.matcher(legacy: index, anchored: false)
             // The rule's own whole-word form may stop elsewhere: try once more forcing the end.
             guard let sub = try? matcher.firstMatch(in: UnsafeRawBufferPointer(rebasing: raw[..<r.upperBound]), from: r.lowerBound, options: [.anchored, .endAnchored]),
                   sub.range == r else { return nil }
@@ -367,7 +372,7 @@ struct FileScan {
     mutating func ruleHit(_ index: Int, _ r: Range<Int>) {
         let rule = rules.legacy[index]
         let place = place(of: r)
-        guard rule.applies(in: place.context), let m = match(of: rule, over: r) else { return }
+        guard rule.applies(in: place.context), let m = match(of: index, over: r) else { return }
         // A match that is nothing but a placeholder (in a named capture) names nothing.
         if rule.regex.groupNames.values.contains(where: { $0 < m.groups.count && m.groups[$0] == r }),
            b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$") { return }
@@ -429,7 +434,7 @@ struct FileScan {
         // where the reference is the same once its context is known).
         var roughMatch: (rule: Int, position: Int, match: Match)? = nil
         for (position, i) in datasetRules.enumerated() {
-            if let m = match(of: rules.legacy[i], over: roughTable) { roughMatch = (i, position, m); break }
+            if let m = match(of: i, over: roughTable) { roughMatch = (i, position, m); break }
         }
         let patterns = entry.patterns
         if roughMatch == nil {
@@ -447,12 +452,11 @@ struct FileScan {
         let table = reference.parts[reference.index + 1]
         let span = r.lowerBound..<table.upperBound
         for (position, i) in datasetRules.enumerated() where rules.legacy[i].applies(in: place.context) {
-            let rule = rules.legacy[i]
             // Over the same table, rules before the first that matched did not match.
             var m: Match? = nil
-            if table != roughTable { m = match(of: rule, over: table) }
+            if table != roughTable { m = match(of: i, over: table) }
             else if let roughMatch, position == roughMatch.position { m = roughMatch.match }
-            else if let roughMatch, position > roughMatch.position { m = match(of: rule, over: table) }
+            else if let roughMatch, position > roughMatch.position { m = match(of: i, over: table) }
             guard let m else { continue }
             emit(rule: i, place: place, found: span, match: m,
                  edits: PlannedEdits(dataset: r, name: table), noFix: nil)
