@@ -239,6 +239,32 @@ size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t i) {
     return i;
 }
 
+int nomen_prefilter_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
+                         int word_start, const nomen_trigger_matchers *m, size_t *at, size_t *end, int *trigger, uint64_t *pending) {
+    size_t i = from;
+    while (i < n) {
+        uint64_t triggers = 0;
+        size_t c = nomen_literal_next(t, lt, p, n, i, word_start, &triggers);
+        if (c >= n) return 0;
+        i = c + 1;
+        while (triggers) {
+            int k = __builtin_ctzll(triggers);
+            if (!m->code[k]) break;
+            int rc = m->match(m->code[k], p, n, c, 0, m->match_data[k], m->context[k]);
+            if (rc >= 0) {
+                size_t s, e;
+                m->range(m->match_data[k], &s, &e);
+                if (s == c) { *at = c; *end = e; *trigger = k; return 1; }
+            } else if (rc != -1) {  // PCRE2_ERROR_NOMATCH is -1; any other is the caller's to report
+                break;
+            }
+            triggers &= triggers - 1;
+        }
+        if (triggers) { *at = c; *trigger = __builtin_ctzll(triggers); *pending = triggers; return -1; }
+    }
+    return 0;
+}
+
 size_t nomen_teddy_next(const nomen_teddy *t, const uint8_t *p, size_t n, size_t from) {
     uint64_t unused = 0;
     return nomen_literal_next(t, NULL, p, n, from, 0, &unused);

@@ -174,6 +174,14 @@ public final class Matcher {
         pcre2_set_depth_limit_8(context, regex.limits.depth)
     }
 
+    /// The pattern, match data and context as untyped pointers, with the functions that match
+    /// with them and read the match: for a C loop that checks many candidates without coming
+    /// back to Swift for each (the prefilter). Valid while this matcher lives.
+    public var handles: MatchHandles {
+        MatchHandles(code: UnsafeRawPointer(regex.code), matchData: UnsafeMutableRawPointer(matchData), context: UnsafeMutableRawPointer(context),
+                     match: isJIT ? nomen_pcre2_jit_match : nomen_pcre2_match, range: nomen_pcre2_range)
+    }
+
     deinit {
         pcre2_match_data_free_8(matchData)
         pcre2_match_context_free_8(context)
@@ -248,3 +256,12 @@ public final class Matcher {
     }
 }
 
+
+/// See `Matcher.handles`.
+public struct MatchHandles {
+    public let code: UnsafeRawPointer
+    public let matchData: UnsafeMutableRawPointer
+    public let context: UnsafeMutableRawPointer
+    public let match: @convention(c) (UnsafeRawPointer?, UnsafePointer<UInt8>?, Int, Int, UInt32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Int32
+    public let range: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?) -> Void
+}

@@ -323,6 +323,37 @@ extension PrefilterTests {
         }
     }
 
+    /// Candidates are checked in C until one needs Swift: a match that needs a bigger JIT
+    /// stack is still found, and one that hits the match limit stops the search with a
+    /// problem, as the combined search does.
+    @Test func candidateChecksThatLeaveTheCLoop() throws {
+        let yaml = RuleLoadingTests.base + """
+        legacy:
+          - id: deep
+            match: 'deep_(?:(a)|b)*_end'
+            replace: 'shallow'
+          - id: slow
+            match: 'slow_(a+)+_x'
+            replace: 'fast'
+
+        """
+        let rules = try RuleLoader.load(text: yaml, file: "d.yaml")
+        #expect(rules.triggers.prefilter != nil)
+        var plain = LintOptions(today: Fixture.today)
+        plain.prefilter = false
+        // Each trigger's first candidate makes its matcher (in Swift); the later ones are checked in C.
+        let deep = "z = 'deep_ab_end'\nx = 'deep_" + String(repeating: "ab", count: 10_000) + "_end'\n"
+        for options in [LintOptions(today: Fixture.today), plain] {
+            let result = Linter(rules: rules, options: options).check(SourceFile(path: "t.py", bytes: Array(deep.utf8), language: .python))
+            #expect(result.findings.map(\.rule) == ["deep", "deep"] && result.problem == nil, "\(options.prefilter)")
+        }
+        let slow = "w = 'slow_a_x'\ny = 'slow_" + String(repeating: "a", count: 40) + "_y'  # _x\n"
+        for options in [LintOptions(today: Fixture.today), plain] {
+            let result = Linter(rules: rules, options: options).check(SourceFile(path: "t.py", bytes: Array(slow.utf8), language: .python))
+            #expect(result.problem?.contains("search stopped") == true, "\(options.prefilter)")
+        }
+    }
+
     /// A user's own mark ends a match without naming a trigger: the hit is dropped, not looked
     /// up out of range.
     @Test func aMarkThatNamesNoTriggerIsNoHit() throws {

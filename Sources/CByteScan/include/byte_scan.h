@@ -46,6 +46,30 @@ typedef struct {
 size_t nomen_literal_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
                           int word_start, uint64_t *triggers);
 
+// A pattern's match, called as PCRE2's pcre2_jit_match_8 (or pcre2_match_8) with the pattern,
+// match data and context as untyped pointers; and the range of the last match in a match data.
+typedef int (*nomen_match_fn)(const void *code, const uint8_t *subject, size_t length, size_t start,
+                              uint32_t options, void *match_data, void *context);
+typedef void (*nomen_match_range_fn)(void *match_data, size_t *start, size_t *end);
+
+// Each trigger's compiled pattern (anchored), match data and context; `code[t]` NULL when
+// trigger t's matcher is not made yet.
+typedef struct {
+    const void *const *code;
+    void *const *match_data;
+    void *const *context;
+    nomen_match_fn match;
+    nomen_match_range_fn range;
+} nomen_trigger_matchers;
+
+// nomen_literal_next, each candidate's triggers then checked in order (lowest first) at the
+// candidate. Returns 1 with *at and *end the match of trigger *trigger (the first whose match
+// starts at the candidate); 0 when no candidate is left; -1 when the candidate *at needs the
+// caller: trigger *trigger has no matcher yet or its match failed with an error. Then
+// *pending holds that trigger and the candidate's later ones, to be checked by the caller.
+int nomen_prefilter_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
+                         int word_start, const nomen_trigger_matchers *m, size_t *at, size_t *end, int *trigger, uint64_t *pending);
+
 // A set of bytes, tested 32 at a time by two nibble lookups: byte c is in the set when
 // lo[c & 15] & hi[c >> 4] is not zero (each high nibble of a member has a bit of its own,
 // so at most 8 distinct high nibbles: any set of ASCII bytes).

@@ -184,10 +184,34 @@ final class Prefilter: Sendable {
             return m
         }
 
+        /// The made matchers' handles, for the C loop (`nomen_prefilter_next`) that checks
+        /// candidates without coming back to Swift for each.
+        private let codes: UnsafeMutableBufferPointer<UnsafeRawPointer?>
+        private let matchData: UnsafeMutableBufferPointer<UnsafeMutableRawPointer?>
+        private let contexts: UnsafeMutableBufferPointer<UnsafeMutableRawPointer?>
+        let table: UnsafeMutablePointer<nomen_trigger_matchers>
+
         init(_ prefilter: Prefilter, jit: Bool = true) {
             self.prefilter = prefilter
             self.jit = jit
             each = Array(repeating: nil, count: prefilter.bodies.count)
+            let count = max(1, prefilter.bodies.count)
+            codes = .allocate(capacity: count)
+            codes.initialize(repeating: nil)
+            matchData = .allocate(capacity: count)
+            matchData.initialize(repeating: nil)
+            contexts = .allocate(capacity: count)
+            contexts.initialize(repeating: nil)
+            table = .allocate(capacity: 1)
+            table.initialize(to: nomen_trigger_matchers(code: UnsafePointer(codes.baseAddress), match_data: UnsafePointer(matchData.baseAddress),
+                                                        context: UnsafePointer(contexts.baseAddress), match: nil, range: nil))
+        }
+
+        deinit {
+            codes.deallocate()
+            matchData.deallocate()
+            contexts.deallocate()
+            table.deallocate()
         }
 
         /// This thread's matcher for trigger `t` (made on first use), or nil.
@@ -195,6 +219,13 @@ final class Prefilter: Sendable {
             if let m = each[t] { return m }
             let m = prefilter.regex(t)?.makeMatcher(jit: jit)
             each[t] = m
+            if let h = m?.handles {
+                codes[t] = h.code
+                matchData[t] = h.matchData
+                contexts[t] = h.context
+                table.pointee.match = h.match
+                table.pointee.range = h.range
+            }
             return m
         }
     }
@@ -255,7 +286,20 @@ final class Prefilter: Sendable {
         var i = from
         while i < n {
             var triggers: UInt64 = 0
-            let c = literals.next(p, n, from: i, wordStart: wordStart, triggers: &triggers)
+            let c: Int
+            if bodies.isEmpty {
+                c = literals.next(p, n, from: i, wordStart: wordStart, triggers: &triggers)
+            } else {
+                // Candidates are checked in C; it comes back with a match, with nothing, or with
+                // a candidate whose remaining triggers need this loop (a matcher to make, an
+                // error to report).
+                var at = 0, end = 0, trigger: Int32 = 0
+                switch literals.verifiedNext(p, n, from: i, wordStart: wordStart, matchers: matchers.table, at: &at, end: &end, trigger: &trigger, pending: &triggers) {
+                case 1: return (at..<end, Int(trigger))
+                case 0: return nil
+                default: c = at
+                }
+            }
             guard c < n else { return nil }
             i = c + 1
             if bodies.isEmpty {
@@ -404,6 +448,14 @@ final class LiteralSearch: @unchecked Sendable {
     @inline(__always)
     func next(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, wordStart: Bool, triggers: inout UInt64) -> Int {
         nomen_literal_next(teddy, table, p, n, from, wordStart ? 1 : 0, &triggers)
+    }
+
+    /// `next`, each candidate then checked by its triggers' matchers in C: see
+    /// `nomen_prefilter_next` (1: a match; 0: none left; -1: a candidate for the caller).
+    @inline(__always)
+    func verifiedNext(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, wordStart: Bool, matchers: UnsafePointer<nomen_trigger_matchers>,
+                      at: inout Int, end: inout Int, trigger: inout Int32, pending: inout UInt64) -> Int32 {
+        nomen_prefilter_next(teddy, table, p, n, from, wordStart ? 1 : 0, matchers, &at, &end, &trigger, &pending)
     }
 
     /// The first position at or after `from` whose first four bytes could begin an entry
