@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func decimalsWithoutStrings() {
-        for v in [0, 7, 10, 99, 100, 12345, -1, -450, Int.max, Int.min + 1] {
+        for v in [0, 7, 9, 10, 99, 100, 999, 1000, 1001, 9999, 10_000, 12345, -1, -450, Int.max, Int.min + 1] + Array(0..<2000) {
             var out: [UInt8] = []
             JSONWriter.appendDecimal(v, to: &out)
             #expect(String(decoding: out, as: UTF8.self) == String(v))

@@ -50,6 +50,11 @@ public struct Fix: Sendable, Equatable {
         self.applicability = applicability
     }
 
+    /// Appends the edits, placed, to `out` (no array of their own is made).
+    func appendEdits(to out: inout [Edit]) {
+        for e in relative { out.append(Edit(range: (e.range.lowerBound + base)..<(e.range.upperBound + base), replacement: e.replacement)) }
+    }
+
     public static func == (a: Fix, b: Fix) -> Bool {
         a.applicability == b.applicability && a.edits == b.edits
     }

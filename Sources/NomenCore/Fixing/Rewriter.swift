@@ -14,25 +14,35 @@ public struct FilePlan: Sendable {
 /// Turns findings into per-file edit plans; never touches the disk.
 public enum Rewriter {
     public static func plan(path: String, bytes: [UInt8], findings: [Finding], unsafe: Bool) -> FilePlan? {
-        let chosen = findings.filter { $0.isFixable(unsafe: unsafe) }
-        guard !chosen.isEmpty else { return nil }
+        plan(path: path, bytes: bytes, findings: findings, finding: { $0 }, unsafe: unsafe)
+    }
+
+    /// The plan for located findings, read in place (no array of findings is made).
+    public static func plan(path: String, bytes: [UInt8], located: [LocatedFinding], unsafe: Bool) -> FilePlan? {
+        plan(path: path, bytes: bytes, findings: located, finding: { $0.finding }, unsafe: unsafe)
+    }
+
+    private static func plan<F>(path: String, bytes: [UInt8], findings: [F], finding: (borrowing F) -> Finding, unsafe: Bool) -> FilePlan? {
         var edits: [Edit] = []
-        edits.reserveCapacity(chosen.count)
-        var byRule: [String: Int] = [:]
-        // Counted per run of one detail (a file repeats a few names), then per rule.
-        var run: (detail: FindingDetail, count: Int)? = nil
-        for f in chosen {
-            edits.append(contentsOf: f.fix!.edits)
-            if run?.detail === f.detail { run!.count += 1; continue }
-            if let r = run { byRule[r.detail.rule, default: 0] += r.count }
-            run = (f.detail, 1)
+        // Counted per detail, found by identity among the last few (a file repeats a few
+        // names), then per rule: a rule's name is hashed once per detail, not per finding.
+        var counts: [(detail: FindingDetail, count: Int)] = []
+        for k in findings.indices {
+            let f = finding(findings[k])
+            guard f.isFixable(unsafe: unsafe) else { continue }
+            f.fix!.appendEdits(to: &edits)
+            var j = counts.count - 1
+            while j >= max(0, counts.count - 16), counts[j].detail !== f.detail { j -= 1 }
+            if j >= max(0, counts.count - 16) { counts[j].count += 1 } else { counts.append((f.detail, 1)) }
         }
-        if let r = run { byRule[r.detail.rule, default: 0] += r.count }
+        guard !counts.isEmpty else { return nil }
+        var byRule: [String: Int] = [:]
+        for c in counts { byRule[c.detail.rule, default: 0] += c.count }
         if zip(edits, edits.dropFirst()).contains(where: { $0.range.lowerBound > $1.range.lowerBound }) {
             edits.sort { $0.range.lowerBound < $1.range.lowerBound }
         }
         if Fixer.overlaps(edits) {
-            let rules = chosen.map(\.rule).sorted().joined(separator: ", ")
+            let rules = findings.indices.map { finding(findings[$0]) }.filter { $0.isFixable(unsafe: unsafe) }.map(\.rule).sorted().joined(separator: ", ")
             return FilePlan(path: path, original: bytes, edits: [], fixesByRule: [:],
                             conflict: "fixes overlap (rules \(rules)); the file is left alone")
         }

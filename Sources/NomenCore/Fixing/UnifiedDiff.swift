@@ -22,8 +22,9 @@ public enum UnifiedDiff {
         for edit in edits {
             let first = oldIndex.line(of: edit.range.lowerBound) - 1
             let last = oldIndex.line(of: max(edit.range.lowerBound, edit.range.upperBound)) - 1
-            let removed = old[edit.range].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            let added = edit.replacement.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            // Line for line, no edit takes or adds a line break.
+            let removed = lineForLine ? 0 : old[edit.range].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let added = lineForLine ? 0 : edit.replacement.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             let newFirst = first + shift
             shift += added - removed
             let newLast = last + shift

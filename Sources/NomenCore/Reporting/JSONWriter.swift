@@ -87,6 +87,15 @@ public struct JSONWriter {
 
     /// Digits without a String in between (findings have four numbers each).
     public static func appendDecimal(_ v: Int, to out: inout [UInt8]) {
+        // Line and column numbers: a few digits, appended one by one.
+        if v >= 0 && v < 10_000 {
+            let zero = UInt8(ascii: "0")
+            if v >= 1000 { out.append(zero + UInt8(v / 1000)) }
+            if v >= 100 { out.append(zero + UInt8(v / 100 % 10)) }
+            if v >= 10 { out.append(zero + UInt8(v / 10 % 10)) }
+            out.append(zero + UInt8(v % 10))
+            return
+        }
         if v < 0 { out.append(UInt8(ascii: "-")) }
         var m = v.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,

@@ -82,7 +82,7 @@ struct RewriteCommand: ParsableCommand {
             var r = FileResult(outcome: outcome)
             r.leave(outcome.findings.filter { !$0.finding.isFixable(unsafe: unsafe) }, unsafe: unsafe)
             guard let bytes = outcome.bytes,
-                  let plan = Rewriter.plan(path: outcome.path, bytes: bytes, findings: outcome.findings.map(\.finding), unsafe: unsafe) else {
+                  let plan = Rewriter.plan(path: outcome.path, bytes: bytes, located: outcome.findings, unsafe: unsafe) else {
                 r.outcome = outcome.droppingBytes()
                 return r
             }
