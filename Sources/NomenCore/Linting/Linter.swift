@@ -852,15 +852,21 @@ struct FileScan {
                 previous = f.range
             }
             // Both lists are in order and no grammar finding has a legacy finding's range (they
-            // do not overlap): a merge by range is the sort by (range, rule).
-            var merged: [Finding] = []
-            merged.reserveCapacity(all.count + grammar.count)
-            var i = 0, j = 0
-            while i < all.count || j < grammar.count {
-                if j == grammar.count || (i < all.count && byRange(all[i], grammar[j])) { merged.append(all[i]); i += 1 }
-                else { merged.append(grammar[j]); j += 1 }
+            // do not overlap): a merge by range is the sort by (range, rule). Done in place, from
+            // the back: the legacy findings move within their array (no copy, no reference
+            // counted up and down), and each grammar finding drops into its gap.
+            if !grammar.isEmpty {
+                var i = all.count - 1
+                all.append(contentsOf: grammar)
+                var j = grammar.count - 1
+                all.withUnsafeMutableBufferPointer { buf in
+                    var w = buf.count - 1
+                    while j >= 0 {
+                        if i >= 0, byRange(grammar[j], buf[i]) { buf.swapAt(w, i); i -= 1 } else { buf[w] = grammar[j]; j -= 1 }
+                        w -= 1
+                    }
+                }
             }
-            all = merged
         }
         if mayHaveIgnores { all.removeAll(where: isIgnored) }
         return all
