@@ -199,8 +199,12 @@ struct FileScan {
         guard let k = RegionLookup.index(containing: r, in: tokenized!) else { return nil }
         guard language == .python, !sqlChecked[k] else { return k }
         sqlChecked[k] = true
-        // In place: the array stays uniquely referenced.
-        if PythonTokenizer.mayHoldSQL(tokenized![k]) { SQLTokenizer.attach(to: &tokenized![k], in: b) }
+        // Read and changed in place (the array stays uniquely referenced; the region is not
+        // copied out): most strings with a match hold no SQL and are only looked at.
+        let content = tokenized!.withUnsafeBufferPointer { all -> Range<Int>? in
+            PythonTokenizer.mayHoldSQL(kind: all[k].kind, context: all[k].context, isBytes: all[k].isBytes) ? all[k].content : nil
+        }
+        if let content, SQLTokenizer.mayHoldSQL(content, in: b) { SQLTokenizer.markSQL(&tokenized![k], in: b) }
         return k
     }
 

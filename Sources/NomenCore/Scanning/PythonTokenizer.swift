@@ -39,8 +39,9 @@ struct PythonTokenizer {
     }
 
     /// Whether a top-level region is a string the tokenizer would have checked for SQL.
-    static func mayHoldSQL(_ region: Region) -> Bool {
-        region.kind == .string && region.context != .docstring && !region.isBytes
+    /// (Given the region's plain fields: a region passed whole is copied, arrays and all.)
+    static func mayHoldSQL(kind: Region.Kind, context: Context, isBytes: Bool) -> Bool {
+        kind == .string && context != .docstring && !isBytes
     }
 
     static func regions(in bytes: [UInt8]) -> [Region] {

@@ -45,8 +45,18 @@ struct SQLTokenizer {
     }
 
     /// Marks a Python string as SQL and scans its content, when it reads as SQL.
+    /// Whether a string over `content` is SQL enough to be scanned as SQL (see `attach`).
+    static func mayHoldSQL(_ content: Range<Int>, in b: UnsafeBufferPointer<UInt8>) -> Bool {
+        content.count >= 10 && looksLikeSQL(b, content)
+    }
+
     static func attach(to region: inout Region, in b: UnsafeBufferPointer<UInt8>) {
-        guard region.content.count >= 10, looksLikeSQL(b, region.content) else { return }
+        guard mayHoldSQL(region.content, in: b) else { return }
+        markSQL(&region, in: b)
+    }
+
+    /// Marks a string known to hold SQL and scans its content as SQL.
+    static func markSQL(_ region: inout Region, in b: UnsafeBufferPointer<UInt8>) {
         region.holdsSQL = true
         region.children = regions(in: b, range: region.content)
     }
