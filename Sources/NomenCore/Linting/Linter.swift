@@ -222,7 +222,8 @@ struct FileScan {
             // a hit of its own, inside the qualified finding just made: `resolve` would drop
             // what it reports (a contained legacy finding, or a grammar finding overlapping a
             // legacy one), so it is not worked out at all.
-            let covering = linter.options.skipCoveredHits ? legacyFindings.last?.range : nil
+            // (The last finding's range read in place: `last` would copy the finding.)
+            let covering = linter.options.skipCoveredHits && !legacyFindings.isEmpty ? legacyFindings[legacyFindings.count - 1].range : nil
             switch rules.triggers.triggers[hit.trigger] {
             case .rule(let i):
                 if let covering, covering.lowerBound <= hit.range.lowerBound, hit.range.upperBound <= covering.upperBound { continue }

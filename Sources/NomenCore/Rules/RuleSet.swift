@@ -21,10 +21,18 @@ public final class RuleSet: Sendable {
         /// Known datasets that no rule moves: a renamed table may stay in one.
         var keptDatasets: Set<String> = []
     }
-    struct DatasetEntry: Sendable {
+    /// A class: handed to every dataset hit, it costs one reference count, not one for each of
+    /// its name and lists.
+    final class DatasetEntry: Sendable {
         let name: String
         let rules: [Int]
         let patterns: [NamePattern]
+
+        init(name: String, rules: [Int], patterns: [NamePattern]) {
+            self.name = name
+            self.rules = rules
+            self.patterns = patterns
+        }
     }
     let index: Index
 
