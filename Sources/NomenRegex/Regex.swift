@@ -199,9 +199,18 @@ public final class Matcher {
 
     /// Runs the pattern on `buffer` starting at byte `start`; nil when there is no match.
     public func firstMatch(in buffer: UnsafeRawBufferPointer, from start: Int, options: Regex.Options = []) throws(RegexError) -> Match? {
+        var groups: [Range<Int>?] = []
+        return try firstMatch(in: buffer, from: start, options: options, reusing: &groups)
+    }
+
+    /// `firstMatch`, its groups written into `groups` (emptied first), which the match then
+    /// shares: a caller that keeps one array and lets each match go before the next makes
+    /// no array per match.
+    public func firstMatch(in buffer: UnsafeRawBufferPointer, from start: Int, options: Regex.Options = [],
+                           reusing groups: inout [Range<Int>?]) throws(RegexError) -> Match? {
         guard let n = try matchCount(in: buffer, from: start, options: options) else { return nil }
         let ovector = pcre2_get_ovector_pointer_8(matchData)!
-        var groups: [Range<Int>?] = []
+        groups.removeAll(keepingCapacity: true)
         groups.reserveCapacity(regex.groupCount + 1)
         for i in 0...regex.groupCount {
             if i < n, ovector[2 * i] != Int.max && ovector[2 * i] != ~0 {

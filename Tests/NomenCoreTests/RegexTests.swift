@@ -23,6 +23,21 @@ import Dispatch
         #expect(r.groupNames["horizon"] == 1)
     }
 
+    /// Matches made into one array: a match kept while the next is made keeps its own groups.
+    @Test func matchesReusingOneArrayKeepTheirGroups() throws {
+        let r = try Regex("x_(?<h>1w|12m)")
+        let matcher = r.makeMatcher()
+        let bytes = Array("x_1w x_12m".utf8)
+        var groups: [Range<Int>?] = []
+        try bytes.withUnsafeBytes { raw in
+            let first = try #require(try matcher.firstMatch(in: raw, from: 0, reusing: &groups))
+            let second = try #require(try matcher.firstMatch(in: raw, from: 4, reusing: &groups))
+            #expect(first.groups == [0..<4, 2..<4] && second.groups == [5..<10, 7..<10])
+            #expect(try matcher.firstMatch(in: raw, from: 11, reusing: &groups) == nil)
+            #expect(first.groups == [0..<4, 2..<4])
+        }
+    }
+
     @Test func marksNameTheAlternative() throws {
         let r = try Regex("(?:foo)(*MARK:0)|(?:bar)(*MARK:1)")
         let m = try #require(try r.firstMatch(in: Array("xxbar".utf8)))

@@ -65,6 +65,9 @@ public final class Scratch {
     let memos = MemoTable()
     /// Trigger hits of the file being scanned (reused from file to file).
     var hits: [(trigger: Int, range: Range<Int>)] = []
+    /// The groups of a legacy rule's match: one array, shared by each match while it lives
+    /// (a match is let go before the next is made, so the array is reused, not copied).
+    var groups: [Range<Int>?] = []
     /// Grammar findings' details by pattern, context, name, issue and suggestion.
     let grammarDetails = ByteKeyedCache<GrammarDetail>(limit: 50_000)
 }
@@ -357,10 +360,12 @@ struct FileScan {
     /// match), or nil.
     func match(of index: Int, over r: Range<Int>) -> Match? {
         let raw = UnsafeRawBufferPointer(b)
-        guard let m = try? scratch.matcher(legacy: index, anchored: true).firstMatch(in: raw, from: r.lowerBound), m.range == r else {
+        // The groups go into the thread's array (see `Scratch.groups`).
+        guard let m = try? scratch.matcher(legacy: index, anchored: true).firstMatch(in: raw, from: r.lowerBound, reusing: &scratch.groups), m.range == r else {
             let matcher = scratch.matcher(legacy: index, anchored: false)
             // The rule's own whole-word form may stop elsewhere: try once more forcing the end.
-            guard let sub = try? matcher.firstMatch(in: UnsafeRawBufferPointer(rebasing: raw[..<r.upperBound]), from: r.lowerBound, options: [.anchored, .endAnchored]),
+            guard let sub = try? matcher.firstMatch(in: UnsafeRawBufferPointer(rebasing: raw[..<r.upperBound]), from: r.lowerBound, options: [.anchored, .endAnchored],
+                                                    reusing: &scratch.groups),
                   sub.range == r else { return nil }
             return sub
         }
@@ -379,8 +384,9 @@ struct FileScan {
         let place = place(of: r)
         guard rule.applies(in: place.context), let m = match(of: index, over: r) else { return }
         // A match that is nothing but a placeholder (in a named capture) names nothing.
-        if rule.regex.groupNames.values.contains(where: { $0 < m.groups.count && m.groups[$0] == r }),
-           b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$") { return }
+        // (The first byte is looked at first: it rules out nearly every match.)
+        if b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$"),
+           rule.regex.groupNames.values.contains(where: { $0 < m.groups.count && m.groups[$0] == r }) { return }
         let reference = Reference.around(r, in: b, bounds: place.bounds)
         var noFix: String? = nil
         if rule.replacement != nil, reference.index > 0, reference.index == reference.parts.count - 1 {
