@@ -128,21 +128,25 @@ public enum FindingReport {
     /// One JSON item, written straight into `w` (items sit at depth 1 of the array, their
     /// members at depth 2). The members that depend only on what the finding says come
     /// pre-rendered from its detail (`jsonMembers`): a repeated name is escaped once.
-    static func jsonItem(_ w: inout ItemWriter, _ lf: LocatedFinding, quotedPath: [UInt8], style: Style) {
+    /// (Given the finding's parts, read in place by the caller: a finding passed whole is
+    /// copied, its references counted up and down.)
+    static func jsonItem(_ w: inout ItemWriter, line: Int, column: Int, endLine: Int, endColumn: Int, detail: FindingDetail,
+                         applicability: Applicability?, quotedPath: [UInt8], style: Style) {
         w.put("\n  {\n    \"path\": ")
         w.put(quotedPath)
         w.put(",\n    \"line\": ")
-        w.putDecimal(lf.line)
+        w.putDecimal(line)
         w.put(",\n    \"column\": ")
-        w.putDecimal(lf.column)
+        w.putDecimal(column)
         w.put(",\n    \"endLine\": ")
-        w.putDecimal(lf.endLine)
+        w.putDecimal(endLine)
         w.put(",\n    \"endColumn\": ")
-        w.putDecimal(lf.endColumn)
-        let detail = lf.finding.detail
+        w.putDecimal(endColumn)
         w.put(detail.jsonMembers)
-        w.put(lf.finding.isFixable(unsafe: style.unsafeFixes) ? ",\n    \"fixable\": true" : ",\n    \"fixable\": false")
-        switch lf.finding.fix?.applicability {
+        // As `Finding.isFixable`.
+        let fixable = applicability == .safe || (applicability != nil && style.unsafeFixes)
+        w.put(fixable ? ",\n    \"fixable\": true" : ",\n    \"fixable\": false")
+        switch applicability {
         case .safe?: w.put(",\n    \"applicability\": \"safe\"")
         case .unsafe?: w.put(",\n    \"applicability\": \"unsafe\"")
         case nil: w.put(",\n    \"applicability\": null")
@@ -424,8 +428,20 @@ public struct ReportStream: Sendable {
         ruleIndex = index
     }
 
+    /// One file's findings, rendered: the outcome's path is every finding's (see `LintRun.check`),
+    /// so it is not compared finding by finding.
+    public func fragment(_ outcome: FileOutcome) -> [UInt8] {
+        assert(outcome.findings.allSatisfy { $0.finding.path.hasSameBytes(as: outcome.path) }, "a finding of another file")
+        return fragment(outcome.findings, path: outcome.path)
+    }
+
     /// One file's findings, rendered; JSON and SARIF items are separated by commas.
     public func fragment(_ findings: [LocatedFinding]) -> [UInt8] {
+        fragment(findings, path: nil)
+    }
+
+    /// `path`: every finding's path, known to the caller (nil: compared here).
+    private func fragment(_ findings: [LocatedFinding], path knownPath: String?) -> [UInt8] {
         guard !findings.isEmpty else { return [] }
         switch format {
         case .text: return FindingReport.textBytes(findings, style: style)
@@ -433,9 +449,9 @@ public struct ReportStream: Sendable {
         case .json:
             // A fragment is one file's findings: one path, quoted once. The whole fragment is
             // written into memory reserved up front, each item checked against its bound first.
-            let path = findings[0].finding.path
+            let path = knownPath ?? findings[0].finding.path
             // By index: a closure over the elements would copy each finding.
-            guard !findings.indices.contains(where: { !findings[$0].finding.path.hasSameBytes(as: path) }) else {
+            guard knownPath != nil || !findings.indices.contains(where: { !findings[$0].finding.path.hasSameBytes(as: path) }) else {
                 return findings.indices.map { fragment([findings[$0]]) }.enumerated().flatMap { $0.offset > 0 ? [UInt8(ascii: ",")] + $0.element : $0.element }
             }
             var quotedPath: [UInt8] = []
@@ -445,10 +461,13 @@ public struct ReportStream: Sendable {
             return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
                 var w = FindingReport.ItemWriter(base: buffer.baseAddress!)
                 for k in findings.indices {
-                    precondition(w.count + 1 + FindingReport.jsonItemBound(findings[k].finding.detail, quotedPath: quotedPath) <= bound,
+                    let detail = findings[k].finding.detail
+                    precondition(w.count + 1 + FindingReport.jsonItemBound(detail, quotedPath: quotedPath) <= bound,
                                  "a JSON fragment outgrew its bound")
                     if k > 0 { w.put(",") }
-                    FindingReport.jsonItem(&w, findings[k], quotedPath: quotedPath, style: style)
+                    FindingReport.jsonItem(&w, line: findings[k].line, column: findings[k].column, endLine: findings[k].endLine,
+                                           endColumn: findings[k].endColumn, detail: detail, applicability: findings[k].finding.fix?.applicability,
+                                           quotedPath: quotedPath, style: style)
                 }
                 count = w.count
             }

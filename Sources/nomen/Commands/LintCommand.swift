@@ -106,7 +106,7 @@ struct LintCommand: ParsableCommand {
                 var counted = FindingTally()
                 if renderInWorkers { counted.add(outcome.findings) }
                 return Handed(status: outcome.status, note: outcome.note, findings: keepFindings ? outcome.findings : [],
-                              rendered: renderInWorkers ? renderer.fragment(outcome.findings) : [], tally: counted)
+                              rendered: renderInWorkers ? renderer.fragment(outcome) : [], tally: counted)
             }) { (item: Handed) in
             if let note = item.note { Output.warning(note) }
             if item.status == .unreadable { ioError = true }
