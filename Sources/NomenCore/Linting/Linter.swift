@@ -173,12 +173,19 @@ struct FileScan {
     var legacyFindings: [Finding] = []
     var patternFindings: [Finding] = []
 
+    /// The rule set's legacy rules and the thread's memo table, held here once per file (read
+    /// through the rule set and the scratch on every match, each read counts references).
+    let legacy: [LegacyRule]
+    let memos: MemoTable
+
     init(linter: Linter, b: UnsafeBufferPointer<UInt8>, language: Language, path: String, scratch: Scratch) {
         self.linter = linter
         self.b = b
         self.language = language
         self.path = path
         self.scratch = scratch
+        legacy = linter.rules.legacy
+        memos = scratch.memos
     }
 
     /// Python strings whose SQL check has been done (the tokenizer leaves it for later: most
@@ -380,7 +387,7 @@ struct FileScan {
     }
 
     mutating func ruleHit(_ index: Int, _ r: Range<Int>) {
-        let rule = rules.legacy[index]
+        let rule = legacy[index]
         let place = place(of: r)
         guard rule.applies(in: place.context), let m = match(of: index, over: r) else { return }
         // A match that is nothing but a placeholder (in a named capture) names nothing.
@@ -462,7 +469,7 @@ struct FileScan {
         guard reference.index + 1 < reference.parts.count else { return }
         let table = reference.parts[reference.index + 1]
         let span = r.lowerBound..<table.upperBound
-        for (position, i) in datasetRules.enumerated() where rules.legacy[i].applies(in: place.context) {
+        for (position, i) in datasetRules.enumerated() where legacy[i].applies(in: place.context) {
             // Over the same table, rules before the first that matched did not match.
             var m: Match? = nil
             if table != roughTable { m = match(of: i, over: table) }
@@ -507,7 +514,7 @@ struct FileScan {
     /// times is rendered once.
     mutating func emit(rule index: Int, place: Place, found span: Range<Int>, match m: Match,
                        edits planned: PlannedEdits, noFix initialNoFix: String?) {
-        let rule = rules.legacy[index]
+        let rule = legacy[index]
         let qualified = planned.dataset != nil
         var noFix = initialNoFix
         var inferred: [(String, String)] = []
@@ -523,15 +530,15 @@ struct FileScan {
                 noFix = noFix ?? "the \(name) is ambiguous here (found " + found.map { "`\($0)`" }.joined(separator: ", ") + ")"
             }
         }
-        scratch.memos.setKey(rule: index, context: place.context, qualified: qualified, bytes: b, span: span, groups: m.groups,
-                             edits: planned, noFix: noFix, inferred: inferred)
+        memos.setKey(rule: index, context: place.context, qualified: qualified, bytes: b, span: span, groups: m.groups,
+                     edits: planned, noFix: noFix, inferred: inferred)
         // No closure here: one capturing `self` (this struct) would copy it on every match.
         let memo: Memo
-        if let known = scratch.memos.cached() {
+        if let known = memos.cached() {
             memo = known
         } else {
             memo = describe(rule, place: place, span: span, match: m, planned: planned, noFix: noFix, inferred: inferred, qualified: qualified)
-            scratch.memos.insert(memo)
+            memos.insert(memo)
         }
         guard let detail = memo.detail else { return }
         let fix = memo.fixable ? Fix(sortedEdits: memo.edits, base: span.lowerBound, applicability: .safe) : nil
