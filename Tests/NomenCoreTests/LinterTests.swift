@@ -152,6 +152,39 @@ import Testing
         #expect(located.first?.column == 6)
     }
 
+    /// Lines and columns found by counting forward from finding to finding (line feeds 64 and
+    /// 32 bytes at a time, the tail read as the block before its end) agree with a count from
+    /// the start of the file, whatever the gaps, line ends and characters.
+    @Test func positionsAgreeWithACountFromTheStart() {
+        let pieces: [[UInt8]] = [Array("x".utf8), Array("\n".utf8), Array("\r\n".utf8), Array("é".utf8), Array("数".utf8), Array("  ".utf8),
+                                 Array(repeating: UInt8(ascii: "a"), count: 31), Array(repeating: UInt8(ascii: "\n"), count: 33)]
+        let detail = FindingDetail(rule: "r", origin: .legacy, severity: .error, message: "m", found: "f", replacement: nil, context: .text, noFixReason: nil)
+        var random = SeededRandom(17)
+        for round in 0..<300 {
+            var bytes: [UInt8] = round % 5 == 0 ? [0xEF, 0xBB, 0xBF] : []
+            let size = random.next(700)
+            while bytes.count < size { bytes += pieces[random.next(pieces.count)] }
+            // Finding starts and ends on character boundaries, sorted, after any BOM.
+            let first = round % 5 == 0 ? 3 : 0
+            let starts = (first...bytes.count).filter { $0 == bytes.count || bytes[$0] & 0xC0 != 0x80 }
+            var offsets = (0..<random.next(12)).map { _ in starts[random.next(starts.count)] }.sorted()
+            if offsets.count % 2 == 1 { offsets.removeLast() }
+            let findings = stride(from: 0, to: offsets.count, by: 2).map {
+                Finding(path: "t", range: offsets[$0]..<offsets[$0 + 1], detail: detail, fix: nil)
+            }
+            func position(_ offset: Int) -> (Int, Int) {
+                let line = 1 + bytes[..<offset].filter { $0 == 0x0A }.count
+                let lineStart = max(first, (bytes[..<offset].lastIndex(of: 0x0A) ?? -1) + 1)
+                return (line, 1 + bytes[lineStart..<offset].filter { $0 & 0xC0 != 0x80 }.count)
+            }
+            let located = bytes.withUnsafeBufferPointer { Locator.locate(findings, in: $0, sourceLines: false) }
+            for (f, l) in zip(findings, located) {
+                let (line, column) = position(f.range.lowerBound), (endLine, endColumn) = position(f.range.upperBound)
+                #expect(l.line == line && l.column == column && l.endLine == endLine && l.endColumn == endColumn, "round \(round) \(f.range)")
+            }
+        }
+    }
+
     /// Findings' details are worked out once per thread and reused (`Scratch.memos`): with one
     /// scratch for every file, twice over, the report is the same as with a fresh one per file.
     @Test func reusedDetailsReportTheSameAsFreshOnes() throws {
