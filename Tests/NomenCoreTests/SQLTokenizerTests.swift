@@ -166,12 +166,19 @@ extension String.UTF8View {
                       "'''tri\nple'''", #""""t""""#, "-- note\n", "-x", "# hash\n", "/* block */", "/* open", "/", "*",
                       "{{ ref('a') }}", "{% if x %}", "{# c #}", "{x}", "{", "}", "`p.d.t`", "`open", "models_v4.t", "a-b", "'",
                       "\"", "é", "数据", "\\", "--", "x.y", "FROM", "(", ")", ";", String(repeating: "w", count: 40)]
-        for text in Fixture.generatedTexts(tokens, count: 300, seed: 99, base: 5, spread: 60) {
+        for (round, text) in Fixture.generatedTexts(tokens, count: 300, seed: 99, base: 5, spread: 60).enumerated() {
             let bytes = Array(text.utf8)
             bytes.withUnsafeBufferPointer { b in
                 for from in [0, min(3, b.count)] {
                     let range = from..<b.count
-                    #expect(SQLTokenizer.regions(in: b, range: range) == SQLTokenizer.regionsByteByByte(in: b, range: range), "\(text) from \(from)")
+                    let all = SQLTokenizer.regions(in: b, range: range)
+                    #expect(all == SQLTokenizer.regionsByteByByte(in: b, range: range), "\(text) from \(from)")
+                    // Keeping only the string literals that hold given offsets drops exactly the others.
+                    for gap in [3, 15 + round % 40] {
+                        let offsets = Array(stride(from: round % gap, to: b.count, by: gap))
+                        let kept = SQLTokenizer.regions(in: b, range: range, keeping: offsets)
+                        #expect(kept == all.filter { r in r.kind == .comment || offsets.contains { r.range.contains($0) } }, "\(text) gap \(gap)")
+                    }
                 }
             }
         }

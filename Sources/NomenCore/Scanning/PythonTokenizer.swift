@@ -15,9 +15,7 @@ struct PythonTokenizer {
     /// strings that turn out to matter.
     var deferSQL = false
     /// Sorted offsets: statement-level strings that hold none are not kept (nil: all are).
-    var keeping: [Int]? = nil
-    /// The first of `keeping` not before the strings scanned so far.
-    var nextKept = 0
+    var keeping: KeptOffsets? = nil
     /// A string's fields as they are found: most strings are not kept (no match in them), and
     /// theirs never become an array of their own.
     var fieldScratch: [Field] = []
@@ -27,15 +25,13 @@ struct PythonTokenizer {
     static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, deferSQL: Bool = false, keeping: [Int]? = nil) -> [Region] {
         var t = PythonTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
         t.deferSQL = deferSQL
-        t.keeping = keeping
+        t.keeping = keeping.map(KeptOffsets.init)
         return t.run()
     }
 
     /// Whether a statement-level string over `r` is kept (see `keeping`).
     private mutating func keeps(_ r: Range<Int>) -> Bool {
-        guard let keeping else { return true }
-        while nextKept < keeping.count, keeping[nextKept] < r.lowerBound { nextKept += 1 }
-        return nextKept < keeping.count && keeping[nextKept] < r.upperBound
+        keeping == nil || keeping!.holds(r)
     }
 
     /// Whether a top-level region is a string the tokenizer would have checked for SQL.

@@ -21,6 +21,8 @@ struct SQLTokenizer {
     var expectTable = false
     /// Table references are resolved only for the debug view; linting needs the regions alone.
     var collectReferences = true
+    /// String literals that hold none of these offsets get no region (nil: all do).
+    var keeping: KeptOffsets? = nil
 
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> (regions: [Region], references: [TableReference]) {
         var t = SQLTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound, start: range.lowerBound)
@@ -28,9 +30,10 @@ struct SQLTokenizer {
         return (t.regions, t.references)
     }
 
-    static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Region] {
+    static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, keeping: [Int]? = nil) -> [Region] {
         var t = SQLTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound, start: range.lowerBound)
         t.collectReferences = false
+        t.keeping = keeping.map(KeptOffsets.init)
         t.runToRegions()
         return t.regions
     }
@@ -44,12 +47,12 @@ struct SQLTokenizer {
         return t.regions
     }
 
-    /// Marks a Python string as SQL and scans its content, when it reads as SQL.
     /// Whether a string over `content` is SQL enough to be scanned as SQL (see `attach`).
     static func mayHoldSQL(_ content: Range<Int>, in b: UnsafeBufferPointer<UInt8>) -> Bool {
         content.count >= 10 && looksLikeSQL(b, content)
     }
 
+    /// Marks a Python string as SQL and scans its content, when it reads as SQL.
     static func attach(to region: inout Region, in b: UnsafeBufferPointer<UInt8>) {
         guard mayHoldSQL(region.content, in: b) else { return }
         markSQL(&region, in: b)
@@ -273,6 +276,7 @@ struct SQLTokenizer {
         }
         if j >= end { contentEnd = end; tokenEnd = end }
         i = tokenEnd
+        if keeping != nil, !keeping!.holds(start..<tokenEnd) { return }
         regions.append(Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd), context: .sqlString,
                               quoteByte: q, quoteCount: triple ? 3 : 1, terminated: terminated))
     }
