@@ -561,6 +561,8 @@ public struct FindingTally: Sendable {
     }
 
     public mutating func add(_ findings: [LocatedFinding]) {
+        // A file's tally starts empty: room for a file's few details at once.
+        if recent.isEmpty { recent.reserveCapacity(min(findings.count, 16)) }
         for i in findings.indices {
             let detail = findings[i].finding.detail
             let applicability = findings[i].finding.fix?.applicability

@@ -299,7 +299,11 @@ struct PythonTokenizer {
         if statementLevel, !keeps(start..<tokenEnd) { return }
         // The region takes the scratch's storage; the next string with fields starts a new one.
         var fields: [Field] = []
-        if !fieldScratch.isEmpty { swap(&fields, &fieldScratch) }
+        if !fieldScratch.isEmpty {
+            swap(&fields, &fieldScratch)
+            // The next string's fields start in room of their own (not grown from one).
+            fieldScratch.reserveCapacity(max(4, fields.count))
+        }
         list.append(Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
                            context: isF ? .fstring : .string, prefixBytes: prefix, quoteByte: q, quoteCount: triple ? 3 : 1,
                            terminated: terminated, fields: fields, isFString: isF, isBytes: isBytes))
