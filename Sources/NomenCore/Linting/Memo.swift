@@ -36,10 +36,13 @@ final class ByteKeyedCache<Value> {
     private var key: UnsafeMutablePointer<UInt8>
     private var capacity = 256
     private var length = 0
-    private var keys: [[UInt8]] = []
+    /// Every stored key's bytes, one after another (no array per key: a probe compares bytes
+    /// in place, counting no references); entry `e`'s key is `keyBytes[keyStarts[e]..<keyStarts[e + 1]]`.
+    private var keyBytes: [UInt8] = []
+    private var keyStarts: [Int] = [0]
     private var hashes: [UInt64] = []
     private var values: [Value] = []
-    /// Open addressing: an index into `keys`/`values`, or -1.
+    /// Open addressing: an entry number (into `hashes`, `values`, `keyStarts`), or -1.
     private var slots: [Int32] = Array(repeating: -1, count: 1024)
     let limit: Int
 
@@ -107,8 +110,8 @@ final class ByteKeyedCache<Value> {
         var slot = Int(truncatingIfNeeded: h) & mask
         while slots[slot] >= 0 {
             let e = Int(slots[slot])
-            if hashes[e] == h, keys[e].count == length,
-               keys[e].withUnsafeBytes({ length == 0 || memcmp($0.baseAddress!, key, length) == 0 }) { return values[e] }
+            if hashes[e] == h, keyStarts[e + 1] - keyStarts[e] == length,
+               keyBytes.withUnsafeBytes({ length == 0 || memcmp($0.baseAddress! + keyStarts[e], key, length) == 0 }) { return values[e] }
             slot = (slot + 1) & mask
         }
         return nil
@@ -135,14 +138,17 @@ final class ByteKeyedCache<Value> {
         var slot = Int(truncatingIfNeeded: h) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(values.count)
-        keys.append(Array(UnsafeBufferPointer(start: key, count: length)))
+        keyBytes.append(contentsOf: UnsafeBufferPointer(start: key, count: length))
+        keyStarts.append(keyBytes.count)
         hashes.append(h)
         values.append(v)
         return v
     }
 
     private func removeAll() {
-        keys.removeAll(keepingCapacity: true)
+        keyBytes.removeAll(keepingCapacity: true)
+        keyStarts.removeAll(keepingCapacity: true)
+        keyStarts.append(0)
         hashes.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         for k in slots.indices { slots[k] = -1 }
