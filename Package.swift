@@ -28,7 +28,9 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
-        // The SIMD literal search behind the prefilter (AVX2 when the CPU has it, else scalar).
+        // The SIMD literal search behind the prefilter (AVX2 when the CPU has it, else scalar),
+        // and the loop that checks its candidates: PCRE2 is called there through function
+        // pointers NomenRegex hands over (`Matcher.handles`), so CByteScan needs no PCRE2 of its own.
         .target(name: "CByteScan"),
         // Owns all PCRE2 memory; nothing else imports CPCRE2.
         .target(name: "NomenRegex", dependencies: ["CPCRE2"], swiftSettings: engine),
