@@ -265,7 +265,7 @@ int nomen_prefilter_next(const nomen_teddy *t, const nomen_literal_table *lt, co
         while (triggers) {
             int k = __builtin_ctzll(triggers);
             if (!m->code[k]) break;
-            int rc = m->match(m->code[k], p, n, c, 0, m->match_data[k], m->context[k]);
+            int rc = m->match[k](m->code[k], p, n, c, 0, m->match_data[k], m->context[k]);
             if (rc >= 0) {
                 size_t s, e;
                 m->range(m->match_data[k], &s, &e);

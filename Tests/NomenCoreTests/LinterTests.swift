@@ -314,4 +314,15 @@ extension LinterTests {
         let fs = linter.findings(in: SourceFile(path: "t.py", bytes: Array("a = '{env}_feat_v1'\n".utf8), language: .python))
         #expect(fs.count == 1)
     }
+
+    /// A rule that can match nothing matches at the end of the buffer: the placeholder check
+    /// reads no byte there (a debug build traps on reading past the end).
+    @Test func anEmptyMatchAtTheEndReadsNoByte() throws {
+        let linter = try Fixture.linter(legacy: "  - id: empty\n    match: '[Q]*'\n    replace: 'new'\n\n", file: "empty.yaml")
+        for text in ["x = 1\n", "x = 1", ""] {
+            let bytes = Array(text.utf8)
+            let fs = linter.findings(in: SourceFile(path: "t.py", bytes: bytes, language: .python))
+            #expect(fs.allSatisfy { $0.range.upperBound <= bytes.count }, "\(text.debugDescription)")
+        }
+    }
 }

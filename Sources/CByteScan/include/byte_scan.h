@@ -52,13 +52,14 @@ typedef int (*nomen_match_fn)(const void *code, const uint8_t *subject, size_t l
                               uint32_t options, void *match_data, void *context);
 typedef void (*nomen_match_range_fn)(void *match_data, size_t *start, size_t *end);
 
-// Each trigger's compiled pattern (anchored), match data and context; `code[t]` NULL when
-// trigger t's matcher is not made yet.
+// Each trigger's compiled pattern (anchored), match data, context and match function (the
+// JIT's or the interpreter's: a pattern's own); `code[t]` NULL when trigger t's matcher is
+// not made yet.
 typedef struct {
     const void *const *code;
     void *const *match_data;
     void *const *context;
-    nomen_match_fn match;
+    const nomen_match_fn *match;
     nomen_match_range_fn range;
 } nomen_trigger_matchers;
 

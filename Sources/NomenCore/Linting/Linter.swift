@@ -391,8 +391,9 @@ struct FileScan {
         let place = place(of: r)
         guard rule.applies(in: place.context), let m = match(of: index, over: r) else { return }
         // A match that is nothing but a placeholder (in a named capture) names nothing.
-        // (The first byte is looked at first: it rules out nearly every match.)
-        if b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$"),
+        // (The first byte is looked at first: it rules out nearly every match. An empty match,
+        // at the end of the buffer too, has none and is no placeholder.)
+        if !r.isEmpty, b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$"),
            rule.regex.groupNames.values.contains(where: { $0 < m.groups.count && m.groups[$0] == r }) { return }
         let reference = Reference.around(r, in: b, bounds: place.bounds)
         var noFix: String? = nil

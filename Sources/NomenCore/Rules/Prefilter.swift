@@ -189,6 +189,7 @@ final class Prefilter: Sendable {
         private let codes: UnsafeMutableBufferPointer<UnsafeRawPointer?>
         private let matchData: UnsafeMutableBufferPointer<UnsafeMutableRawPointer?>
         private let contexts: UnsafeMutableBufferPointer<UnsafeMutableRawPointer?>
+        private let matchFunctions: UnsafeMutableBufferPointer<nomen_match_fn?>
         let table: UnsafeMutablePointer<nomen_trigger_matchers>
 
         init(_ prefilter: Prefilter, jit: Bool = true) {
@@ -202,15 +203,19 @@ final class Prefilter: Sendable {
             matchData.initialize(repeating: nil)
             contexts = .allocate(capacity: count)
             contexts.initialize(repeating: nil)
+            matchFunctions = .allocate(capacity: count)
+            matchFunctions.initialize(repeating: nil)
             table = .allocate(capacity: 1)
             table.initialize(to: nomen_trigger_matchers(code: UnsafePointer(codes.baseAddress), match_data: UnsafePointer(matchData.baseAddress),
-                                                        context: UnsafePointer(contexts.baseAddress), match: nil, range: nil))
+                                                        context: UnsafePointer(contexts.baseAddress), match: UnsafePointer(matchFunctions.baseAddress),
+                                                        range: nil))
         }
 
         deinit {
             codes.deallocate()
             matchData.deallocate()
             contexts.deallocate()
+            matchFunctions.deallocate()
             table.deallocate()
         }
 
@@ -220,11 +225,12 @@ final class Prefilter: Sendable {
             let m = prefilter.regex(t)?.makeMatcher(jit: jit)
             each[t] = m
             if let h = m?.handles {
-                codes[t] = h.code
+                // The match function first: the C loop takes a trigger with a pattern as ready.
+                matchFunctions[t] = h.match
                 matchData[t] = h.matchData
                 contexts[t] = h.context
-                table.pointee.match = h.match
                 table.pointee.range = h.range
+                codes[t] = h.code
             }
             return m
         }
