@@ -31,7 +31,11 @@ public struct Fix: Sendable, Equatable {
     public let applicability: Applicability
 
     public var edits: [Edit] {
-        base == 0 ? relative : relative.map { Edit(range: ($0.range.lowerBound + base)..<($0.range.upperBound + base), replacement: $0.replacement) }
+        guard base != 0 else { return relative }
+        var placed: [Edit] = []
+        placed.reserveCapacity(relative.count)
+        appendEdits(to: &placed)
+        return placed
     }
 
     public init(edits: [Edit], applicability: Applicability) {

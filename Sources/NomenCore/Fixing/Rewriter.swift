@@ -31,9 +31,10 @@ public enum Rewriter {
             let f = finding(findings[k])
             guard f.isFixable(unsafe: unsafe) else { continue }
             f.fix!.appendEdits(to: &edits)
+            let stop = max(0, counts.count - 16)
             var j = counts.count - 1
-            while j >= max(0, counts.count - 16), counts[j].detail !== f.detail { j -= 1 }
-            if j >= max(0, counts.count - 16) { counts[j].count += 1 } else { counts.append((f.detail, 1)) }
+            while j >= stop, counts[j].detail !== f.detail { j -= 1 }
+            if j >= stop { counts[j].count += 1 } else { counts.append((f.detail, 1)) }
         }
         guard !counts.isEmpty else { return nil }
         var byRule: [String: Int] = [:]
