@@ -680,3 +680,262 @@ static int json_skip(const uint8_t *p, size_t n, size_t *at, int depth) {
 int nomen_json_skip_value(const uint8_t *p, size_t n, size_t *at, int depth) {
     return json_skip(p, n, at, depth);
 }
+
+// MARK: notebook cells
+
+// The string at i (its opening quote): its content's range, i moved past it. 0 when there is
+// no string at i or it does not end.
+static int nb_string(const uint8_t *p, size_t n, size_t *i, size_t *s, size_t *e) {
+    if (*i >= n || p[*i] != '"') return 0;
+    size_t end = json_string_end(p, n, *i);
+    if (!end) return 0;
+    *s = *i + 1;
+    *e = end - 1;
+    *i = end;
+    return 1;
+}
+
+static int nb_is(const uint8_t *p, size_t s, size_t e, const char *name, size_t len) {
+    return e - s == len && memcmp(p + s, name, len) == 0;
+}
+
+static int nb_has_escape(const uint8_t *p, size_t s, size_t e) {
+    return memchr(p + s, '\\', e - s) != NULL;
+}
+
+typedef struct {
+    size_t *pieces;       // start, end pairs
+    size_t piece_cap, piece_count;
+    size_t *cells;        // first piece, piece count pairs
+    size_t cell_cap, cell_count;
+    int status;           // 0, or NOMEN_CELLS_FULL / NOMEN_CELLS_ESCAPED_KEY
+} nb_out;
+
+// One element of `cells`, at i (after white space).
+static int nb_cell(const uint8_t *p, size_t n, size_t *at, nb_out *o) {
+    size_t i = *at;
+    if (p[i] != '{') { return json_skip(p, n, at, 0); }
+    i = json_skip_space(p, n, i + 1);
+    int saw_type = 0, saw_source = 0, has_type = 0, is_code = 0, has_pieces = 0;
+    size_t first = o->piece_count, count = 0;
+    if (i < n && p[i] == '}') { *at = i + 1; return 1; }
+    while (1) {
+        i = json_skip_space(p, n, i);
+        size_t ks, ke;
+        if (!nb_string(p, n, &i, &ks, &ke)) return 0;
+        i = json_skip_space(p, n, i);
+        if (i >= n || p[i] != ':') return 0;
+        i = json_skip_space(p, n, i + 1);
+        if (nb_has_escape(p, ks, ke)) { o->status = NOMEN_CELLS_ESCAPED; return 0; }
+        if (!saw_type && nb_is(p, ks, ke, "cell_type", 9)) {
+            saw_type = 1;
+            if (i < n && p[i] == '"') {
+                size_t ts, te;
+                if (!nb_string(p, n, &i, &ts, &te)) return 0;
+                if (nb_has_escape(p, ts, te)) { o->status = NOMEN_CELLS_ESCAPED; return 0; }
+                has_type = 1;
+                is_code = nb_is(p, ts, te, "code", 4);
+            } else if (!json_skip(p, n, &i, 0)) {
+                return 0;
+            }
+        } else if (!saw_source && nb_is(p, ks, ke, "source", 6) && i < n && (p[i] == '"' || p[i] == '[')) {
+            saw_source = 1;
+            // A cell's pieces stay last in the list: a later `source` key is passed over.
+            first = o->piece_count;
+            count = 0;
+            if (p[i] == '"') {
+                size_t s, e;
+                if (!nb_string(p, n, &i, &s, &e)) return 0;
+                if (o->piece_count == o->piece_cap) { o->status = NOMEN_CELLS_FULL; return 0; }
+                o->pieces[2 * o->piece_count] = s;
+                o->pieces[2 * o->piece_count + 1] = e;
+                o->piece_count++;
+                count = 1;
+            } else {
+                i = json_skip_space(p, n, i + 1);
+                if (i < n && p[i] == ']') {
+                    i++;
+                } else {
+                    while (1) {
+                        i = json_skip_space(p, n, i);
+                        if (i < n && p[i] == '"') {
+                            size_t s, e;
+                            if (!nb_string(p, n, &i, &s, &e)) return 0;
+                            if (o->piece_count == o->piece_cap) { o->status = NOMEN_CELLS_FULL; return 0; }
+                            o->pieces[2 * o->piece_count] = s;
+                            o->pieces[2 * o->piece_count + 1] = e;
+                            o->piece_count++;
+                            count++;
+                        } else if (!json_skip(p, n, &i, 0)) {
+                            return 0;
+                        }
+                        i = json_skip_space(p, n, i);
+                        if (i >= n) return 0;
+                        if (p[i] == ',') { i++; continue; }
+                        if (p[i] == ']') { i++; break; }
+                        return 0;
+                    }
+                }
+            }
+            has_pieces = 1;
+        } else {
+            // Any other member; a `source` that is neither a string nor a list counts as seen.
+            if (nb_is(p, ks, ke, "source", 6)) saw_source = 1;
+            if (!json_skip(p, n, &i, 0)) return 0;
+        }
+        i = json_skip_space(p, n, i);
+        if (i >= n) return 0;
+        if (p[i] == ',') { i++; continue; }
+        if (p[i] == '}') { i++; break; }
+        return 0;
+    }
+    if (has_type && has_pieces && is_code) {
+        if (o->cell_count == o->cell_cap) { o->status = NOMEN_CELLS_FULL; return 0; }
+        o->cells[2 * o->cell_count] = first;
+        o->cells[2 * o->cell_count + 1] = count;
+        o->cell_count++;
+    } else {
+        o->piece_count = first;  // pieces of a cell that is not code are dropped
+    }
+    *at = i;
+    return 1;
+}
+
+long nomen_notebook_cells(const uint8_t *p, size_t n, size_t *pieces, size_t piece_cap, size_t *piece_count,
+                          size_t *cells, size_t cell_cap) {
+    nb_out o = { pieces, piece_cap, 0, cells, cell_cap, 0, 0 };
+    size_t i = 0;
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) i = 3;
+    i = json_skip_space(p, n, i);
+    if (i >= n || p[i] != '{') return NOMEN_CELLS_INVALID;
+    i = json_skip_space(p, n, i + 1);
+    int have = 0;
+    if (i < n && p[i] == '}') {
+        i++;
+    } else {
+        while (1) {
+            i = json_skip_space(p, n, i);
+            size_t ks, ke;
+            if (!nb_string(p, n, &i, &ks, &ke)) return o.status ? o.status : NOMEN_CELLS_INVALID;
+            i = json_skip_space(p, n, i);
+            if (i >= n || p[i] != ':') return NOMEN_CELLS_INVALID;
+            i = json_skip_space(p, n, i + 1);
+            if (nb_has_escape(p, ks, ke)) return NOMEN_CELLS_ESCAPED;
+            if (!have && nb_is(p, ks, ke, "cells", 5)) {
+                have = 1;
+                if (i >= n || p[i] != '[') return NOMEN_CELLS_INVALID;
+                i = json_skip_space(p, n, i + 1);
+                if (i < n && p[i] == ']') {
+                    i++;
+                } else {
+                    while (1) {
+                        i = json_skip_space(p, n, i);
+                        if (i >= n || !nb_cell(p, n, &i, &o)) return o.status ? o.status : NOMEN_CELLS_INVALID;
+                        i = json_skip_space(p, n, i);
+                        if (i >= n) return NOMEN_CELLS_INVALID;
+                        if (p[i] == ',') { i++; continue; }
+                        if (p[i] == ']') { i++; break; }
+                        return NOMEN_CELLS_INVALID;
+                    }
+                }
+            } else if (!json_skip(p, n, &i, 0)) {
+                return NOMEN_CELLS_INVALID;
+            }
+            i = json_skip_space(p, n, i);
+            if (i >= n) return NOMEN_CELLS_INVALID;
+            if (p[i] == ',') { i++; continue; }
+            if (p[i] == '}') { i++; break; }
+            return NOMEN_CELLS_INVALID;
+        }
+    }
+    if (json_skip_space(p, n, i) != n || !have) return NOMEN_CELLS_INVALID;
+    *piece_count = o.piece_count;
+    return (long)o.cell_count;
+}
+
+static int nb_hex4(const uint8_t *p, size_t at, size_t end, uint32_t *v) {
+    if (at + 4 > end) return 0;
+    uint32_t x = 0;
+    for (size_t k = at; k < at + 4; k++) {
+        uint8_t c = p[k], d;
+        if (c >= '0' && c <= '9') d = (uint8_t)(c - '0');
+        else if (c >= 'a' && c <= 'f') d = (uint8_t)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') d = (uint8_t)(c - 'A' + 10);
+        else return 0;
+        x = x << 4 | d;
+    }
+    *v = x;
+    return 1;
+}
+
+static size_t nb_utf8(uint32_t s, uint8_t *o) {
+    if ((s >= 0xD800 && s < 0xE000) || s > 0x10FFFF) s = 0xFFFD;  // no scalar: U+FFFD
+    if (s < 0x80) { o[0] = (uint8_t)s; return 1; }
+    if (s < 0x800) { o[0] = (uint8_t)(0xC0 | s >> 6); o[1] = (uint8_t)(0x80 | (s & 0x3F)); return 2; }
+    if (s < 0x10000) {
+        o[0] = (uint8_t)(0xE0 | s >> 12); o[1] = (uint8_t)(0x80 | ((s >> 6) & 0x3F)); o[2] = (uint8_t)(0x80 | (s & 0x3F));
+        return 3;
+    }
+    o[0] = (uint8_t)(0xF0 | s >> 18); o[1] = (uint8_t)(0x80 | ((s >> 12) & 0x3F));
+    o[2] = (uint8_t)(0x80 | ((s >> 6) & 0x3F)); o[3] = (uint8_t)(0x80 | (s & 0x3F));
+    return 4;
+}
+
+long nomen_json_decode_pieces(const uint8_t *p, const size_t *pieces, size_t count, uint8_t *out, size_t *stretches,
+                              size_t stretch_cap) {
+    size_t w = 0, st = 0;
+    for (size_t x = 0; x < count; x++) {
+        size_t i = pieces[2 * x], end = pieces[2 * x + 1];
+        while (i < end) {
+            const uint8_t *slash = memchr(p + i, '\\', end - i);
+            size_t k = slash ? (size_t)(slash - p) : end;
+            size_t source = i, produced;
+            int copied = 0;
+            if (k > i) {
+                memcpy(out + w, p + i, k - i);
+                produced = k - i;
+                copied = 1;
+                i = k;
+            } else if (i + 1 >= end) {
+                out[w] = p[i];  // a lone backslash at the end stands for itself
+                produced = 1;
+                i += 1;
+            } else {
+                uint8_t e = p[i + 1];
+                size_t consumed = 2;
+                produced = 1;
+                uint32_t scalar, low;
+                switch (e) {
+                case 'n': out[w] = 0x0A; break;
+                case 't': out[w] = 0x09; break;
+                case 'r': out[w] = 0x0D; break;
+                case 'b': out[w] = 0x08; break;
+                case 'f': out[w] = 0x0C; break;
+                case 'u':
+                    if (nb_hex4(p, i + 2, end, &scalar)) {
+                        consumed = 6;
+                        if (scalar >= 0xD800 && scalar < 0xDC00 && i + 12 <= end && p[i + 6] == '\\' && p[i + 7] == 'u'
+                            && nb_hex4(p, i + 8, end, &low) && low >= 0xDC00 && low < 0xE000) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00);
+                            consumed = 12;
+                        }
+                        produced = nb_utf8(scalar, out + w);
+                    } else {
+                        out[w] = e;
+                    }
+                    break;
+                default: out[w] = e; break;
+                }
+                i += consumed;
+            }
+            if (st == stretch_cap) return -1;
+            stretches[3 * st] = w;
+            stretches[3 * st + 1] = source;
+            stretches[3 * st + 2] = (size_t)copied;
+            st++;
+            w += produced;
+        }
+    }
+    stretches[3 * stretch_cap] = w;
+    return (long)st;
+}

@@ -122,3 +122,92 @@ extension NotebookTests {
     }
 }
 
+
+extension NotebookTests {
+    /// The C reader (`nomen_notebook_cells`, `nomen_json_decode_pieces`) and the Swift reader
+    /// agree on generated notebooks and on their truncations and one-byte corruptions: the
+    /// same cells, the same decoded bytes, the same language, every offset mapped alike.
+    @Test func cReaderAgreesWithTheSwiftReader() {
+        var random = SeededRandom(23)
+        func pick(_ xs: [String]) -> String { xs[random.next(xs.count)] }
+        func line() -> String {
+            (0..<random.next(4)).map { _ in
+                pick(["x = 1", "production_training_data_1w", "\\n", "\\\"", "\\\\", "\\/", "\\t", "\\u00e9", "\\u6570", "\\ud83d\\ude00",
+                      "\\ud800", "\\udc00x", "\\u12", "\\uZZZZ", "\\q", "%%sql ", "%%bigquery", " ", "é", "{"])
+            }.joined()
+        }
+        func source() -> String {
+            switch random.next(5) {
+            case 0: return "\"" + line() + "\""
+            case 1, 2: return "[" + (0..<random.next(5)).map { _ in random.next(8) == 0 ? "7" : "\"" + line() + "\"" }.joined(separator: ",\n   ") + "]"
+            case 3: return "{\"odd\": true}"
+            default: return "[]"
+            }
+        }
+        func value(_ depth: Int) -> String {
+            switch depth > 2 ? random.next(2) : random.next(4) {
+            case 0: return "\"" + line() + "\""
+            case 1: return pick(["1", "null", "true", "-2.5e3"])
+            case 2: return "[" + (0..<random.next(3)).map { _ in value(depth + 1) }.joined(separator: ", ") + "]"
+            default: return "{" + (0..<random.next(3)).map { _ in "\"k\": " + value(depth + 1) }.joined(separator: ", ") + "}"
+            }
+        }
+        func cell() -> String {
+            if random.next(10) == 0 { return value(1) }
+            var members: [String] = []
+            // Mostly a type and a source (a code cell), in any order, among other members.
+            if random.next(6) != 0 { members.append("\"cell_type\": " + pick(["\"code\"", "\"code\"", "\"code\"", "\"markdown\"", "3", "\"c\\u006fde\"", "\"raw\""])) }
+            if random.next(6) != 0 { members.append("\"source\": " + source()) }
+            for _ in 0..<random.next(3) {
+                let member: String
+                switch random.next(4) {
+                case 0: member = "\"cell_type\": " + pick(["\"code\"", "\"markdown\""])
+                case 1: member = "\"source\": " + source()
+                case 2: member = "\"outputs\": " + value(1)
+                default: member = pick(["\"metadata\"", "\"id\"", "\"s\\u006furce\""]) + ": " + value(1)
+                }
+                members.insert(member, at: random.next(members.count + 1))
+            }
+            return "{" + members.joined(separator: ",\n  ") + "}"
+        }
+        func notebook() -> String {
+            var members = ["\"cells\": [" + (0..<random.next(7)).map { _ in cell() }.joined(separator: ",\n ") + "]"]
+            if random.next(3) == 0 { members.insert("\"metadata\": " + value(0), at: 0) }
+            if random.next(6) == 0 { members.append("\"cells\": " + value(0)) }
+            if random.next(8) == 0 { members.append("\"nbformat\": 4") }
+            return (random.next(10) == 0 ? "\u{FEFF}" : "") + "{" + members.joined(separator: ",\n") + "}" + pick(["", "\n", " x"])
+        }
+        let breakers = Array(",:[]{}\" \\u".utf8)
+        var compared = 0, read = 0, cellsSeen = 0
+        for _ in 0..<400 {
+            let whole = Array(notebook().utf8)
+            var inputs = [whole]
+            for cut in stride(from: 0, to: whole.count, by: max(1, whole.count / 4)) { inputs.append(Array(whole[..<cut])) }
+            for _ in 0..<3 where !whole.isEmpty {
+                var corrupt = whole
+                corrupt[random.next(corrupt.count)] = breakers[random.next(breakers.count)]
+                inputs.append(corrupt)
+            }
+            for input in inputs {
+                input.withUnsafeBufferPointer { b in
+                    let fast = Notebook.cells(of: b), slow = Notebook.cellsInSwift(of: b)
+                    compared += 1
+                    #expect((fast == nil) == (slow == nil), "\(String(decoding: input, as: UTF8.self))")
+                    guard let fast, let slow else { return }
+                    read += 1
+                    #expect(fast.count == slow.count, "\(String(decoding: input, as: UTF8.self))")
+                    for (f, s) in zip(fast, slow) {
+                        cellsSeen += 1
+                        #expect(f.bytes == s.bytes && f.language == s.language, "\(String(decoding: input, as: UTF8.self))")
+                        #expect(f.map.count == s.map.count)
+                        for d in 0...f.bytes.count where f.map[d] != s.map[d] {
+                            Issue.record("offset \(d) maps to \(f.map[d]), not \(s.map[d]): \(String(decoding: input, as: UTF8.self))")
+                            break
+                        }
+                    }
+                }
+            }
+        }
+        #expect(compared > 2500 && read > 400 && cellsSeen > 500, "\(read) read, \(cellsSeen) cells, of \(compared)")
+    }
+}

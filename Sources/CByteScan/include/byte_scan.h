@@ -134,4 +134,22 @@ int nomen_looks_like_sql(const uint8_t *p, size_t start, size_t end);
 // are already open (512 at most). On success, *at is just after the value and 1 is returned.
 int nomen_json_skip_value(const uint8_t *p, size_t n, size_t *at, int depth);
 
+// A notebook's code cells, read without building the document (as `Notebook.cellsInSwift`
+// reads them): each cell's `source` pieces, the raw ranges between the quotes of its
+// strings, go into `pieces` (start, end pairs; *piece_count of them), and each code cell
+// into `cells` (first piece, piece count). Returns the number of code cells, or:
+#define NOMEN_CELLS_INVALID (-1)  // not JSON, or no `cells` array
+#define NOMEN_CELLS_FULL (-2)     // more pieces or cells than the capacities: call again with more
+#define NOMEN_CELLS_ESCAPED (-3)  // a key or cell type holds an escape: read it in Swift
+// Decodes `count` JSON string pieces (raw start, end pairs) one after another into `out`
+// (room for the pieces' total raw length: decoding never lengthens). Each stretch of output
+// goes into `stretches` as (output start, source offset, copied 1 / produced by an escape 0);
+// the output's length goes into stretches[3 * stretch_cap]. Returns the number of stretches,
+// or -1 when there are more than `stretch_cap`.
+long nomen_json_decode_pieces(const uint8_t *p, const size_t *pieces, size_t count, uint8_t *out, size_t *stretches,
+                              size_t stretch_cap);
+
+long nomen_notebook_cells(const uint8_t *p, size_t n, size_t *pieces, size_t piece_cap, size_t *piece_count,
+                          size_t *cells, size_t cell_cap);
+
 #endif

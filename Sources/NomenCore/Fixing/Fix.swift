@@ -48,7 +48,8 @@ public struct Fix: Sendable, Equatable {
 
     /// Edits in order, their ranges counted from `base`.
     init(sortedEdits relative: [Edit], base: Int, applicability: Applicability) {
-        precondition(base >= 0 && zip(relative, relative.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }, "edits out of order")
+        // Checked in debug builds (and tests): the callers hand over a memo's edits, made in order.
+        assert(base >= 0 && zip(relative, relative.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }, "edits out of order")
         self.relative = relative
         self.base = base
         self.applicability = applicability

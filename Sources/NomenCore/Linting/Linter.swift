@@ -520,7 +520,7 @@ struct FileScan {
         var noFix = initialNoFix
         var inferred: [(String, String)] = []
         // Captures the pattern lacks are learned from the context, or there is no fix.
-        for (name, inference) in rule.infer.isEmpty ? [] : rule.infer.sorted(by: { $0.key < $1.key }) where rule.replacement?.captures.contains(name) == true {
+        for (name, inference) in rule.inferenceOrder {
             switch infer(inference, place: place, excluding: span) {
             case .value(let v): inferred.append((name, v))
             case .none:
@@ -637,18 +637,18 @@ struct FileScan {
                 }
             }
         }
-        for value in inference.values {
-            let needle = Array(value.utf8)
-            var k = scope.lowerBound
-            while k + needle.count <= scope.upperBound {
-                if b[k] == needle[0], b[k..<(k + needle.count)].elementsEqual(needle),
-                   !(span.lowerBound..<span.upperBound).overlaps(k..<(k + needle.count)),
+        // Each value's first occurrence in the scope that stands alone and is not the match.
+        let upTo = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[..<scope.upperBound])
+        for (value, needle) in zip(inference.values, inference.needles) {
+            var from = scope.lowerBound
+            while let k = ByteSearch.firstIndex(of: needle, in: upTo, from: from) {
+                if !span.overlaps(k..<(k + needle.count)),
                    k == scope.lowerBound || !Self.isAlnum(b[k - 1]),
                    k + needle.count == scope.upperBound || !Self.isAlnum(b[k + needle.count]) {
                     if !found.contains(value) { found.append(value) }
                     break
                 }
-                k += 1
+                from = k + 1
             }
         }
         switch found.count {

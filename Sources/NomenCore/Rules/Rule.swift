@@ -118,6 +118,14 @@ public struct Inference: Sendable {
     public let values: [String]
     /// f-string fields that stand for the value (`{horizon}`, `{args.horizon}`).
     public let placeholders: [String]
+    /// `values` as bytes, made once (searched for on every match that needs them).
+    let needles: [[UInt8]]
+
+    public init(values: [String], placeholders: [String]) {
+        self.values = values
+        self.placeholders = placeholders
+        needles = values.map { Array($0.utf8) }
+    }
 }
 
 /// A code example attached to a rule: the rule must (not) report it, and fix it to `fixed`.
@@ -151,6 +159,9 @@ public final class LegacyRule: Sendable {
     /// The same pattern anchored at compile time, so capture extraction runs on the JIT.
     let anchored: Regex
     public let infer: [String: Inference]
+    /// The inferences a match needs worked out, in name order: those of captures the
+    /// replacement uses (made once; `infer` is a dictionary, read on every match).
+    let inferenceOrder: [(name: String, inference: Inference)]
     public let contexts: Set<Context>
     /// `contexts` as bits by ordinal: tested on every match.
     let contextBits: UInt32
@@ -179,6 +190,8 @@ public final class LegacyRule: Sendable {
         self.replacementDatasetTemplate = replacementDatasetTemplate
         self.anchored = anchored
         self.infer = infer
+        let used = Set(replacement?.captures ?? [])
+        inferenceOrder = infer.sorted { $0.key < $1.key }.filter { used.contains($0.key) }.map { ($0.key, $0.value) }
         self.contexts = contexts
         self.contextBits = contexts.reduce(0) { $0 | 1 << UInt32($1.ordinal) }
         self.severity = severity

@@ -49,6 +49,48 @@ enum Notebook {
     }
 
     static func cells(of bytes: UnsafeBufferPointer<UInt8>) -> [Cell]? {
+        guard let base = bytes.baseAddress else { return nil }
+        // In C (`nomen_notebook_cells`): the structure is walked there, and only the code
+        // cells' source pieces come back. Capacities grow when a notebook has more.
+        var pieceCapacity = 1024, cellCapacity = 128
+        while true {
+            var pieceCount = 0, found = 0
+            // Written by C before they are read, up to what it reports: not zeroed first.
+            var starts: [Int] = []
+            let pieces = [Int](unsafeUninitializedCapacity: 2 * pieceCapacity) { p, pInitialized in
+                starts = [Int](unsafeUninitializedCapacity: 2 * cellCapacity) { c, cInitialized in
+                    found = nomen_notebook_cells(base, bytes.count, p.baseAddress, pieceCapacity, &pieceCount, c.baseAddress, cellCapacity)
+                    cInitialized = 2 * max(0, found)
+                }
+                pInitialized = 2 * pieceCount
+            }
+            switch found {
+            case Int(NOMEN_CELLS_FULL):
+                pieceCapacity *= 4
+                cellCapacity *= 4
+                continue
+            case Int(NOMEN_CELLS_ESCAPED):
+                // A key or cell type spelled with escapes: read (and decoded) in Swift.
+                return cellsInSwift(of: bytes)
+            case ..<0:
+                return nil
+            default:
+                var cells: [Cell] = []
+                cells.reserveCapacity(found)
+                pieces.withUnsafeBufferPointer { all in
+                    for k in 0..<found {
+                        let first = starts[2 * k], count = starts[2 * k + 1]
+                        cells.append(decodedCell(UnsafeBufferPointer(rebasing: all[(2 * first)..<(2 * (first + count))]), in: bytes))
+                    }
+                }
+                return cells
+            }
+        }
+    }
+
+    /// The same, read in Swift: for a notebook whose keys hold escapes, and the oracle the
+    /// C reader is tested against.
+    static func cellsInSwift(of bytes: UnsafeBufferPointer<UInt8>) -> [Cell]? {
         var parser = JSON.Parser(bytes: bytes)
         var result: [Cell]? = nil
         // Where a key repeats, its first occurrence counts (as in reading the whole document).
@@ -99,6 +141,35 @@ enum Notebook {
         }
         guard read, parser.atEnd else { return nil }
         return result
+    }
+
+    /// A code cell from its source pieces (raw start, end pairs), decoded in C
+    /// (`nomen_json_decode_pieces`, which `JSON.decode` is the Swift twin of).
+    private static func decodedCell(_ pieces: UnsafeBufferPointer<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Cell {
+        let count = pieces.count / 2
+        var total = 0
+        for k in 0..<count { total += pieces[2 * k + 1] - pieces[2 * k] }
+        var stretches: [Int] = []
+        var stretchCount = 0
+        // Decoding never lengthens: the raw length is room enough. Typically a copied stretch
+        // and an escape (`\n`) or two per line; more are made room for when needed.
+        var capacity = count * 4 + 16
+        let decoded = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            while true {
+                stretches = [Int](unsafeUninitializedCapacity: 3 * capacity + 1) { s, sInitialized in
+                    stretchCount = nomen_json_decode_pieces(bytes.baseAddress, pieces.baseAddress, count, out.baseAddress, s.baseAddress, capacity)
+                    // The stretches C wrote, and the length after them.
+                    if stretchCount >= 0 { s[3 * stretchCount] = s[3 * capacity] }
+                    sInitialized = stretchCount >= 0 ? 3 * stretchCount + 1 : 0
+                }
+                if stretchCount >= 0 { break }
+                capacity *= 4
+            }
+            initialized = stretches[3 * stretchCount]
+        }
+        let map = OffsetMap(triples: stretches, count: stretchCount, length: decoded.count, end: count > 0 ? pieces[2 * count - 1] : 0)
+        let magic = decoded.starts(with: "%%bigquery".utf8) || decoded.starts(with: "%%sql".utf8)
+        return Cell(bytes: decoded, map: map, language: magic ? .sql : .python)
     }
 
     private static func cell(from pieces: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>) -> Cell {
@@ -370,6 +441,16 @@ struct OffsetMap {
     private(set) var count = 0
     /// The file offset one past the last decoded byte.
     var end = 0
+
+    init() {}
+
+    /// From `nomen_json_decode_pieces`' stretches: (decoded start, source, copied) triples.
+    init(triples: [Int], count n: Int, length: Int, end: Int) {
+        stretches.reserveCapacity(n)
+        for k in 0..<n { stretches.append(Stretch(start: triples[3 * k], source: triples[3 * k + 1], copied: triples[3 * k + 2] != 0)) }
+        count = length
+        self.end = end
+    }
 
     mutating func reserve(_ n: Int) { stretches.reserveCapacity(n) }
 
