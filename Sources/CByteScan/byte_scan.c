@@ -939,3 +939,48 @@ long nomen_json_decode_pieces(const uint8_t *p, const size_t *pieces, size_t cou
     stretches[3 * stretch_cap] = w;
     return (long)st;
 }
+
+// MARK: references
+
+// Name bytes of a reference's parts: ASCII letters, digits, `_` and `-`.
+static const uint8_t part_byte[256] = {
+    ['-'] = 1, ['_'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+size_t nomen_part_start(const uint8_t *p, size_t k, size_t lower) {
+    while (k > lower && part_byte[p[k - 1]]) k--;
+    return k;
+}
+
+size_t nomen_part_end(const uint8_t *p, size_t k, size_t upper) {
+    while (k < upper && part_byte[p[k]]) k++;
+    return k;
+}
+
+// What ends a path-like token: white space, quotes, backticks, `,;()`.
+static const uint8_t token_stop[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\''] = 1, ['"'] = 1, ['`'] = 1, [','] = 1, [';'] = 1, ['('] = 1, [')'] = 1,
+};
+
+size_t nomen_token_start(const uint8_t *p, size_t s, size_t lower) {
+    while (s > lower && !token_stop[p[s - 1]]) s--;
+    return s;
+}
+
+size_t nomen_token_end(const uint8_t *p, size_t e, size_t upper) {
+    long depth = 0;
+    while (e < upper) {
+        uint8_t c = p[e];
+        if (c == '{') depth++; else if (c == '}') depth--;
+        if (depth <= 0 && token_stop[c]) break;
+        e++;
+    }
+    return e;
+}

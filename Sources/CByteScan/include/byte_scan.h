@@ -149,6 +149,17 @@ int nomen_json_skip_value(const uint8_t *p, size_t n, size_t *at, int depth);
 long nomen_json_decode_pieces(const uint8_t *p, const size_t *pieces, size_t count, uint8_t *out, size_t *stretches,
                               size_t stretch_cap);
 
+// The run of reference-part bytes (ASCII letters, digits, `_`, `-`) that ends at k (looking
+// left, down to `lower`) or starts at k (looking right, up to `upper`): its other end.
+size_t nomen_part_start(const uint8_t *p, size_t k, size_t lower);
+size_t nomen_part_end(const uint8_t *p, size_t k, size_t upper);
+
+// A path-like token around a match (`FileScan.token(around:within:)`): its start, looking
+// left from s down to `lower`, and its end, looking right from e up to `upper` (a stop byte
+// inside braces does not end it).
+size_t nomen_token_start(const uint8_t *p, size_t s, size_t lower);
+size_t nomen_token_end(const uint8_t *p, size_t e, size_t upper);
+
 long nomen_notebook_cells(const uint8_t *p, size_t n, size_t *pieces, size_t piece_cap, size_t *piece_count,
                           size_t *cells, size_t cell_cap);
 

@@ -144,11 +144,20 @@ enum Locator {
             if f.range.lowerBound < cursor { line = 1; lineStart = 0; cursor = 0 }
             advance(to: f.range.lowerBound)
             let startLine = line, startLineStart = lineStart
-            let startColumn = column(of: f.range.lowerBound, from: lineStart)
+            // An ASCII line up to the start: the column is the byte distance.
+            let from = startLineStart == 0 && bom ? min(3, f.range.lowerBound) : startLineStart
+            let asciiBefore = nomen_skip_ascii(base, f.range.lowerBound, from) >= f.range.lowerBound
+            let startColumn = asciiBefore ? f.range.lowerBound - from + 1 : column(of: f.range.lowerBound, from: lineStart)
             // The end may be on a later line; count from the start without moving the cursor.
             var endLine = startLine, endLineStart = startLineStart
             var i = f.range.lowerBound
-            while i < f.range.upperBound { if b[i] == 0x0A { endLine += 1; endLineStart = i + 1 }; i += 1 }
+            var ascii = true
+            while i < f.range.upperBound {
+                let c = b[i]
+                if c == 0x0A { endLine += 1; endLineStart = i + 1 }
+                if c >= 0x80 { ascii = false }
+                i += 1
+            }
             var sourceLine = ""
             if sourceLines {
                 var lineEnd = f.range.lowerBound
@@ -158,7 +167,8 @@ enum Locator {
                 let textStart = startLineStart == 0 && bom ? 3 : startLineStart
                 sourceLine = String(decoding: UnsafeBufferPointer(rebasing: b[textStart..<max(textStart, textEnd)]), as: UTF8.self)
             }
-            let endColumn = column(of: f.range.upperBound, from: endLineStart)
+            // On the same line, ASCII throughout: the end column follows from the start's.
+            let endColumn = asciiBefore && ascii && endLine == startLine ? startColumn + f.range.count : column(of: f.range.upperBound, from: endLineStart)
             guard sourceLines, let edits = f.fix?.edits else {
                 // Built in place in the array: no copy of the finding.
                 out.append(LocatedFinding(finding: f, line: startLine, column: startColumn, endLine: endLine, endColumn: endColumn, sourceLine: sourceLine))

@@ -1,3 +1,4 @@
+import CByteScan
 import NomenRegex
 
 public struct LintOptions: Sendable {
@@ -324,22 +325,10 @@ struct FileScan {
     }
 
     /// The run of non-space, non-quote bytes around `r` (a path-like token), braces balanced.
+    /// (Stops: white space, quotes, backticks, `,;()`; scanned in C by table.)
     func token(around r: Range<Int>, within bounds: Range<Int>) -> Range<Int> {
-        func isStop(_ c: UInt8) -> Bool {
-            c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == UInt8(ascii: "'") || c == UInt8(ascii: "\"")
-                || c == UInt8(ascii: "`") || c == UInt8(ascii: ",") || c == UInt8(ascii: ";") || c == UInt8(ascii: "(") || c == UInt8(ascii: ")")
-        }
-        var s = r.lowerBound
-        while s > bounds.lowerBound, !isStop(b[s - 1]) { s -= 1 }
-        var e = r.upperBound
-        var depth = 0
-        while e < bounds.upperBound {
-            let c = b[e]
-            if c == UInt8(ascii: "{") { depth += 1 } else if c == UInt8(ascii: "}") { depth -= 1 }
-            if depth <= 0, isStop(c) { break }
-            e += 1
-        }
-        return s..<e
+        let base = b.baseAddress!
+        return nomen_token_start(base, r.lowerBound, bounds.lowerBound)..<nomen_token_end(base, r.upperBound, bounds.upperBound)
     }
 
     func hasTemplateMarkers(_ r: Range<Int>) -> Bool {

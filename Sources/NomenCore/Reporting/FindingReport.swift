@@ -182,6 +182,19 @@ public enum FindingReport {
         }
 
         mutating func putDecimal(_ v: Int) {
+            // Lines and columns: mostly one or two digits.
+            if v >= 0 && v < 100 {
+                if v < 10 {
+                    base[count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v)
+                    count += 1
+                } else {
+                    let tens = v / 10
+                    base[count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: tens)
+                    base[count + 1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v - 10 * tens)
+                    count += 2
+                }
+                return
+            }
             if v < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
             var m = v.magnitude
             var digits = 1

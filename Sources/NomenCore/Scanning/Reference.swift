@@ -1,3 +1,5 @@
+import CByteScan
+
 /// A dotted reference around a word: `project.dataset.table` in any quoting
 /// (`` `p.d.t` ``, `` `p`.`d`.`t` ``, `d.t`), `project:dataset.table` (the `bq` tool's form),
 /// and with template placeholders as parts (`{project}.d.t`). Each part has its byte range.
@@ -61,8 +63,10 @@ struct Reference {
             let e = j
             var k = j
             while k > bounds.lowerBound {
+                // Name bytes are passed over in C (`nomen_part_start`).
+                k = nomen_part_start(b.baseAddress!, k, bounds.lowerBound)
+                guard k > bounds.lowerBound else { break }
                 let c = b[k - 1]
-                if isPartByte(c) { k -= 1; continue }
                 if c == UInt8(ascii: "}") {
                     // A placeholder: back to its `{`.
                     var depth = 0
@@ -93,8 +97,9 @@ struct Reference {
             let s = j
             var k = j
             while k < bounds.upperBound {
+                k = nomen_part_end(b.baseAddress!, k, bounds.upperBound)
+                guard k < bounds.upperBound else { break }
                 let c = b[k]
-                if isPartByte(c) { k += 1; continue }
                 if c == UInt8(ascii: "%") || c == UInt8(ascii: "$"), let end = Placeholder.end(in: b, at: k, limit: bounds.upperBound) { k = end; continue }
                 if c == UInt8(ascii: "{") {
                     var depth = 0
