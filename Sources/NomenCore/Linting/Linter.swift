@@ -449,7 +449,7 @@ struct FileScan {
             guard !patterns.isEmpty else { return }
             let name = rough.parts[rough.index + 1]
             if isException(name) { return }
-            if cachedValidation(name, patterns: patterns).valid { return }
+            if isValid(name, patterns: patterns) { return }
         }
         let place = place(of: r)
         // Bounds that leave room around the rough reference (a quote, a backtick and a dot on
@@ -671,7 +671,7 @@ struct FileScan {
         let roughRange = word(from: r, within: all)
         if isException(roughRange) { return }
         let roughPatterns = patterns(forWord: roughRange, default: pattern)
-        if cachedValidation(roughRange, patterns: roughPatterns).valid { return }
+        if isValid(roughRange, patterns: roughPatterns) { return }
         let place = place(of: r)
         guard place.context != .identifier else { return }
         let range = word(from: r, within: place.bounds)
@@ -719,11 +719,16 @@ struct FileScan {
         return validation(name, patterns)
     }
 
-    /// The same for the name at `r` (a string is made only when the verdict is not cached).
-    func cachedValidation(_ r: Range<Int>, patterns: [NamePattern]) -> Validation {
+    /// Whether the name at `r` follows `patterns`: the cached verdict read in place (most
+    /// names a match leads to are valid, and only that is asked; a string is made only when
+    /// the verdict is not cached).
+    func isValid(_ r: Range<Int>, patterns: [NamePattern]) -> Bool {
         verdictKey(patterns)
         scratch.verdicts.append(UnsafeBufferPointer(rebasing: b[r]))
-        return validation(text(r), patterns)
+        if let valid = scratch.verdicts.read({ $0.valid }) { return valid }
+        let v = Validator(rules: rules).validate(name: text(r), against: patterns)
+        scratch.verdicts.insert(v)
+        return v.valid
     }
 
     /// The verdict for the key just built, worked out when it is not cached (`name` is made
@@ -745,13 +750,26 @@ struct FileScan {
 
     /// A path's verdict (`Validator.validate(_:checkLegacy: false)`), cached per thread.
     func cachedPathValidation(_ r: Range<Int>) -> Validation {
-        scratch.verdicts.startKey()
-        scratch.verdicts.appendByte(2)
-        scratch.verdicts.append(UnsafeBufferPointer(rebasing: b[r]))
+        pathVerdictKey(r)
         if let known = scratch.verdicts.cached() { return known }
         let v = Validator(rules: rules).validate(text(r), checkLegacy: false)
         scratch.verdicts.insert(v)
         return v
+    }
+
+    /// Whether the path at `r` is valid, the cached verdict read in place.
+    func isValidPath(_ r: Range<Int>) -> Bool {
+        pathVerdictKey(r)
+        if let valid = scratch.verdicts.read({ $0.valid }) { return valid }
+        let v = Validator(rules: rules).validate(text(r), checkLegacy: false)
+        scratch.verdicts.insert(v)
+        return v.valid
+    }
+
+    private func pathVerdictKey(_ r: Range<Int>) {
+        scratch.verdicts.startKey()
+        scratch.verdicts.appendByte(2)
+        scratch.verdicts.append(UnsafeBufferPointer(rebasing: b[r]))
     }
 
     /// The path at `r`, or nil when a glob or a template we cannot judge cuts it short.
@@ -770,7 +788,7 @@ struct FileScan {
 
     mutating func pathHit(_ prefix: String, _ r: Range<Int>) {
         guard let rough = pathToken(from: r, within: all) else { return }
-        if cachedPathValidation(rough).valid { return }
+        if isValidPath(rough) { return }
         let place = place(of: r)
         guard place.context != .identifier, let token = pathToken(from: r, within: place.bounds) else { return }
         let e = token.upperBound

@@ -104,6 +104,19 @@ final class ByteKeyedCache<Value> {
     /// The value stored for the current key, if any. (With `insert`, for callers whose
     /// computation would otherwise be a closure capturing a large value.)
     func cached() -> Value? {
+        guard let e = entry() else { return nil }
+        return values[e]
+    }
+
+    /// Reads the value stored for the current key in place (the value is not copied out, nor
+    /// its references counted), if there is one.
+    func read<R>(_ body: (Value) -> R) -> R? {
+        guard let e = entry() else { return nil }
+        return values.withUnsafeBufferPointer { body($0[e]) }
+    }
+
+    /// The entry number of the current key, if stored.
+    private func entry() -> Int? {
         let current = UnsafeRawBufferPointer(start: key, count: length)
         let h = Self.hash(current)
         let mask = slots.count - 1
@@ -111,7 +124,7 @@ final class ByteKeyedCache<Value> {
         while slots[slot] >= 0 {
             let e = Int(slots[slot])
             if hashes[e] == h, keyStarts[e + 1] - keyStarts[e] == length,
-               keyBytes.withUnsafeBytes({ length == 0 || memcmp($0.baseAddress! + keyStarts[e], key, length) == 0 }) { return values[e] }
+               keyBytes.withUnsafeBytes({ length == 0 || memcmp($0.baseAddress! + keyStarts[e], key, length) == 0 }) { return e }
             slot = (slot + 1) & mask
         }
         return nil
