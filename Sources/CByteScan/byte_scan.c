@@ -711,6 +711,17 @@ typedef struct {
     int status;           // 0, or NOMEN_CELLS_FULL / NOMEN_CELLS_ESCAPED_KEY
 } nb_out;
 
+// A source string at i: its content's range appended to the pieces, i moved past it.
+static int nb_piece(const uint8_t *p, size_t n, size_t *i, nb_out *o) {
+    size_t s, e;
+    if (!nb_string(p, n, i, &s, &e)) return 0;
+    if (o->piece_count == o->piece_cap) { o->status = NOMEN_CELLS_FULL; return 0; }
+    o->pieces[2 * o->piece_count] = s;
+    o->pieces[2 * o->piece_count + 1] = e;
+    o->piece_count++;
+    return 1;
+}
+
 // One element of `cells`, at i (after white space).
 static int nb_cell(const uint8_t *p, size_t n, size_t *at, nb_out *o) {
     size_t i = *at;
@@ -740,16 +751,11 @@ static int nb_cell(const uint8_t *p, size_t n, size_t *at, nb_out *o) {
             }
         } else if (!saw_source && nb_is(p, ks, ke, "source", 6) && i < n && (p[i] == '"' || p[i] == '[')) {
             saw_source = 1;
-            // A cell's pieces stay last in the list: a later `source` key is passed over.
+            // Only the first `source` counts (a later one is passed over below).
             first = o->piece_count;
             count = 0;
             if (p[i] == '"') {
-                size_t s, e;
-                if (!nb_string(p, n, &i, &s, &e)) return 0;
-                if (o->piece_count == o->piece_cap) { o->status = NOMEN_CELLS_FULL; return 0; }
-                o->pieces[2 * o->piece_count] = s;
-                o->pieces[2 * o->piece_count + 1] = e;
-                o->piece_count++;
+                if (!nb_piece(p, n, &i, o)) return 0;
                 count = 1;
             } else {
                 i = json_skip_space(p, n, i + 1);
@@ -759,12 +765,7 @@ static int nb_cell(const uint8_t *p, size_t n, size_t *at, nb_out *o) {
                     while (1) {
                         i = json_skip_space(p, n, i);
                         if (i < n && p[i] == '"') {
-                            size_t s, e;
-                            if (!nb_string(p, n, &i, &s, &e)) return 0;
-                            if (o->piece_count == o->piece_cap) { o->status = NOMEN_CELLS_FULL; return 0; }
-                            o->pieces[2 * o->piece_count] = s;
-                            o->pieces[2 * o->piece_count + 1] = e;
-                            o->piece_count++;
+                            if (!nb_piece(p, n, &i, o)) return 0;
                             count++;
                         } else if (!json_skip(p, n, &i, 0)) {
                             return 0;

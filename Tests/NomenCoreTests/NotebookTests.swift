@@ -211,3 +211,20 @@ extension NotebookTests {
         #expect(compared > 2500 && read > 400 && cellsSeen > 500, "\(read) read, \(cellsSeen) cells, of \(compared)")
     }
 }
+
+extension NotebookTests {
+    /// More source lines and cells than the C reader's first buffers hold: it is called again
+    /// with more room, and reads what the Swift reader reads.
+    @Test func largeNotebooksAreReadWhole() throws {
+        let lines = (0..<3000).map { "\"x_\($0) = 'production_training_data_1w'\\n\"" }.joined(separator: ", ")
+        let cells = (0..<300).map { "{\"cell_type\": \"code\", \"source\": [\"c\($0)\\n\", \"\\\"q\\\"\"]}" }
+        let nb = "{\"cells\": [{\"cell_type\": \"code\", \"source\": [" + lines + "]}, " + cells.joined(separator: ", ") + "]}"
+        let bytes = Array(nb.utf8)
+        try bytes.withUnsafeBufferPointer { b in
+            let fast = try #require(Notebook.cells(of: b)), slow = try #require(Notebook.cellsInSwift(of: b))
+            #expect(fast.count == 301 && slow.count == 301)
+            #expect(zip(fast, slow).allSatisfy { $0.bytes == $1.bytes })
+            #expect(fast[0].bytes.count > 3000 * 30 && fast[0].map[fast[0].bytes.count - 1] == slow[0].map[slow[0].bytes.count - 1])
+        }
+    }
+}
