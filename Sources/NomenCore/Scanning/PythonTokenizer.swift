@@ -62,7 +62,7 @@ struct PythonTokenizer {
             i = j
             if b[j] == UInt8(ascii: "#") {
                 i = ByteSet.lineEnds.first(in: b, from: j, end: end)
-                regions.append(Region(kind: .comment, range: j..<i, content: (j + 1)..<i, context: .comment))
+                if keeps(j..<i) { regions.append(Region(kind: .comment, range: j..<i, content: (j + 1)..<i, context: .comment)) }
                 continue
             }
             // A string prefix right before the quote is part of the string, not a token: the

@@ -216,12 +216,14 @@ struct SQLTokenizer {
         let close = ByteSearch.firstIndex(of: Self.commentEnd, in: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[..<end]), from: i)
         let terminated = close != nil
         i = close.map { $0 + 2 } ?? end
+        if keeping != nil, !keeping!.holds(start..<i) { return }
         regions.append(Region(kind: .comment, range: start..<i, content: (start + 2)..<(terminated ? i - 2 : i), context: .comment, terminated: terminated))
     }
 
     private mutating func lineComment(markerLength: Int) {
         let start = i
         i = ByteSet.lineEnds.first(in: b, from: i, end: end)
+        if keeping != nil, !keeping!.holds(start..<i) { return }
         regions.append(Region(kind: .comment, range: start..<i, content: (start + markerLength)..<i, context: .comment))
     }
 

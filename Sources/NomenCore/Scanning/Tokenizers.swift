@@ -1,9 +1,10 @@
 /// The tokenizer for each language.
 enum Tokenizers {
     /// `deferSQL`: Python strings are not yet checked for SQL (see `PythonTokenizer.deferSQL`).
-    /// With `keeping` (sorted offsets), a Python string that holds none of them is passed over
-    /// without a region: the linter only ever looks up the regions its matches fall in.
-    /// With `keeping`, a SQL file's string literals that hold none are passed over too.
+    /// With `keeping` (sorted offsets), a Python string or comment that holds none of them is
+    /// passed over without a region: the linter only ever looks up the regions its matches
+    /// fall in. With `keeping`, a SQL file's string literals and comments that hold none are
+    /// passed over too.
     static func regions(in b: UnsafeBufferPointer<UInt8>, language: Language, path: String, deferSQL: Bool = false,
                         keeping: [Int]? = nil) -> [Region] {
         let all = 0..<b.count
