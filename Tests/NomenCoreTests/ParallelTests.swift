@@ -1,5 +1,9 @@
+import Synchronization
 import Testing
 @testable import NomenCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct ParallelTests {
     @Test func orderedDeliversEveryResultInOrder() {
@@ -19,6 +23,29 @@ import Testing
             var total = 0
             Parallel.ordered(count: 3, threads: 1, makeState: { S() }, work: { i, s in s.n += 1; return "x\(i)" }, consume: { total += $0.count })
             #expect(total == 6)
+        }
+    }
+
+    /// The calling thread works too (the others wait for its first chunk), and its chunks are
+    /// slow: meanwhile the others fill the window of finished chunks, which it hands on
+    /// between its own. Every result arrives, in order.
+    @Test func slowCallingThreadStillHandsOnInOrder() {
+        final class Flag: Sendable { let raised = Mutex(false) }
+        let caller = pthread_self()
+        for threads in [2, 3] {
+            let callerWorked = Flag()
+            var seen: [Int] = []
+            Parallel.ordered(count: 400, threads: threads, chunk: 1, makeState: { () }, work: { i, _ in
+                if pthread_equal(pthread_self(), caller) != 0 {
+                    callerWorked.raised.withLock { $0 = true }
+                    usleep(2000)
+                } else {
+                    while !callerWorked.raised.withLock({ $0 }) { usleep(100) }
+                }
+                return i
+            }, consume: { seen.append($0) })
+            #expect(seen == Array(0..<400))
+            #expect(callerWorked.raised.withLock { $0 })
         }
     }
 }

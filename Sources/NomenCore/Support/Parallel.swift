@@ -42,10 +42,11 @@ import Glibc
 #endif
 
 extension Parallel {
-    /// Runs `work` over `0..<count` on `threads` worker threads and hands each result to
-    /// `consume` on the calling thread, in index order, as soon as it is ready: output streams
-    /// and memory stays bounded. Workers take `chunk` indices at a time, so the hand-over costs
-    /// one wake-up per chunk, not per item.
+    /// Runs `work` over `0..<count` on `threads` threads, the calling thread one of them, and
+    /// hands each result to `consume` on the calling thread, in index order, as soon as it is
+    /// ready: output streams and memory stays bounded. Threads take `chunk` indices at a
+    /// time. The calling thread hands finished chunks on between chunks of its own, so no
+    /// thread sits waiting to write while the others work (with 2 cores, 2 busy threads, not 3).
     public static func ordered<State, T: Sendable>(count: Int, threads: Int, chunk: Int = 16, makeState: @escaping @Sendable () -> State,
                                                    work: @escaping @Sendable (Int, inout State) -> T, consume: (T) -> Void) {
         guard count > 0 else { return }
@@ -53,21 +54,47 @@ extension Parallel {
         let chunk = max(1, min(chunk, count / (workers * 4)))
         let chunks = (count + chunk - 1) / chunk
         let shared = OrderedRun<T>(count: count, chunks: chunks, window: workers * 4 + 8)
-        for _ in 0..<workers {
+        let run: @Sendable (Int, inout State) -> Void = { c, state in
+            for i in (c * chunk)..<min(count, (c + 1) * chunk) { shared.slots.set(i, work(i, &state)) }
+            shared.finished(c)
+        }
+        for _ in 1..<workers {
             shared.group.enter()
             DispatchQueue.global().async {
                 var state = makeState()
-                while let c = shared.claim() {
-                    for i in (c * chunk)..<min(count, (c + 1) * chunk) { shared.slots.set(i, work(i, &state)) }
-                    shared.ready[c].signal()
-                }
+                while let c = shared.claim() { run(c, &state) }
                 shared.group.leave()
             }
         }
-        for c in 0..<chunks {
-            shared.ready[c].wait()
+        // The next chunk to hand on, in order.
+        var next = 0
+        func handOn(_ c: Int) {
             for i in (c * chunk)..<min(count, (c + 1) * chunk) { consume(shared.slots.take(i)) }
             shared.inFlight.signal()
+        }
+        var state = makeState()
+        while true {
+            // What the other threads finished, in order, without waiting (a flag is read; a
+            // semaphore tried with no wait would still enter the kernel).
+            while next < chunks, shared.isFinished(next) {
+                handOn(next)
+                next += 1
+            }
+            // A full window: the next chunk is being worked on (or done); wait for it and hand
+            // it on, which makes room. (Every chunk before it is handed on, so it is claimed.)
+            guard shared.inFlight.wait(timeout: .now()) == .success else {
+                shared.ready[next].wait()
+                handOn(next)
+                next += 1
+                continue
+            }
+            guard let c = shared.claimTaken() else { break }
+            run(c, &state)
+        }
+        while next < chunks {
+            shared.ready[next].wait()
+            handOn(next)
+            next += 1
         }
         shared.group.wait()
     }
@@ -81,18 +108,40 @@ final class OrderedRun<T>: @unchecked Sendable {
     let inFlight: DispatchSemaphore
     let group = DispatchGroup()
     private let next = Atomic<Int>(0)
+    /// Per chunk: its results are in their slots (set before `ready` is signalled).
+    private let done: UnsafeMutablePointer<Atomic<Bool>>
 
     init(count: Int, chunks: Int, window: Int) {
         self.chunks = chunks
         slots = ResultSlots<T>(count: count)
         ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
         inFlight = DispatchSemaphore(value: window)
+        done = .allocate(capacity: chunks)
+        for c in 0..<chunks { (done + c).initialize(to: Atomic(false)) }
     }
+
+    deinit {
+        done.deinitialize(count: chunks)
+        done.deallocate()
+    }
+
+    /// Chunk `c`'s results are in place.
+    func finished(_ c: Int) {
+        done[c].store(true, ordering: .releasing)
+        ready[c].signal()
+    }
+
+    func isFinished(_ c: Int) -> Bool { done[c].load(ordering: .acquiring) }
 
     /// The next chunk to work on, or nil when all are taken. Waits while `window` chunks are
     /// done but not yet consumed.
     func claim() -> Int? {
         inFlight.wait()
+        return claimTaken()
+    }
+
+    /// The next chunk, a place in the window already taken (given back when none is left).
+    func claimTaken() -> Int? {
         let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
         if c >= chunks {
             inFlight.signal()
