@@ -504,35 +504,40 @@ struct FileScan {
     /// times is rendered once.
     mutating func emit(rule index: Int, place: Place, found span: Range<Int>, match m: Match,
                        edits planned: PlannedEdits, noFix initialNoFix: String?) {
-        let rule = legacy[index]
         let qualified = planned.dataset != nil
         var noFix = initialNoFix
         var inferred: [(String, String)] = []
         // Captures the pattern lacks are learned from the context, or there is no fix.
-        for (name, inference) in rule.inferenceOrder {
-            switch infer(inference, place: place, excluding: span) {
-            case .value(let v): inferred.append((name, v))
-            case .none:
-                let plainPython = place.region?.kind == .string && place.region?.isFString == false && language == .python
-                    && place.region.map { b[$0.content].contains(UInt8(ascii: "{")) } == true
-                noFix = noFix ?? "the \(name) could not be determined from this string (no literal \(name)" + (plainPython && !inference.placeholders.isEmpty ? "; a `{…}` field counts only in an f-string" : "") + ")"
-            case .ambiguous(let found):
-                noFix = noFix ?? "the \(name) is ambiguous here (found " + found.map { "`\($0)`" }.joined(separator: ", ") + ")"
+        if !legacy[index].inferenceOrder.isEmpty {
+            for (name, inference) in legacy[index].inferenceOrder {
+                switch infer(inference, place: place, excluding: span) {
+                case .value(let v): inferred.append((name, v))
+                case .none:
+                    let plainPython = place.region?.kind == .string && place.region?.isFString == false && language == .python
+                        && place.region.map { b[$0.content].contains(UInt8(ascii: "{")) } == true
+                    noFix = noFix ?? "the \(name) could not be determined from this string (no literal \(name)" + (plainPython && !inference.placeholders.isEmpty ? "; a `{…}` field counts only in an f-string" : "") + ")"
+                case .ambiguous(let found):
+                    noFix = noFix ?? "the \(name) is ambiguous here (found " + found.map { "`\($0)`" }.joined(separator: ", ") + ")"
+                }
             }
         }
         memos.setKey(rule: index, context: place.context, qualified: qualified, bytes: b, span: span, groups: m.groups,
                      edits: planned, noFix: noFix, inferred: inferred)
-        // No closure here: one capturing `self` (this struct) would copy it on every match.
-        let memo: Memo
-        if let known = memos.cached() {
-            memo = known
-        } else {
-            memo = describe(rule, place: place, span: span, match: m, planned: planned, noFix: noFix, inferred: inferred, qualified: qualified)
-            memos.insert(memo)
+        // The finding is made from the memo read in place (the memo is not retained). The
+        // closure captures the path and the span, not `self` (that would copy this struct).
+        let path = self.path
+        func finding(_ memo: Memo) -> Finding? {
+            guard let detail = memo.detail else { return nil }
+            return Finding(path: path, range: span, detail: detail,
+                           fix: memo.fixable ? Fix(sortedEdits: memo.edits, base: span.lowerBound, applicability: .safe) : nil)
         }
-        guard let detail = memo.detail else { return }
-        let fix = memo.fixable ? Fix(sortedEdits: memo.edits, base: span.lowerBound, applicability: .safe) : nil
-        legacyFindings.append(Finding(path: path, range: span, detail: detail, fix: fix))
+        if let known = memos.read(finding) {
+            if let f = known { legacyFindings.append(f) }
+            return
+        }
+        let memo = describe(legacy[index], place: place, span: span, match: m, planned: planned, noFix: noFix, inferred: inferred, qualified: qualified)
+        memos.insert(memo)
+        if let f = finding(memo) { legacyFindings.append(f) }
     }
 
     /// What `emit` reports for a match, worked out from scratch.
