@@ -104,9 +104,10 @@ public struct LintRun: Sendable {
             return FileOutcome(path: entry.path, status: .notUTF8, findings: [],
                                note: "\(entry.path): skipped, not valid UTF-8 (byte \(bad))", bytes: nil, language: entry.language)
         }
-        let result = linter.check(b, language: entry.language, path: entry.path, scratch: scratch)
-        let located = Locator.locate(result.findings, in: b, sourceLines: sourceLines)
+        var result = linter.check(b, language: entry.language, path: entry.path, scratch: scratch)
         let keep = keepBytes && result.findings.contains { $0.fix != nil }
+        // The findings move into the located ones (not copied, their references not counted).
+        let located = Locator.locate(moving: &result.findings, in: b, sourceLines: sourceLines)
         return FileOutcome(path: entry.path, status: .scanned, findings: located, note: result.problem, bytes: keep ? Array(b) : nil, language: entry.language)
     }
 
@@ -118,7 +119,15 @@ public struct LintRun: Sendable {
 /// Line and column of sorted offsets, found by walking forward once (no line table).
 enum Locator {
     static func locate(_ findings: [Finding], in b: UnsafeBufferPointer<UInt8>, sourceLines: Bool = true) -> [LocatedFinding] {
+        var findings = findings
+        return locate(moving: &findings, in: b, sourceLines: sourceLines)
+    }
+
+    /// The same, emptying `findings`: each finding is moved into its located one (taken from
+    /// the back, placed at its index), not copied.
+    static func locate(moving findings: inout [Finding], in b: UnsafeBufferPointer<UInt8>, sourceLines: Bool = true) -> [LocatedFinding] {
         guard !findings.isEmpty else { return [] }
+        struct Position { var line, column, endLine, endColumn: Int }
         let bom = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
         var line = 1, lineStart = 0, cursor = 0
         let base = b.baseAddress!
@@ -138,58 +147,63 @@ enum Locator {
             while i < offset { if b[i] & 0xC0 != 0x80 { c += 1 }; i += 1 }
             return c
         }
-        var out: [LocatedFinding] = []
-        out.reserveCapacity(findings.count)
-        for f in findings {
-            if f.range.lowerBound < cursor { line = 1; lineStart = 0; cursor = 0 }
-            advance(to: f.range.lowerBound)
+        let n = findings.count
+        var positions: [Position] = []
+        positions.reserveCapacity(n)
+        // For text and SARIF: each finding's source line and edit regions.
+        var lines: [String] = []
+        var regions: [[EditRegion]] = []
+        for k in 0..<n {
+            let range = findings[k].range
+            if range.lowerBound < cursor { line = 1; lineStart = 0; cursor = 0 }
+            advance(to: range.lowerBound)
             let startLine = line, startLineStart = lineStart
             // An ASCII line up to the start: the column is the byte distance.
-            let from = startLineStart == 0 && bom ? min(3, f.range.lowerBound) : startLineStart
-            let asciiBefore = nomen_skip_ascii(base, f.range.lowerBound, from) >= f.range.lowerBound
-            let startColumn = asciiBefore ? f.range.lowerBound - from + 1 : column(of: f.range.lowerBound, from: lineStart)
+            let from = startLineStart == 0 && bom ? min(3, range.lowerBound) : startLineStart
+            let asciiBefore = nomen_skip_ascii(base, range.lowerBound, from) >= range.lowerBound
+            let startColumn = asciiBefore ? range.lowerBound - from + 1 : column(of: range.lowerBound, from: lineStart)
             // The end may be on a later line; count from the start without moving the cursor.
             var endLine = startLine, endLineStart = startLineStart
-            var i = f.range.lowerBound
+            var i = range.lowerBound
             var ascii = true
-            while i < f.range.upperBound {
+            while i < range.upperBound {
                 let c = b[i]
                 if c == 0x0A { endLine += 1; endLineStart = i + 1 }
                 if c >= 0x80 { ascii = false }
                 i += 1
             }
-            var sourceLine = ""
-            if sourceLines {
-                var lineEnd = f.range.lowerBound
-                while lineEnd < b.count, b[lineEnd] != 0x0A { lineEnd += 1 }
-                var textEnd = lineEnd
-                if textEnd > startLineStart, b[textEnd - 1] == 0x0D { textEnd -= 1 }
-                let textStart = startLineStart == 0 && bom ? 3 : startLineStart
-                sourceLine = String(decoding: UnsafeBufferPointer(rebasing: b[textStart..<max(textStart, textEnd)]), as: UTF8.self)
-            }
             // On the same line, ASCII throughout: the end column follows from the start's.
-            let endColumn = asciiBefore && ascii && endLine == startLine ? startColumn + f.range.count : column(of: f.range.upperBound, from: endLineStart)
-            guard sourceLines, let edits = f.fix?.edits else {
-                // Built in place in the array: no copy of the finding.
-                out.append(LocatedFinding(finding: f, line: startLine, column: startColumn, endLine: endLine, endColumn: endColumn, sourceLine: sourceLine))
-                continue
-            }
-            var located = LocatedFinding(finding: f, line: startLine, column: startColumn, endLine: endLine,
-                                         endColumn: endColumn, sourceLine: sourceLine)
+            let endColumn = asciiBefore && ascii && endLine == startLine ? startColumn + range.count : column(of: range.upperBound, from: endLineStart)
+            positions.append(Position(line: startLine, column: startColumn, endLine: endLine, endColumn: endColumn))
+            guard sourceLines else { continue }
+            var lineEnd = range.lowerBound
+            while lineEnd < b.count, b[lineEnd] != 0x0A { lineEnd += 1 }
+            var textEnd = lineEnd
+            if textEnd > startLineStart, b[textEnd - 1] == 0x0D { textEnd -= 1 }
+            let textStart = startLineStart == 0 && bom ? 3 : startLineStart
+            lines.append(String(decoding: UnsafeBufferPointer(rebasing: b[textStart..<max(textStart, textEnd)]), as: UTF8.self))
             // Edits lie inside the finding: walk from its start to each.
-            located.editRegions = edits.map { e in
+            regions.append(findings[k].fix?.edits.map { e in
                 func at(_ offset: Int) -> (Int, Int) {
                     var l = startLine, ls = startLineStart
-                    var k = f.range.lowerBound
+                    var k = range.lowerBound
                     while k < offset { if b[k] == 0x0A { l += 1; ls = k + 1 }; k += 1 }
                     return (l, column(of: offset, from: ls))
                 }
                 let s = at(e.range.lowerBound), t = at(e.range.upperBound)
                 return EditRegion(line: s.0, column: s.1, endLine: t.0, endColumn: t.1, text: String(decoding: e.replacement, as: UTF8.self))
-            }
-            out.append(located)
+            } ?? [])
         }
-        return out
+        return [LocatedFinding](unsafeUninitializedCapacity: n) { out, initialized in
+            var k = n
+            while let f = findings.popLast() {
+                k -= 1
+                let p = positions[k]
+                (out.baseAddress! + k).initialize(to: LocatedFinding(finding: f, line: p.line, column: p.column, endLine: p.endLine, endColumn: p.endColumn,
+                                                                     sourceLine: sourceLines ? lines[k] : "", editRegions: sourceLines ? regions[k] : []))
+            }
+            initialized = n
+        }
     }
 }
 
