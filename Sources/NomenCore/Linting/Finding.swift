@@ -40,6 +40,14 @@ public struct Finding: Sendable {
     /// The legacy or retired rule behind the finding (nil for grammar findings).
     public var legacyRule: String? { origin == .pattern ? nil : rule }
 
+    /// The fix's applicability, nil without a fix (read without copying the fix).
+    public var applicability: Applicability? {
+        switch fix {
+        case .some(let f): return f.applicability
+        case .none: return nil
+        }
+    }
+
     public func isFixable(unsafe: Bool) -> Bool {
         guard let fix else { return false }
         return fix.applicability == .safe || unsafe
@@ -52,7 +60,8 @@ public struct Finding: Sendable {
 }
 
 /// What a finding says, apart from where it is. Immutable, shared between findings.
-public final class FindingDetail: Sendable {
+/// (`@unchecked`: its JSON bytes are a buffer written once, in `init`, and only read after.)
+public final class FindingDetail: @unchecked Sendable {
     public let rule: String
     public let origin: Finding.Origin
     public let severity: Severity
@@ -61,10 +70,12 @@ public final class FindingDetail: Sendable {
     public let replacement: String?
     public let context: Context
     public let noFixReason: String?
-    /// The JSON members that depend only on the detail, escaped once (see `FindingReport.jsonItem`).
-    let jsonMembers: [UInt8]
-    /// The JSON item's `"context"` and closing brace.
-    let jsonTail: [UInt8]
+    /// The JSON members that depend only on the detail, escaped once (see `FindingReport.jsonItem`),
+    /// then the item's `"context"` and closing brace, from `jsonTailStart` on. A buffer of its
+    /// own, not an array: it is read for every finding, and an array read out of a class is
+    /// retained and released around each use.
+    let json: UnsafeBufferPointer<UInt8>
+    let jsonTailStart: Int
 
     public init(rule: String, origin: Finding.Origin, severity: Severity, message: String, found: String, replacement: String?,
                 context: Context, noFixReason: String?) {
@@ -76,7 +87,13 @@ public final class FindingDetail: Sendable {
         self.replacement = replacement
         self.context = context
         self.noFixReason = noFixReason
-        jsonMembers = FindingReport.jsonMembers(rule: rule, severity: severity, message: message, found: found, replacement: replacement)
-        jsonTail = FindingReport.jsonTail(context: context)
+        let members = FindingReport.jsonMembers(rule: rule, severity: severity, message: message, found: found, replacement: replacement)
+        let bytes = members + FindingReport.jsonTail(context: context)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = buffer.initialize(from: bytes)
+        json = UnsafeBufferPointer(buffer)
+        jsonTailStart = members.count
     }
+
+    deinit { json.deallocate() }
 }

@@ -127,11 +127,12 @@ public enum FindingReport {
 
     /// One JSON item, written straight into `w` (items sit at depth 1 of the array, their
     /// members at depth 2). The members that depend only on what the finding says come
-    /// pre-rendered from its detail (`jsonMembers`): a repeated name is escaped once.
-    /// (Given the finding's parts, read in place by the caller: a finding passed whole is
-    /// copied, its references counted up and down.)
-    static func jsonItem(_ w: inout ItemWriter, line: Int, column: Int, endLine: Int, endColumn: Int, detail: FindingDetail,
-                         applicability: Applicability?, quotedPath: [UInt8], style: Style) {
+    /// pre-rendered from its detail (`FindingDetail.json`, the tail from `tailStart`): a
+    /// repeated name is escaped once. (Given the finding's parts, read in place by the
+    /// caller: a finding or a detail passed whole has its references counted up and down.)
+    @inline(__always)
+    static func jsonItem(_ w: inout ItemWriter, line: Int, column: Int, endLine: Int, endColumn: Int, json: UnsafeBufferPointer<UInt8>,
+                         tailStart: Int, applicability: Applicability?, quotedPath: UnsafeBufferPointer<UInt8>, style: Style) {
         w.put("\n  {\n    \"path\": ")
         w.put(quotedPath)
         w.put(",\n    \"line\": ")
@@ -142,7 +143,7 @@ public enum FindingReport {
         w.putDecimal(endLine)
         w.put(",\n    \"endColumn\": ")
         w.putDecimal(endColumn)
-        w.put(detail.jsonMembers)
+        w.put(UnsafeBufferPointer(rebasing: json[..<tailStart]))
         // As `Finding.isFixable`.
         let fixable = applicability == .safe || (applicability != nil && style.unsafeFixes)
         w.put(fixable ? ",\n    \"fixable\": true" : ",\n    \"fixable\": false")
@@ -151,13 +152,14 @@ public enum FindingReport {
         case .unsafe?: w.put(",\n    \"applicability\": \"unsafe\"")
         case nil: w.put(",\n    \"applicability\": null")
         }
-        w.put(detail.jsonTail)
+        w.put(UnsafeBufferPointer(rebasing: json[tailStart...]))
     }
 
     /// The most bytes `jsonItem` writes for a finding with this detail and path: its pieces,
     /// the constant text (under 200 bytes) and four numbers.
-    static func jsonItemBound(_ detail: FindingDetail, quotedPath: [UInt8]) -> Int {
-        quotedPath.count + detail.jsonMembers.count + detail.jsonTail.count + 200 + 4 * 20
+    @inline(__always)
+    static func jsonItemBound(_ json: UnsafeBufferPointer<UInt8>, quotedPath: UnsafeBufferPointer<UInt8>) -> Int {
+        quotedPath.count + json.count + 200 + 4 * 20
     }
 
     /// Writes into memory reserved for the whole fragment (see `jsonItemBound`): a piece is a
@@ -469,21 +471,25 @@ public struct ReportStream: Sendable {
             }
             var quotedPath: [UInt8] = []
             JSONWriter.appendQuoted(path, to: &quotedPath)
-            var bound = 0
-            for k in findings.indices { bound += 1 + FindingReport.jsonItemBound(findings[k].finding.detail, quotedPath: quotedPath) }
-            return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
-                var w = FindingReport.ItemWriter(base: buffer.baseAddress!)
-                for k in findings.indices {
-                    let detail = findings[k].finding.detail
-                    precondition(w.count + 1 + FindingReport.jsonItemBound(detail, quotedPath: quotedPath) <= bound,
-                                 "a JSON fragment outgrew its bound")
-                    if k > 0 { w.put(",") }
-                    FindingReport.jsonItem(&w, line: findings[k].line, column: findings[k].column, endLine: findings[k].endLine,
-                                           endColumn: findings[k].endColumn, detail: detail, applicability: findings[k].finding.fix?.applicability,
-                                           quotedPath: quotedPath, style: style)
+            // The findings are read through a pointer: each detail and fix is looked at in
+            // place (read through the array, each would be copied out, its references counted).
+            return findings.withUnsafeBufferPointer { fs in quotedPath.withUnsafeBufferPointer { quotedPath in
+                var bound = 0
+                for k in fs.indices { bound += 1 + FindingReport.jsonItemBound(fs[k].finding.detail.json, quotedPath: quotedPath) }
+                return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+                    var w = FindingReport.ItemWriter(base: buffer.baseAddress!)
+                    for k in fs.indices {
+                        let json = fs[k].finding.detail.json, tailStart = fs[k].finding.detail.jsonTailStart
+                        precondition(w.count + 1 + FindingReport.jsonItemBound(json, quotedPath: quotedPath) <= bound,
+                                     "a JSON fragment outgrew its bound")
+                        if k > 0 { w.put(",") }
+                        FindingReport.jsonItem(&w, line: fs[k].line, column: fs[k].column, endLine: fs[k].endLine, endColumn: fs[k].endColumn,
+                                               json: json, tailStart: tailStart, applicability: fs[k].finding.applicability,
+                                               quotedPath: quotedPath, style: style)
+                    }
+                    count = w.count
                 }
-                count = w.count
-            }
+            } }
         case .sarif:
             // One writer for the file: it puts the commas between the items itself.
             var w = JSONWriter(depth: 4, capacity: findings.count * 400)
@@ -546,6 +552,15 @@ public struct FindingTally: Sendable {
         let detail: FindingDetail
         var count: Int
         var fixable: Int
+        /// The detail's identity, compared without touching the detail.
+        let id: ObjectIdentifier
+
+        init(detail: FindingDetail, count: Int, fixable: Int) {
+            self.detail = detail
+            self.count = count
+            self.fixable = fixable
+            id = ObjectIdentifier(detail)
+        }
     }
     /// Counts gathered by `add`, searched by identity among the last few (a file repeats a few
     /// details); a detail may appear more than once.
@@ -576,26 +591,30 @@ public struct FindingTally: Sendable {
     public mutating func add(_ findings: [LocatedFinding]) {
         // A file's tally starts empty: room for a file's few details at once.
         if recent.isEmpty { recent.reserveCapacity(min(findings.count, 16)) }
-        for i in findings.indices {
-            let detail = findings[i].finding.detail
-            let applicability = findings[i].finding.fix?.applicability
-            if detail.severity == .error { errors += 1 } else { warnings += 1 }
-            let isFixable = applicability == .safe
-            if isFixable { fixable += 1 }
-            if applicability == .unsafe { unsafe += 1 }
-            var k = recent.count - 1
-            let stop = max(0, recent.count - 32)
-            while k >= stop, recent[k].detail !== detail { k -= 1 }
-            if k < stop {
-                if recent.count >= Self.foldLimit {
-                    for c in recent { add(c) }
-                    recent.removeAll(keepingCapacity: true)
+        // Read through a pointer and compared by identity: a detail is retained only when it
+        // is new to the tally.
+        findings.withUnsafeBufferPointer { fs in
+            for i in fs.indices {
+                let id = ObjectIdentifier(fs[i].finding.detail)
+                let applicability = fs[i].finding.applicability
+                if fs[i].finding.detail.severity == .error { errors += 1 } else { warnings += 1 }
+                let isFixable = applicability == .safe
+                if isFixable { fixable += 1 }
+                if applicability == .unsafe { unsafe += 1 }
+                var k = recent.count - 1
+                let stop = max(0, recent.count - 32)
+                while k >= stop, recent[k].id != id { k -= 1 }
+                if k < stop {
+                    if recent.count >= Self.foldLimit {
+                        for c in recent { add(c) }
+                        recent.removeAll(keepingCapacity: true)
+                    }
+                    recent.append(Counted(detail: fs[i].finding.detail, count: 0, fixable: 0))
+                    k = recent.count - 1
                 }
-                recent.append(Counted(detail: detail, count: 0, fixable: 0))
-                k = recent.count - 1
+                recent[k].count += 1
+                if isFixable { recent[k].fixable += 1 }
             }
-            recent[k].count += 1
-            if isFixable { recent[k].fixable += 1 }
         }
     }
 
