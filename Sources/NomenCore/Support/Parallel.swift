@@ -53,7 +53,10 @@ extension Parallel {
         let workers = max(1, min(threads, count))
         let chunk = max(1, min(chunk, count / (workers * 4)))
         let chunks = (count + chunk - 1) / chunk
-        let shared = OrderedRun<T>(count: count, chunks: chunks, window: workers * 4 + 8)
+        // A wide window: on a shared machine a thread can be descheduled in the middle of a
+        // chunk, and the others go on with later chunks meanwhile instead of waiting for it
+        // (results are small: the peak memory of a 250 MB run did not change).
+        let shared = OrderedRun<T>(count: count, chunks: chunks, window: workers * 16 + 16)
         let run: @Sendable (Int, inout State) -> Void = { c, state in
             for i in (c * chunk)..<min(count, (c + 1) * chunk) { shared.slots.set(i, work(i, &state)) }
             shared.finished(c)
