@@ -193,21 +193,19 @@ struct FileScan {
     /// strings never hold a match).
     var sqlChecked: [Bool] = []
 
-    var regions: [Region] {
-        mutating get {
-            if let tokenized { return tokenized }
-            let r = Tokenizers.regions(in: b, language: language, path: path, deferSQL: true, keeping: hitStarts)
-            tokenized = r
-            if language == .python { sqlChecked = Array(repeating: false, count: r.count) }
-            return r
-        }
+    /// Tokenizes on first need (the regions stay in `tokenized`, read in place).
+    mutating func tokenizeIfNeeded() {
+        guard tokenized == nil else { return }
+        let r = Tokenizers.regions(in: b, language: language, path: path, deferSQL: true, keeping: hitStarts)
+        tokenized = r
+        if language == .python { sqlChecked = Array(repeating: false, count: r.count) }
     }
 
     /// The index of the top-level region that holds `r` (nil: `r` is in code), with that
     /// string checked for SQL first. Tokenizes on first need.
     mutating func regionIndex(around r: Range<Int>) -> Int? {
-        _ = regions
-        guard let k = RegionLookup.index(containing: r, in: tokenized!) else { return nil }
+        tokenizeIfNeeded()
+        guard let k = tokenized!.withUnsafeBufferPointer({ RegionLookup.index(containing: r, in: $0) }) else { return nil }
         guard language == .python, !sqlChecked[k] else { return k }
         sqlChecked[k] = true
         // Read and changed in place (the array stays uniquely referenced; the region is not
@@ -386,14 +384,14 @@ struct FileScan {
            rule.regex.groupNames.values.contains(where: { $0 < m.groups.count && m.groups[$0] == r }) { return }
         let reference = Reference.around(r, in: b, bounds: place.bounds)
         var noFix: String? = nil
-        if rule.replacement != nil, reference.index > 0, reference.index == reference.parts.count - 1 {
+        if rule.hasReplacement, reference.index > 0, reference.index == reference.parts.count - 1 {
             // A qualified name keeps its dataset: fine for a known dataset that no rule moves,
             // not for a dataset nomen cannot see (`{cfg['dataset']}`) or one that must change.
             let qualifier = text(reference.parts[reference.index - 1])
             if !keepsItsDataset(qualifier) {
                 noFix = "it is qualified by `\(qualifier)`, and the rule does not say what that dataset becomes"
             }
-        } else if rule.replacement != nil, let qualifier = hiddenQualifier(of: r, place: place), !keepsItsDataset(qualifier) {
+        } else if rule.hasReplacement, let qualifier = hiddenQualifier(of: r, place: place), !keepsItsDataset(qualifier) {
             noFix = "it follows `\(qualifier)` in a separate string, which would have to change too"
         }
         emit(rule: index, place: place, found: r, match: m, edits: PlannedEdits(dataset: nil, name: r), noFix: noFix)

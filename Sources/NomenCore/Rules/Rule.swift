@@ -152,6 +152,8 @@ public final class LegacyRule: Sendable {
     /// The rule matches only references qualified by this dataset.
     public let dataset: String?
     public let replacement: Template?
+    /// `replacement != nil`, asked on every match (reading the optional template copies it).
+    let hasReplacement: Bool
     /// The dataset that replaces `dataset` in a qualified reference.
     public let replacementDataset: String?
     /// `replacementDataset` as a template (braces escaped), made once.
@@ -186,6 +188,7 @@ public final class LegacyRule: Sendable {
         self.regex = regex
         self.dataset = dataset
         self.replacement = replacement
+        hasReplacement = replacement != nil
         self.replacementDataset = replacementDataset
         self.replacementDatasetTemplate = replacementDatasetTemplate
         self.anchored = anchored

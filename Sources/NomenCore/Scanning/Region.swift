@@ -96,10 +96,11 @@ struct RegionLookup {
 
     /// Binary search over sorted disjoint regions; the match must lie inside the content.
     static func containing(_ range: Range<Int>, in regions: [Region]) -> Region? {
-        index(containing: range, in: regions).map { regions[$0] }
+        regions.withUnsafeBufferPointer { index(containing: range, in: $0) }.map { regions[$0] }
     }
 
-    static func index(containing range: Range<Int>, in regions: [Region]) -> Int? {
+    /// (Read through a buffer: the linter looks up every match's region.)
+    static func index(containing range: Range<Int>, in regions: UnsafeBufferPointer<Region>) -> Int? {
         var lo = 0, hi = regions.count
         while lo < hi {
             let mid = (lo + hi) / 2
