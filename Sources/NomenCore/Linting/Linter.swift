@@ -430,7 +430,6 @@ struct FileScan {
     }
 
     mutating func datasetHit(_ entry: RuleSet.DatasetEntry, _ r: Range<Int>) {
-        let dataset = entry.name
         // A valid table name needs no context: the common case costs no tokenizing.
         let rough = Reference.around(r, in: b, bounds: all)
         guard rough.index + 1 < rough.parts.count else { return }
@@ -442,12 +441,11 @@ struct FileScan {
         for (position, i) in datasetRules.enumerated() {
             if let m = match(of: i, over: roughTable) { roughMatch = (i, position, m); break }
         }
-        let patterns = entry.patterns
         if roughMatch == nil {
-            guard !patterns.isEmpty else { return }
+            guard entry.hasPatterns else { return }
             let name = rough.parts[rough.index + 1]
             if isException(name) { return }
-            if isValid(name, patterns: patterns) { return }
+            if isValid(name, patterns: entry.patterns) { return }
         }
         let place = place(of: r)
         // Bounds that leave room around the rough reference (a quote, a backtick and a dot on
@@ -469,7 +467,8 @@ struct FileScan {
             return
         }
         // No rule: the table name must follow the dataset's patterns.
-        guard !patterns.isEmpty, place.context != .identifier, place.context != .comment, place.context != .docstring else { return }
+        guard entry.hasPatterns, place.context != .identifier, place.context != .comment, place.context != .docstring else { return }
+        let patterns = entry.patterns, dataset = entry.name
         let name = text(table)
         let inTable = reference.backticked || isTablePosition(reference.parts[0].lowerBound, bounds: place.bounds)
         let wholeString = place.region?.kind == .string && !(place.region?.holdsSQL ?? false)

@@ -23,16 +23,24 @@ public final class RuleSet: Sendable {
     }
     /// A class: handed to every dataset hit, it costs one reference count, not one for each of
     /// its name and lists.
-    final class DatasetEntry: Sendable {
+    /// (`@unchecked`: `rules` is a buffer written once, in `init`, and only read after; a
+    /// buffer, not an array, as an array read out of a class is retained around each use.)
+    final class DatasetEntry: @unchecked Sendable {
         let name: String
-        let rules: [Int]
+        let rules: UnsafeBufferPointer<Int>
         let patterns: [NamePattern]
+        let hasPatterns: Bool
 
         init(name: String, rules: [Int], patterns: [NamePattern]) {
             self.name = name
-            self.rules = rules
+            let buffer = UnsafeMutableBufferPointer<Int>.allocate(capacity: rules.count)
+            _ = buffer.initialize(from: rules)
+            self.rules = UnsafeBufferPointer(buffer)
             self.patterns = patterns
+            hasPatterns = !patterns.isEmpty
         }
+
+        deinit { rules.deallocate() }
     }
     let index: Index
 
