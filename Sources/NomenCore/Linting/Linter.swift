@@ -387,9 +387,9 @@ struct FileScan {
         if rule.hasReplacement, reference.index > 0, reference.index == reference.parts.count - 1 {
             // A qualified name keeps its dataset: fine for a known dataset that no rule moves,
             // not for a dataset nomen cannot see (`{cfg['dataset']}`) or one that must change.
-            let qualifier = text(reference.parts[reference.index - 1])
+            let qualifier = reference.parts[reference.index - 1]
             if !keepsItsDataset(qualifier) {
-                noFix = "it is qualified by `\(qualifier)`, and the rule does not say what that dataset becomes"
+                noFix = "it is qualified by `\(text(qualifier))`, and the rule does not say what that dataset becomes"
             }
         } else if rule.hasReplacement, let qualifier = hiddenQualifier(of: r, place: place), !keepsItsDataset(qualifier) {
             noFix = "it follows `\(qualifier)` in a separate string, which would have to change too"
@@ -400,6 +400,14 @@ struct FileScan {
     /// A renamed table may stay in a known dataset that no rule moves elsewhere.
     func keepsItsDataset(_ qualifier: String) -> Bool {
         rules.index.keptDatasets.contains(qualifier)
+    }
+
+    /// The same for the name at `r`: compared as bytes when ASCII (no string is made), else
+    /// as a string (canonically equivalent spellings count, as everywhere else).
+    func keepsItsDataset(_ r: Range<Int>) -> Bool {
+        let b = self.b  // captured alone: a closure capturing `self` copies the whole scan
+        guard !b[r].contains(where: { $0 >= 0x80 }) else { return keepsItsDataset(text(r)) }
+        return rules.index.keptDatasetBytes.contains(UnsafeBufferPointer(rebasing: b[r]))
     }
 
     /// A qualifier held in a neighbouring string: `"p.models_v4." "name"` (implicit

@@ -1,4 +1,7 @@
 import NomenRegex
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A loaded, checked rule set: name patterns, exceptions, legacy and retired names.
 /// A class: the linter reaches into it on every match, and a copy of a struct this size is
@@ -20,6 +23,37 @@ public final class RuleSet: Sendable {
         var datasetByTrigger: [DatasetEntry?] = []
         /// Known datasets that no rule moves: a renamed table may stay in one.
         var keptDatasets: Set<String> = []
+        /// The same names as bytes, compared in place with the bytes of a file.
+        var keptDatasetBytes = ByteNames([])
+    }
+
+    /// Names as bytes in one buffer of their own (written once, in `init`, only read after),
+    /// looked for by comparing bytes: no string is made of the bytes looked for.
+    final class ByteNames: @unchecked Sendable {
+        private let bytes: UnsafeMutableBufferPointer<UInt8>
+        /// Where each name ends in `bytes`.
+        private let ends: [Int]
+
+        init(_ names: [String]) {
+            let all = names.flatMap { Array($0.utf8) }
+            bytes = .allocate(capacity: max(1, all.count))
+            _ = bytes.initialize(from: all)
+            var ends: [Int] = []
+            var end = 0
+            for name in names { end += name.utf8.count; ends.append(end) }
+            self.ends = ends
+        }
+
+        deinit { bytes.deallocate() }
+
+        func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+            var start = 0
+            for end in ends {
+                if end - start == name.count, name.isEmpty || memcmp(bytes.baseAddress! + start, name.baseAddress!, name.count) == 0 { return true }
+                start = end
+            }
+            return false
+        }
     }
     /// A class: handed to every dataset hit, it costs one reference count, not one for each of
     /// its name and lists.
@@ -62,6 +96,7 @@ public final class RuleSet: Sendable {
             return DatasetEntry(name: d, rules: rulesByDataset[d] ?? [], patterns: patternsByDataset[d] ?? [])
         }
         index.keptDatasets = Set(datasets.filter { rulesByDataset[$0] == nil })
+        index.keptDatasetBytes = ByteNames(datasets.filter { rulesByDataset[$0] == nil })
         self.index = index
     }
 
