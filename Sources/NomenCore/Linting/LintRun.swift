@@ -162,15 +162,12 @@ enum Locator {
             let from = startLineStart == 0 && bom ? min(3, range.lowerBound) : startLineStart
             let asciiBefore = nomen_skip_ascii(base, range.lowerBound, from) >= range.lowerBound
             let startColumn = asciiBefore ? range.lowerBound - from + 1 : column(of: range.lowerBound, from: lineStart)
-            // The end may be on a later line; count from the start without moving the cursor.
+            // The end may be on a later line; count from the start without moving the cursor
+            // (in C: most findings are one ASCII line).
             var endLine = startLine, endLineStart = startLineStart
-            var i = range.lowerBound
-            var ascii = true
-            while i < range.upperBound {
-                let c = b[i]
-                if c == 0x0A { endLine += 1; endLineStart = i + 1 }
-                if c >= 0x80 { ascii = false }
-                i += 1
+            let ascii = nomen_skip_ascii(base, range.upperBound, range.lowerBound) >= range.upperBound
+            if !range.isEmpty, memchr(base + range.lowerBound, 0x0A, range.count) != nil {
+                endLine += nomen_count_lines(base, range.lowerBound, range.upperBound, &endLineStart)
             }
             // On the same line, ASCII throughout: the end column follows from the start's.
             let endColumn = asciiBefore && ascii && endLine == startLine ? startColumn + range.count : column(of: range.upperBound, from: endLineStart)

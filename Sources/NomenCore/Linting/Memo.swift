@@ -58,8 +58,12 @@ final class ByteKeyedCache<Value> {
 
     func startKey() { length = 0 }
 
+    @inline(__always)
     private func reserve(_ extra: Int) {
-        guard length + extra > capacity else { return }
+        if length + extra > capacity { grow(extra) }
+    }
+
+    private func grow(_ extra: Int) {
         let bigger = max(capacity * 2, length + extra)
         let new = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
         new.update(from: key, count: length)

@@ -184,17 +184,18 @@ public enum FindingReport {
         }
 
         mutating func putDecimal(_ v: Int) {
-            // Lines and columns: mostly one or two digits.
-            if v >= 0 && v < 100 {
-                if v < 10 {
-                    base[count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v)
-                    count += 1
-                } else {
-                    let tens = v / 10
-                    base[count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: tens)
-                    base[count + 1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v - 10 * tens)
-                    count += 2
+            // Lines and columns: one to four digits, written from the last.
+            if v >= 0 && v < 10_000 {
+                let digits = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : 4
+                var m = v
+                var k = count + digits - 1
+                while k >= count {
+                    let q = m / 10
+                    base[k] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m - 10 * q)
+                    m = q
+                    k -= 1
                 }
+                count += digits
                 return
             }
             if v < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
