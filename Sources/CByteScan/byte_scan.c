@@ -722,6 +722,30 @@ static int nb_piece(const uint8_t *p, size_t n, size_t *i, nb_out *o) {
     return 1;
 }
 
+// An array whose `[` is at *at: each element, after white space, read by `element`, which
+// moves *at past it; *at ends after the `]`. 0 on a syntax error (or an element's failure).
+typedef int (*nb_element)(const uint8_t *p, size_t n, size_t *at, nb_out *o);
+
+static int nb_array(const uint8_t *p, size_t n, size_t *at, nb_out *o, nb_element element) {
+    size_t i = json_skip_space(p, n, *at + 1);
+    if (i < n && p[i] == ']') { *at = i + 1; return 1; }
+    while (1) {
+        i = json_skip_space(p, n, i);
+        if (i >= n || !element(p, n, &i, o)) return 0;
+        i = json_skip_space(p, n, i);
+        if (i >= n) return 0;
+        if (p[i] == ',') { i++; continue; }
+        if (p[i] == ']') { *at = i + 1; return 1; }
+        return 0;
+    }
+}
+
+// One element of a cell's `source` list: a line (a piece), or any other value passed over.
+static int nb_source_line(const uint8_t *p, size_t n, size_t *at, nb_out *o) {
+    if (p[*at] == '"') return nb_piece(p, n, at, o);
+    return json_skip(p, n, at, 0);
+}
+
 // One element of `cells`, at i (after white space).
 static int nb_cell(const uint8_t *p, size_t n, size_t *at, nb_out *o) {
     size_t i = *at;
@@ -758,25 +782,8 @@ static int nb_cell(const uint8_t *p, size_t n, size_t *at, nb_out *o) {
                 if (!nb_piece(p, n, &i, o)) return 0;
                 count = 1;
             } else {
-                i = json_skip_space(p, n, i + 1);
-                if (i < n && p[i] == ']') {
-                    i++;
-                } else {
-                    while (1) {
-                        i = json_skip_space(p, n, i);
-                        if (i < n && p[i] == '"') {
-                            if (!nb_piece(p, n, &i, o)) return 0;
-                            count++;
-                        } else if (!json_skip(p, n, &i, 0)) {
-                            return 0;
-                        }
-                        i = json_skip_space(p, n, i);
-                        if (i >= n) return 0;
-                        if (p[i] == ',') { i++; continue; }
-                        if (p[i] == ']') { i++; break; }
-                        return 0;
-                    }
-                }
+                if (!nb_array(p, n, &i, o, nb_source_line)) return 0;
+                count = o->piece_count - first;
             }
             has_pieces = 1;
         } else {
@@ -825,20 +832,7 @@ long nomen_notebook_cells(const uint8_t *p, size_t n, size_t *pieces, size_t pie
             if (!have && nb_is(p, ks, ke, "cells", 5)) {
                 have = 1;
                 if (i >= n || p[i] != '[') return NOMEN_CELLS_INVALID;
-                i = json_skip_space(p, n, i + 1);
-                if (i < n && p[i] == ']') {
-                    i++;
-                } else {
-                    while (1) {
-                        i = json_skip_space(p, n, i);
-                        if (i >= n || !nb_cell(p, n, &i, &o)) return o.status ? o.status : NOMEN_CELLS_INVALID;
-                        i = json_skip_space(p, n, i);
-                        if (i >= n) return NOMEN_CELLS_INVALID;
-                        if (p[i] == ',') { i++; continue; }
-                        if (p[i] == ']') { i++; break; }
-                        return NOMEN_CELLS_INVALID;
-                    }
-                }
+                if (!nb_array(p, n, &i, &o, nb_cell)) return o.status ? o.status : NOMEN_CELLS_INVALID;
             } else if (!json_skip(p, n, &i, 0)) {
                 return NOMEN_CELLS_INVALID;
             }

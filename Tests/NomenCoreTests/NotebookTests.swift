@@ -81,6 +81,19 @@ extension NotebookTests {
 }
 
 extension NotebookTests {
+    /// `whole`, its truncations at `cuts` places and `corruptions` copies with one byte
+    /// replaced by one of `breakers`.
+    static func damaged(_ whole: [UInt8], cuts: Int, corruptions: Int, with breakers: [UInt8], _ random: inout SeededRandom) -> [[UInt8]] {
+        var inputs = [whole]
+        for cut in stride(from: 0, to: whole.count, by: max(1, whole.count / cuts)) { inputs.append(Array(whole[..<cut])) }
+        for _ in 0..<corruptions where !whole.isEmpty {
+            var corrupt = whole
+            corrupt[random.next(corrupt.count)] = breakers[random.next(breakers.count)]
+            inputs.append(corrupt)
+        }
+        return inputs
+    }
+
     /// The C value skipper and the Swift byte loop agree on where a value ends and whether it
     /// is well formed, over generated JSON and every truncation and one-byte corruption of it.
     @Test func valueSkippingAgreesWithTheByteLoop() {
@@ -98,14 +111,7 @@ extension NotebookTests {
         var compared = 0, wellFormed = 0
         for _ in 0..<300 {
             let whole = Array((value(0) + (random.next(2) == 0 ? " , rest" : "")).utf8)
-            var inputs = [whole]
-            for cut in stride(from: 0, to: whole.count, by: max(1, whole.count / 6)) { inputs.append(Array(whole[..<cut])) }
-            for _ in 0..<4 where !whole.isEmpty {
-                var corrupt = whole
-                corrupt[random.next(corrupt.count)] = breakers[random.next(breakers.count)]
-                inputs.append(corrupt)
-            }
-            for input in inputs {
+            for input in Self.damaged(whole, cuts: 6, corruptions: 4, with: breakers, &random) {
                 input.withUnsafeBufferPointer { b in
                     for depth in [0, 511] {
                         var fast = JSON.Parser(bytes: b), slow = JSON.Parser(bytes: b)
@@ -181,14 +187,7 @@ extension NotebookTests {
         var compared = 0, read = 0, cellsSeen = 0
         for _ in 0..<400 {
             let whole = Array(notebook().utf8)
-            var inputs = [whole]
-            for cut in stride(from: 0, to: whole.count, by: max(1, whole.count / 4)) { inputs.append(Array(whole[..<cut])) }
-            for _ in 0..<3 where !whole.isEmpty {
-                var corrupt = whole
-                corrupt[random.next(corrupt.count)] = breakers[random.next(breakers.count)]
-                inputs.append(corrupt)
-            }
-            for input in inputs {
+            for input in Self.damaged(whole, cuts: 4, corruptions: 3, with: breakers, &random) {
                 input.withUnsafeBufferPointer { b in
                     let fast = Notebook.cells(of: b), slow = Notebook.cellsInSwift(of: b)
                     compared += 1
