@@ -208,6 +208,17 @@ import Testing
                         "\(text.debugDescription)")
             }
         }
+        // Long stretches of code with only line breaks and brackets between strings (read a
+        // 32-byte block at a time when the depth cannot reach 0, or stays 0), at every depth,
+        // with strings at the start of a line that are docstrings or not by that state.
+        let layout = ["x", " ", "\n", "\n", "(", ")", "(", ")", "[", "]", "{", "}", "    ", "= ", "\r\n", "\t", "\\\n", "ab.cd",
+                      String(repeating: "w", count: 30), "\n'''d'''\n", "\n\"s\"\n", "\n    r'''d'''\n", "# c\n"]
+        for text in Fixture.generatedTexts(layout, count: 800, seed: 13, base: 10, spread: 120) {
+            Array(text.utf8).withUnsafeBufferPointer { b in
+                #expect(PythonTokenizer.regions(in: b, range: 0..<b.count) == PythonTokenizer.regionsByteByByte(in: b, range: 0..<b.count),
+                        "\(text.debugDescription)")
+            }
+        }
     }
 
     /// Keeping only the strings and comments that hold given offsets drops exactly the other
