@@ -15,20 +15,6 @@ struct FileOptions: ParsableArguments {
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
-
-    /// Walks the paths; a path that does not exist is an I/O error (exit 2).
-    func collect(_ configuration: Configuration) throws -> [FileEntry] {
-        var walker = Walker(configuration: configuration)
-        walker.threads = threads
-        do {
-            let entries = try walker.collect(paths)
-            for note in walker.notes { Output.warning(note) }
-            return entries
-        } catch {
-            Output.error(error.description)
-            throw ExitCode(2)
-        }
-    }
 }
 
 struct LintCommand: ParsableCommand {
@@ -70,10 +56,12 @@ struct LintCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (configuration, rules) = try options.load()
+        // The files are walked (a path that does not exist is an I/O error, exit 2) while the
+        // rules load.
+        let (rules, walked) = try options.loadWithFiles(files)
         // nomen's own outputs (a baseline, reports) quote legacy names: never lint them.
         let own = Set(([baseline, writeBaseline].compactMap { $0 } + reports.map { String($0.split(separator: ":", maxSplits: 1)[1]) }).map(Walker.clean))
-        let entries = try files.collect(configuration).filter { !own.contains($0.path) }
+        let entries = walked.filter { !own.contains($0.path) }
         let linter = Linter(rules: rules, options: LintOptions(today: options.day))
         var known: Baseline? = nil
         if let baseline {

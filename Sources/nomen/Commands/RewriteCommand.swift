@@ -66,8 +66,9 @@ struct RewriteCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (configuration, rules) = try options.load()
-        let entries = try files.collect(configuration)
+        // The files are walked (a path that does not exist is an I/O error, exit 2) while the
+        // rules load.
+        let (rules, entries) = try options.loadWithFiles(files)
         let linter = Linter(rules: rules, options: LintOptions(today: options.day))
         let cwd = Paths.currentDirectory()
         let (apply, diff, unsafe) = (self.apply, self.diff, self.unsafeFixes)

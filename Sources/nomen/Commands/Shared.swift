@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import NomenCore
 #if canImport(Glibc)
 import Glibc
@@ -25,17 +26,78 @@ struct RuleOptions: ParsableArguments {
 
     /// Loads configuration and rules, or exits 2 with every problem on stderr.
     func load() throws -> (Configuration, RuleSet) {
+        let configuration = try loadConfiguration()
+        return (configuration, try loadRules(configuration))
+    }
+
+    /// Loads the configuration, or exits 2 with the problem on stderr.
+    func loadConfiguration() throws -> Configuration {
         do {
-            let configuration = try Configuration.discover(explicit: config, from: Paths.currentDirectory())
+            return try Configuration.discover(explicit: config, from: Paths.currentDirectory())
+        } catch {
+            Output.error(error.description)
+            throw ExitCode(2)
+        }
+    }
+
+    /// Loads the rules the configuration (or `--rules`) names, or exits 2 with every problem
+    /// on stderr.
+    func loadRules(_ configuration: Configuration) throws -> RuleSet {
+        do {
             let files = rules.isEmpty ? configuration.rules : rules
             let ruleFiles = files.isEmpty ? [try Paths.bundledRules()] : files
-            let set = try RuleLoader.load(paths: ruleFiles)
-            return (configuration, set)
+            return try RuleLoader.load(paths: ruleFiles)
         } catch let errors as RuleLoadErrors {
             Output.error(errors.description)
             throw ExitCode(2)
         } catch let failure as IOFailure {
             Output.error(failure.description)
+            throw ExitCode(2)
+        }
+    }
+
+    /// The rules and the files to check: the walk goes on on another thread while
+    /// the rules load (both take a few milliseconds; a pre-commit hook waits for both). What
+    /// each reports is reported as before: a rules problem first (and then nothing of the
+    /// walk), then the walk's notes.
+    func loadWithFiles(_ files: FileOptions) throws -> (RuleSet, [FileEntry]) {
+        let configuration = try loadConfiguration()
+        let walk = BackgroundWalk(files, configuration)
+        let rules = try loadRules(configuration)
+        return (rules, try walk.entries())
+    }
+}
+
+/// A walk run on another thread; `entries()` waits for it and reports as `FileOptions.collect`.
+final class BackgroundWalk: @unchecked Sendable {
+    // Written by the walking thread before `done` is signalled, read after.
+    private var result: Result<[FileEntry], IOFailure> = .success([])
+    private var notes: [String] = []
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ files: FileOptions, _ configuration: Configuration) {
+        let threads = files.threads, paths = files.paths
+        DispatchQueue.global().async { [self] in
+            var walker = Walker(configuration: configuration)
+            walker.threads = threads
+            do throws(IOFailure) {
+                result = .success(try walker.collect(paths))
+            } catch {
+                result = .failure(error)
+            }
+            notes = walker.notes
+            done.signal()
+        }
+    }
+
+    func entries() throws -> [FileEntry] {
+        done.wait()
+        switch result {
+        case .success(let entries):
+            for note in notes { Output.warning(note) }
+            return entries
+        case .failure(let error):
+            Output.error(error.description)
             throw ExitCode(2)
         }
     }
