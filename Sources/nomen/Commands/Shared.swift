@@ -56,10 +56,10 @@ struct RuleOptions: ParsableArguments {
         }
     }
 
-    /// The rules and the files to check: the walk goes on on another thread while
-    /// the rules load (both take a few milliseconds; a pre-commit hook waits for both). What
-    /// each reports is reported as before: a rules problem first (and then nothing of the
-    /// walk), then the walk's notes.
+    /// The rules and the files to check. The files are walked on another thread while the
+    /// rules load (both take a few milliseconds, and a pre-commit hook waits for both). Problems
+    /// are reported as before: a rules problem first (and then nothing of the walk), then the
+    /// walk's notes.
     func loadWithFiles(_ files: FileOptions) throws -> (RuleSet, [FileEntry]) {
         let configuration = try loadConfiguration()
         let walk = BackgroundWalk(files, configuration)
@@ -68,7 +68,8 @@ struct RuleOptions: ParsableArguments {
     }
 }
 
-/// A walk run on another thread; `entries()` waits for it and reports as `FileOptions.collect`.
+/// A walk run on another thread. `entries()` waits for it, prints its notes as warnings, and
+/// exits 2 on an I/O error (a path that does not exist).
 final class BackgroundWalk: @unchecked Sendable {
     // Written by the walking thread before `done` is signalled, read after.
     private var result: Result<[FileEntry], IOFailure> = .success([])
