@@ -153,10 +153,18 @@ import Testing
         #expect(run.stderr.contains("latin1.py: skipped, not valid UTF-8"))
         #expect(run.stderr.contains("big.py: skipped"))
         #expect(!run.stderr.contains("bin.py"), "binary files found by walking are skipped quietly")
+        // `--show-files` lists what the walk found (the size limit, binary and UTF-8 checks come
+        // when a file is read), in byte order, with each file's language.
+        let listed = try Fixture.run(["lint", "--show-files"], in: dir)
+        #expect(listed.status == 0 && listed.stdout.isEmpty == false)
+        #expect(listed.out == ["a.py\tpython", "big.py\tpython", "bin.py\tpython", "deep/d/e.ipynb\tnotebook", "keep.gen.py\tpython",
+                               "latin1.py\tpython", "pkg/c.sql\tsql", ".nomen.yaml\tconfig"].sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+                               .joined(separator: "\n") + "\n")
         // Opt-in markdown through the configuration's include globs.
         try Fixture.write("include: ['*.md']\n", to: dir + "/.nomen.yaml")
         let withDocs = try Fixture.run(["lint", "--format", "json"], in: dir)
         #expect(withDocs.out.contains("\"path\": \"notes.md\""))
+        #expect(try Fixture.run(["lint", "--show-files"], in: dir).out.contains("\nnotes.md\ttext\n"))
         // Explicit binary files are reported as skipped.
         let explicit = try Fixture.run(["lint", "bin.py"], in: dir)
         #expect(explicit.stderr.contains("bin.py: skipped, binary file"))

@@ -16,6 +16,15 @@ import Testing
         for name in names {
             #expect(Language.lowercasedExtension(name) == Self.oracleExtension(name), "\(name.unicodeScalars.map { String($0.value, radix: 16) })")
         }
+        for name in names + ["a.PyI", "b.sqlx", "c.Bash", "d.toml", "e.JSON", "f.cfg", "g.ini", "h.yaml", "i.markdown", "j.pyc", "k.p", "l.pyy", "m.s",
+                             ".py", "n.py.", "o.\u{7F}", "p.PYINOTEBOOK", "q.sh\r"] {
+            let fromBytes = Array(name.utf8).withUnsafeBufferPointer { Language.of(asciiName: $0) }
+            if name.utf8.allSatisfy({ $0 < 0x80 }) {
+                #expect(fromBytes == .some(Language.of(fileName: name)), "\(name)")
+            } else {
+                #expect(fromBytes == nil, "\(name)")
+            }
+        }
         #expect(Language.of(fileName: "A.PY") == .python)
         #expect(Language.of(fileName: "Makefile") == nil)
         #expect(Language.optIn(fileName: "model.mar\u{212A}down") == .text)

@@ -230,6 +230,13 @@ import Testing
             }
             let fine = Array(repeating: UInt8(ascii: "b"), count: pad) + good.flatMap { $0 }
             #expect(fine.withUnsafeBufferPointer { Encoding.firstInvalidUTF8($0) } == nil)
+            // The same pass says whether the buffer is ASCII throughout.
+            let ascii = Array(repeating: UInt8(ascii: "c"), count: pad) + [0x7F, 0x0A]
+            #expect(ascii.withUnsafeBufferPointer { Encoding.check($0) } == (nil, true))
+            for g in good.dropLast() {
+                let mixed = ascii + g + Array(repeating: UInt8(ascii: "d"), count: pad)
+                #expect(mixed.withUnsafeBufferPointer { Encoding.check($0) } == (nil, false), "pad \(pad) \(g)")
+            }
         }
     }
 }
@@ -239,12 +246,16 @@ import Testing
     /// findings at every distance from each other, across long lines and multi-byte text.
     @Test func positionsAgreeWithANaiveCount() {
         let pieces = ["abc", " ", "\n", "\r\n", "é", "数据", "😀", String(repeating: "x", count: 70), "\t", "\n\n"]
+        // Every fourth round is ASCII (no BOM): there the fast path is compared too.
+        let asciiPieces = pieces.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
+        var asciiRounds = 0
         var state: UInt64 = 11
         for round in 0..<60 {
             var text = round % 3 == 0 ? "\u{FEFF}" : ""
+            let usable = round % 4 == 1 ? asciiPieces : pieces
             for _ in 0..<(10 + round * 3) {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
-                text += pieces[Int(state >> 33) % pieces.count]
+                text += usable[Int(state >> 33) % usable.count]
             }
             let bytes = Array(text.utf8)
             // Findings on scalar boundaries, in order.
@@ -259,6 +270,13 @@ import Testing
                         replacement: nil, fix: nil, context: .string, noFixReason: nil)
             }
             let located = bytes.withUnsafeBufferPointer { Locator.locate(findings, in: $0, sourceLines: false) }
+            // Told the buffer is ASCII (as the file's UTF-8 check finds), columns are byte distances.
+            if bytes.allSatisfy({ $0 < 0x80 }) {
+                var moved = findings
+                let fast = bytes.withUnsafeBufferPointer { Locator.locate(moving: &moved, in: $0, sourceLines: false, ascii: true) }
+                #expect(fast.map { [$0.line, $0.column, $0.endLine, $0.endColumn] } == located.map { [$0.line, $0.column, $0.endLine, $0.endColumn] })
+                asciiRounds += 1
+            }
             for (f, lf) in zip(findings, located) {
                 let before = bytes[..<f.range.lowerBound]
                 let line = before.filter { $0 == 0x0A }.count + 1
@@ -268,5 +286,6 @@ import Testing
                 #expect(lf.line == line && lf.column == column, "round \(round) offset \(f.range.lowerBound)")
             }
         }
+        #expect(asciiRounds >= 10)
     }
 }

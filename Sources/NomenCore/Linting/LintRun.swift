@@ -100,14 +100,15 @@ public struct LintRun: Sendable {
             return FileOutcome(path: entry.path, status: .skipped, findings: [], note: entry.explicit ? "\(entry.path): skipped, binary file" : nil,
                                bytes: nil, language: entry.language)
         }
-        if let bad = Encoding.firstInvalidUTF8(b) {
+        let (invalid, ascii) = Encoding.check(b)
+        if let bad = invalid {
             return FileOutcome(path: entry.path, status: .notUTF8, findings: [],
                                note: "\(entry.path): skipped, not valid UTF-8 (byte \(bad))", bytes: nil, language: entry.language)
         }
         var result = linter.check(b, language: entry.language, path: entry.path, scratch: scratch)
         let keep = keepBytes && result.findings.contains { $0.fix != nil }
         // The findings move into the located ones (not copied, their references not counted).
-        let located = Locator.locate(moving: &result.findings, in: b, sourceLines: sourceLines)
+        let located = Locator.locate(moving: &result.findings, in: b, sourceLines: sourceLines, ascii: ascii)
         return FileOutcome(path: entry.path, status: .scanned, findings: located, note: result.problem, bytes: keep ? Array(b) : nil, language: entry.language)
     }
 
@@ -125,7 +126,8 @@ enum Locator {
 
     /// The same, emptying `findings`: each finding is moved into its located one (taken from
     /// the back, placed at its index), not copied.
-    static func locate(moving findings: inout [Finding], in b: UnsafeBufferPointer<UInt8>, sourceLines: Bool = true) -> [LocatedFinding] {
+    /// `ascii`: the buffer is known to be ASCII throughout (a column is then a byte distance).
+    static func locate(moving findings: inout [Finding], in b: UnsafeBufferPointer<UInt8>, sourceLines: Bool = true, ascii allASCII: Bool = false) -> [LocatedFinding] {
         guard !findings.isEmpty else { return [] }
         struct Position { var line, column, endLine, endColumn: Int }
         let bom = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
@@ -140,6 +142,7 @@ enum Locator {
             cursor = offset
         }
         func column(of offset: Int, from start: Int) -> Int {
+            if allASCII { return offset - start + 1 }
             var i = start == 0 && bom ? min(3, offset) : start
             // ASCII up to the offset: the column is the byte distance.
             if nomen_skip_ascii(base, offset, i) >= offset { return offset - i + 1 }
@@ -160,12 +163,12 @@ enum Locator {
             let startLine = line, startLineStart = lineStart
             // An ASCII line up to the start: the column is the byte distance.
             let from = startLineStart == 0 && bom ? min(3, range.lowerBound) : startLineStart
-            let asciiBefore = nomen_skip_ascii(base, range.lowerBound, from) >= range.lowerBound
+            let asciiBefore = allASCII || nomen_skip_ascii(base, range.lowerBound, from) >= range.lowerBound
             let startColumn = asciiBefore ? range.lowerBound - from + 1 : column(of: range.lowerBound, from: lineStart)
             // The end may be on a later line; count from the start without moving the cursor
             // (in C: most findings are one ASCII line).
             var endLine = startLine, endLineStart = startLineStart
-            let ascii = nomen_skip_ascii(base, range.upperBound, range.lowerBound) >= range.upperBound
+            let ascii = allASCII || nomen_skip_ascii(base, range.upperBound, range.lowerBound) >= range.upperBound
             if !range.isEmpty, memchr(base + range.lowerBound, 0x0A, range.count) != nil {
                 endLine += nomen_count_lines(base, range.lowerBound, range.upperBound, &endLineStart)
             }
@@ -216,14 +219,20 @@ enum Encoding {
     }
 
     /// Offset of the first byte that is not valid UTF-8, or nil.
-    static func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        do {
+    static func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? { check(b).invalidAt }
+
+    /// The offset of the first byte that is not valid UTF-8 (nil: none), and whether every
+    /// byte is ASCII (found on the same pass: a finding's column is then its byte distance).
+    static func check(_ b: UnsafeBufferPointer<UInt8>) -> (invalidAt: Int?, ascii: Bool) {
+        var ascii = true
+        let invalid: Int? = {
             var i = 0
             let n = b.count
             while i < n {
                 // ASCII runs are skipped 32 bytes at a time (CByteScan).
                 let c = b[i]
                 if c < 0x80 { i = nomen_skip_ascii(b.baseAddress!, n, i); continue }
+                ascii = false
                 let len: Int
                 var min: UInt32
                 var v: UInt32
@@ -242,6 +251,7 @@ enum Encoding {
                 i += len
             }
             return nil
-        }
+        }()
+        return (invalid, ascii && invalid == nil)
     }
 }

@@ -29,24 +29,27 @@ struct IgnoreFile: Sendable {
     /// nil when no rule speaks of the path; otherwise whether it is ignored.
     func verdict(_ relative: String, isDirectory: Bool) -> Bool? {
         var relative = relative
-        return relative.withUTF8 { path -> Bool? in
-            // Below `base`: the path after `base/` (compared in place, no string built).
-            var start = 0
-            if !base.isEmpty {
-                let n = base.utf8.count
-                guard path.count > n, path[n] == UInt8(ascii: "/"), base.hasSameBytes(as: UnsafeBufferPointer(rebasing: path[..<n])) else { return nil }
-                start = n + 1
-            }
-            let below = UnsafeBufferPointer(rebasing: path[start...])
-            let name = below.lastIndex(of: UInt8(ascii: "/")).map { below[($0 + 1)...] } ?? below[...]
-            var result: Bool? = nil
-            // Read in place: no rule (and no glob's arrays) is copied out per file.
-            rules.withUnsafeBufferPointer { all in
-                for k in all.indices where !(all[k].glob.directoryOnly && !isDirectory) && all[k].glob.matches(path: below[...], name: name) {
-                    result = !all[k].negated
-                }
-            }
-            return result
+        return relative.withUTF8 { verdict(bytes: $0, isDirectory: isDirectory) }
+    }
+
+    /// `verdict` on the path's UTF-8 (the walker asks for every file).
+    func verdict(bytes path: UnsafeBufferPointer<UInt8>, isDirectory: Bool) -> Bool? {
+        // Below `base`: the path after `base/` (compared in place, no string built).
+        var start = 0
+        if !base.isEmpty {
+            let n = base.utf8.count
+            guard path.count > n, path[n] == UInt8(ascii: "/"), base.hasSameBytes(as: UnsafeBufferPointer(rebasing: path[..<n])) else { return nil }
+            start = n + 1
         }
+        let below = UnsafeBufferPointer(rebasing: path[start...])
+        let name = below.lastIndex(of: UInt8(ascii: "/")).map { below[($0 + 1)...] } ?? below[...]
+        var result: Bool? = nil
+        // Read in place: no rule (and no glob's arrays) is copied out per file.
+        rules.withUnsafeBufferPointer { all in
+            for k in all.indices where !(all[k].glob.directoryOnly && !isDirectory) && all[k].glob.matches(path: below[...], name: name) {
+                result = !all[k].negated
+            }
+        }
+        return result
     }
 }

@@ -141,19 +141,22 @@ public struct Walker: Sendable {
         // Each child's name bytes, with a `/` after a folder's: sorted by these, the walk
         // lists paths in byte order (`a-b` before the files in `a/`, as `-` < `/`).
         // (Keys are the names as reported: a name that is not UTF-8 is reported, and sorted,
-        // with U+FFFD in place of its bad bytes.)
-        var children: [(key: [UInt8], isDir: Bool)] = []
+        // with U+FFFD in place of its bad bytes.) All names share one buffer.
+        var names: [UInt8] = []
+        var children: [Child] = []
         while let entry = readdir(handle) {
-            var key = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
+            let start = names.count
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                let name = bytes[0..<(bytes.firstIndex(of: 0) ?? bytes.count)]
-                return name.allSatisfy({ $0 < 0x80 }) ? Array(name) : Array(String(decoding: name, as: UTF8.self).utf8)
+                let name = UnsafeBufferPointer(rebasing: bytes[0..<(bytes.firstIndex(of: 0) ?? bytes.count)])
+                if name.allSatisfy({ $0 < 0x80 }) { names.append(contentsOf: name) } else { names.append(contentsOf: String(decoding: name, as: UTF8.self).utf8) }
             }
-            if key == [UInt8(ascii: ".")] || key == [UInt8(ascii: "."), UInt8(ascii: ".")] || key == Array(".git".utf8) { continue }
+            let count = names.count - start
+            if Self.isSkippedName(names, start, count) { names.removeLast(count); continue }
             var type = entry.pointee.d_type
             if type == UInt8(DT_UNKNOWN) {
                 var st = stat()
-                if lstat(prefix + String(decoding: key, as: UTF8.self), &st) == 0 {
+                if lstat(prefix + String(decoding: names[start...], as: UTF8.self), &st) == 0 {
                     switch st.st_mode & S_IFMT {
                     case S_IFDIR: type = UInt8(DT_DIR)
                     case S_IFREG: type = UInt8(DT_REG)
@@ -162,36 +165,61 @@ public struct Walker: Sendable {
                     }
                 }
             }
-            if type == UInt8(DT_DIR) { key.append(UInt8(ascii: "/")); children.append((key, true)) } else if type == UInt8(DT_REG) { children.append((key, false)) }
+            if type == UInt8(DT_DIR) {
+                names.append(UInt8(ascii: "/"))
+                children.append(Child(start: start, count: count + 1, isDir: true))
+            } else if type == UInt8(DT_REG) {
+                children.append(Child(start: start, count: count, isDir: false))
+            } else {
+                names.removeLast(count)
+            }
         }
         closedir(handle)
-        children.sort { $0.key.lexicographicallyPrecedes($1.key) }
-        // Two names that are not UTF-8 can read the same once decoded: listed once.
-        if children.count > 1 {
-            var kept = 1
-            for k in 1..<children.count where children[k].key != children[kept - 1].key {
-                children[kept] = children[k]
-                kept += 1
-            }
-            children.removeLast(children.count - kept)
-        }
         // In order: a file's entry, or the subfolder (by its number) whose entries go there.
         enum Slot { case file(FileEntry), folder(Int) }
         var slots: [Slot] = []
-        let repoIsRelative = here == relative
         var subfolders: [(dir: String, relative: String)] = []
-        for child in children {
-            let name = String(decoding: child.isDir ? child.key.dropLast() : child.key[...], as: UTF8.self)
-            let rel = String.joiningPath(relative, name)
-            let repoRel = repoIsRelative ? rel : String.joiningPath(here, name)
-            if isIgnored(rel, repoRelative: repoRel, isDirectory: child.isDir, ignores: ignores) { continue }
-            let full = dir == "." ? name : String.joiningPath(dir, name)
-            if child.isDir {
-                slots.append(.folder(subfolders.count))
-                subfolders.append((full, rel))
-            } else {
-                guard let language = languageOf(relative: rel, name: name) else { continue }
-                slots.append(.file(FileEntry(path: full, language: language, explicit: false, sizeLimit: configuration.maxFileSize)))
+        // The paths a child is known by, built in place: the reported path (`dir/name`), the
+        // path below the walk's root (`relative/name`), the path in the repository (`here/name`).
+        var full = Array(prefix.utf8), rel = relative.isEmpty ? [] : Array((relative + "/").utf8), repoRel = here.isEmpty ? [] : Array((here + "/").utf8)
+        let (fullBase, relBase, repoBase) = (full.count, rel.count, repoRel.count)
+        names.withUnsafeBufferPointer { all in
+            children.sort { a, b in
+                let n = min(a.count, b.count)
+                let c = n == 0 ? 0 : memcmp(all.baseAddress! + a.start, all.baseAddress! + b.start, n)
+                return c != 0 ? c < 0 : a.count < b.count
+            }
+            var previous: Child? = nil
+            for child in children {
+                let key = UnsafeBufferPointer(rebasing: all[child.start..<(child.start + child.count)])
+                // Two names that are not UTF-8 can read the same once decoded: listed once.
+                if let p = previous, p.count == child.count, memcmp(all.baseAddress! + p.start, key.baseAddress!, key.count) == 0 { continue }
+                previous = child
+                let name = child.isDir ? UnsafeBufferPointer(rebasing: key.dropLast()) : key
+                // A file of no scanned type is passed over before its paths are made (unless an
+                // include glob may opt it in).
+                var language: Language?? = nil
+                if !child.isDir {
+                    language = Language.of(asciiName: name)
+                    if language == .some(nil), configuration.include.isEmpty { continue }
+                }
+                full.removeSubrange(fullBase...); full.append(contentsOf: name)
+                rel.removeSubrange(relBase...); rel.append(contentsOf: name)
+                repoRel.removeSubrange(repoBase...); repoRel.append(contentsOf: name)
+                let ignored = rel.withUnsafeBufferPointer { r in
+                    repoRel.withUnsafeBufferPointer { isIgnored(r, repoRelative: $0, isDirectory: child.isDir, ignores: ignores) }
+                }
+                if ignored { continue }
+                let path = String(decoding: full, as: UTF8.self)
+                if child.isDir {
+                    slots.append(.folder(subfolders.count))
+                    subfolders.append((path, String(decoding: rel, as: UTF8.self)))
+                } else {
+                    let nameString = { String(decoding: name, as: UTF8.self) }
+                    guard let language = (language ?? Language.of(fileName: nameString())) ?? languageOf(relative: String(decoding: rel, as: UTF8.self), name: nameString())
+                    else { continue }
+                    slots.append(.file(FileEntry(path: path, language: language, explicit: false, sizeLimit: configuration.maxFileSize)))
+                }
             }
         }
         guard top, threads > 1, subfolders.count > 1 else {
@@ -229,16 +257,35 @@ public struct Walker: Sendable {
         }
     }
 
-    private func isIgnored(_ rel: String, repoRelative: String, isDirectory: Bool, ignores: [IgnoreFile]) -> Bool {
+    /// `rel`: the path below the walk's root; `repoRelative`: its path in the repository.
+    private func isIgnored(_ rel: UnsafeBufferPointer<UInt8>, repoRelative: UnsafeBufferPointer<UInt8>, isDirectory: Bool, ignores: [IgnoreFile]) -> Bool {
         if !configuration.exclude.isEmpty {
-            let configRel = configPrefix + rel
+            let configRel = configPrefix + String(decoding: rel, as: UTF8.self)
             if configuration.exclude.contains(where: { $0.matches(configRel, isDirectory: isDirectory) || $0.matches(configRel) }) { return true }
         }
         var ignored = false
         for file in ignores {
-            if let v = file.verdict(repoRelative, isDirectory: isDirectory) { ignored = v }
+            if let v = file.verdict(bytes: repoRelative, isDirectory: isDirectory) { ignored = v }
         }
         return ignored
+    }
+
+    /// A child's place in the folder's name buffer.
+    private struct Child {
+        var start: Int
+        var count: Int
+        var isDir: Bool
+    }
+
+    /// `.`, `..` and `.git` are never walked.
+    private static func isSkippedName(_ names: [UInt8], _ start: Int, _ count: Int) -> Bool {
+        let dot = UInt8(ascii: ".")
+        switch count {
+        case 1: return names[start] == dot
+        case 2: return names[start] == dot && names[start + 1] == dot
+        case 4: return names[start] == dot && names[start + 1] == UInt8(ascii: "g") && names[start + 2] == UInt8(ascii: "i") && names[start + 3] == UInt8(ascii: "t")
+        default: return false
+        }
     }
 
     static func readText(_ path: String) -> String? {

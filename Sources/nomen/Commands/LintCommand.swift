@@ -44,6 +44,9 @@ struct LintCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Record the current findings in this baseline file and exit 0.", valueName: "file"))
     var writeBaseline: String?
 
+    @Flag(name: .long, help: "Print the files that would be checked, with the language each is read as, and exit.")
+    var showFiles = false
+
     @OptionGroup var options: RuleOptions
 
     func validate() throws {
@@ -59,6 +62,12 @@ struct LintCommand: ParsableCommand {
         // The files are walked (a path that does not exist is an I/O error, exit 2) while the
         // rules load.
         let (rules, walked) = try options.loadWithFiles(files)
+        if showFiles {
+            var out = StandardOutput()
+            for e in walked { out.write("\(e.path)\t\(e.language.rawValue)\n") }
+            out.flush()
+            return
+        }
         // nomen's own outputs (a baseline, reports) quote legacy names: never lint them.
         let own = Set(([baseline, writeBaseline].compactMap { $0 } + reports.map { String($0.split(separator: ":", maxSplits: 1)[1]) }).map(Walker.clean))
         let entries = walked.filter { !own.contains($0.path) }
