@@ -46,10 +46,10 @@ static inline int is_word(uint8_t c) {
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 
-// Whether bytes 4..<20 at i agree with entry e's (out of line: only a position whose first
-// four bytes agree gets here).
-__attribute__((noinline))
-static int tail_matches(const nomen_literal_table *lt, uint32_t e, const uint8_t *p, size_t n, size_t i) {
+// Whether bytes 4..<20 at i agree with entry e's. Inline: a call from the SIMD loop would
+// make it save and reload its eight table registers around every candidate.
+__attribute__((always_inline))
+static inline int tail_matches(const nomen_literal_table *lt, uint32_t e, const uint8_t *p, size_t n, size_t i) {
     uint64_t tail[2];
     if (i + 20 <= n) {
         memcpy(tail, p + i + 4, 16);

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import Testing
 @testable import NomenCore
@@ -24,6 +25,40 @@ import Glibc
             Parallel.ordered(count: 3, threads: 1, makeState: { S() }, work: { i, s in s.n += 1; return "x\(i)" }, consume: { total += $0.count })
             #expect(total == 6)
         }
+    }
+
+    /// Items that arrive while the run goes on (a walk feeding its files): threads that reach
+    /// the last item found so far wait for more, and every result arrives, in order, once.
+    @Test func orderedOverAGrowingCountWaitsForItems() {
+        for (threads, total) in [(1, 37), (2, 500), (3, 1), (2, 0), (4, 16)] {
+            let feed = FileFeed()
+            let entry: @Sendable (Int) -> FileEntry = { k in FileEntry(path: "f\(k)", language: .python, explicit: false, sizeLimit: 1) }
+            DispatchQueue.global().async {
+                var k = 0
+                while k < total {
+                    let n = min(total - k, 1 + k % 7)
+                    feed.append((k..<(k + n)).map(entry))
+                    k += n
+                    usleep(50)
+                }
+                feed.finish()
+            }
+            var seen: [String] = []
+            Parallel.ordered(items: feed, threads: threads, makeState: { () }, work: { i, _ in feed[i].path }, consume: { seen.append($0) })
+            #expect(seen == (0..<total).map { "f\($0)" }, "threads \(threads), \(total) items")
+        }
+    }
+
+    /// A feed skips nomen's own reports, and hands its whole list on once finished.
+    @Test func feedSkipsOwnOutputs() {
+        let feed = FileFeed(skipping: ["report.json"])
+        feed.append(["a.py", "report.json", "b.sql"].map { FileEntry(path: $0, language: .python, explicit: false, sizeLimit: 1) })
+        #expect(feed.finalCount == nil)
+        #expect(feed.available(upTo: 2) == 2)
+        feed.finish()
+        #expect(feed.finalCount == 2)
+        #expect(feed.available(upTo: 10) == 2)
+        #expect(feed.all.map(\.path) == ["a.py", "b.sql"])
     }
 
     /// The calling thread works too (the others wait for its first chunk), and its chunks are

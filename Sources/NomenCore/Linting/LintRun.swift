@@ -68,11 +68,17 @@ public struct LintRun: Sendable {
     /// `keepBytes` and a fix exists), `consume` on the calling thread, in order.
     public func stream<T: Sendable>(_ entries: [FileEntry], keepBytes: Bool = false,
                                     then: @escaping @Sendable (FileOutcome) -> T, consume: (T) -> Void) {
+        stream(FileFeed(entries), keepBytes: keepBytes, then: then, consume: consume)
+    }
+
+    /// The same over the files of a walk that may still be going on.
+    public func stream<T: Sendable>(_ files: FileFeed, keepBytes: Bool = false,
+                                    then: @escaping @Sendable (FileOutcome) -> T, consume: (T) -> Void) {
         let linter = self.linter
         let rules = linter.rules
         let lines = sourceLines
-        Parallel.ordered(count: entries.count, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer()) },
-                         work: { i, state in then(Self.check(entries[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1, sourceLines: lines)) },
+        Parallel.ordered(items: files, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer()) },
+                         work: { i, state in then(Self.check(files[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1, sourceLines: lines)) },
                          consume: consume)
     }
 

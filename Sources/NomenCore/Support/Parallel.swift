@@ -41,6 +41,23 @@ public enum Machine {
 import Glibc
 #endif
 
+/// How many items an ordered run has: a count known up front, or one that grows while the
+/// run goes on (a walk that hands its files on as it finds them).
+public protocol ItemCount: Sendable {
+    /// Waits until there are `end` items or the count is final; the number of items below
+    /// `end` then.
+    func available(upTo end: Int) -> Int
+    /// The count, once it is final.
+    var finalCount: Int? { get }
+}
+
+/// A count known up front.
+struct FixedCount: ItemCount {
+    let count: Int
+    func available(upTo end: Int) -> Int { min(end, count) }
+    var finalCount: Int? { count }
+}
+
 extension Parallel {
     /// Runs `work` over `0..<count` on `threads` threads, the calling thread one of them, and
     /// hands each result to `consume` on the calling thread, in index order, as soon as it is
@@ -49,53 +66,71 @@ extension Parallel {
     /// thread sits waiting to write while the others work (with 2 cores, 2 busy threads, not 3).
     public static func ordered<State, T: Sendable>(count: Int, threads: Int, chunk: Int = 16, makeState: @escaping @Sendable () -> State,
                                                    work: @escaping @Sendable (Int, inout State) -> T, consume: (T) -> Void) {
-        guard count > 0 else { return }
-        let workers = max(1, min(threads, count))
-        let chunk = max(1, min(chunk, count / (workers * 4)))
-        let chunks = (count + chunk - 1) / chunk
+        ordered(items: FixedCount(count: count), threads: threads, chunk: chunk, makeState: makeState, work: work, consume: consume)
+    }
+
+    /// The same over a count that may still grow: a thread that takes a chunk past the items
+    /// found so far waits for them (or for the count to be final).
+    public static func ordered<State, T: Sendable>(items: some ItemCount, threads: Int, chunk requested: Int = 16, makeState: @escaping @Sendable () -> State,
+                                                   work: @escaping @Sendable (Int, inout State) -> T, consume: (T) -> Void) {
+        let known = items.finalCount
+        guard known != 0 else { return }
+        let workers = max(1, min(threads, known ?? threads))
+        // Small chunks for a small known count (every thread gets some); a growing count is
+        // a walk of many files.
+        let chunk = max(1, known.map { min(requested, $0 / (workers * 4)) } ?? requested)
         // A wide window: on a shared machine a thread can be descheduled in the middle of a
         // chunk, and the others go on with later chunks meanwhile instead of waiting for it
         // (results are small: the peak memory of a 250 MB run did not change).
-        let shared = OrderedRun<T>(count: count, chunks: chunks, window: workers * 16 + 16)
-        let run: @Sendable (Int, inout State) -> Void = { c, state in
-            for i in (c * chunk)..<min(count, (c + 1) * chunk) { shared.slots.set(i, work(i, &state)) }
-            shared.finished(c)
+        let shared = OrderedRun<T>(chunk: chunk, window: workers * 16 + 16)
+        // Runs chunk `c`; false when it lies past the last item (then nothing is run).
+        let run: @Sendable (Int, inout State) -> Bool = { c, state in
+            let start = c * chunk
+            let end = items.available(upTo: start + chunk)
+            guard end > start else { return false }
+            for i in start..<end { shared.set(c, i - start, work(i, &state)) }
+            shared.finished(c, count: end - start)
+            return true
         }
         for _ in 1..<workers {
             shared.group.enter()
             DispatchQueue.global().async {
                 var state = makeState()
-                while let c = shared.claim() { run(c, &state) }
+                while run(shared.claim(), &state) {}
+                shared.giveBack()
                 shared.group.leave()
             }
         }
         // The next chunk to hand on, in order.
         var next = 0
         func handOn(_ c: Int) {
-            for i in (c * chunk)..<min(count, (c + 1) * chunk) { consume(shared.slots.take(i)) }
-            shared.inFlight.signal()
+            shared.waitFinished(c)
+            for k in 0..<shared.count(c) { consume(shared.take(c, k)) }
+            shared.handedOn(c)
         }
         var state = makeState()
         while true {
             // What the other threads finished, in order, without waiting (a flag is read; a
             // semaphore tried with no wait would still enter the kernel).
-            while next < chunks, shared.isFinished(next) {
+            while shared.isFinished(next) {
                 handOn(next)
                 next += 1
             }
             // A full window: the next chunk is being worked on (or done); wait for it and hand
             // it on, which makes room. (Every chunk before it is handed on, so it is claimed.)
             guard shared.inFlight.wait(timeout: .now()) == .success else {
-                shared.ready[next].wait()
                 handOn(next)
                 next += 1
                 continue
             }
-            guard let c = shared.claimTaken() else { break }
-            run(c, &state)
+            if run(shared.claimTaken(), &state) { continue }
+            shared.giveBack()
+            break
         }
-        while next < chunks {
-            shared.ready[next].wait()
+        // This thread's last claim lay past the last item: the count is final, and every
+        // chunk before that claim was taken by some thread.
+        let total = items.available(upTo: Int.max)
+        while next * chunk < total {
             handOn(next)
             next += 1
         }
@@ -103,53 +138,72 @@ extension Parallel {
     }
 }
 
-/// The state an ordered run shares between its workers and its consumer.
+/// The state an ordered run shares between its workers and its consumer. At most `window`
+/// chunks are taken and not yet handed on, so chunk `c` lives in ring place `c % window`.
 final class OrderedRun<T>: @unchecked Sendable {
-    let chunks: Int
-    let slots: ResultSlots<T>
-    let ready: [DispatchSemaphore]
+    let chunk: Int
+    let window: Int
+    /// Chunk `c`'s results at `(c % window) * chunk + k`.
+    private let slots: ResultSlots<T>
+    private let counts: UnsafeMutablePointer<Int>
+    private let ready: [DispatchSemaphore]
     let inFlight: DispatchSemaphore
     let group = DispatchGroup()
     private let next = Atomic<Int>(0)
-    /// Per chunk: its results are in their slots (set before `ready` is signalled).
+    /// Per ring place: its chunk's results are in their slots (set before `ready` is signalled).
     private let done: UnsafeMutablePointer<Atomic<Bool>>
 
-    init(count: Int, chunks: Int, window: Int) {
-        self.chunks = chunks
-        slots = ResultSlots<T>(count: count)
-        ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
+    init(chunk: Int, window: Int) {
+        self.chunk = chunk
+        self.window = window
+        slots = ResultSlots<T>(count: chunk * window)
+        counts = .allocate(capacity: window)
+        counts.initialize(repeating: 0, count: window)
+        ready = (0..<window).map { _ in DispatchSemaphore(value: 0) }
         inFlight = DispatchSemaphore(value: window)
-        done = .allocate(capacity: chunks)
-        for c in 0..<chunks { (done + c).initialize(to: Atomic(false)) }
+        done = .allocate(capacity: window)
+        for p in 0..<window { (done + p).initialize(to: Atomic(false)) }
     }
 
     deinit {
-        done.deinitialize(count: chunks)
+        done.deinitialize(count: window)
         done.deallocate()
+        counts.deallocate()
     }
 
-    /// Chunk `c`'s results are in place.
-    func finished(_ c: Int) {
-        done[c].store(true, ordering: .releasing)
-        ready[c].signal()
+    func set(_ c: Int, _ k: Int, _ value: T) { slots.set((c % window) * chunk + k, value) }
+
+    func take(_ c: Int, _ k: Int) -> T { slots.take((c % window) * chunk + k) }
+
+    func count(_ c: Int) -> Int { counts[c % window] }
+
+    /// Chunk `c`'s `count` results are in place.
+    func finished(_ c: Int, count: Int) {
+        counts[c % window] = count
+        done[c % window].store(true, ordering: .releasing)
+        ready[c % window].signal()
     }
 
-    func isFinished(_ c: Int) -> Bool { done[c].load(ordering: .acquiring) }
+    func isFinished(_ c: Int) -> Bool { done[c % window].load(ordering: .acquiring) }
 
-    /// The next chunk to work on, or nil when all are taken. Waits while `window` chunks are
-    /// done but not yet consumed.
-    func claim() -> Int? {
+    /// Waits for chunk `c` (taking its signal, so that the place's next chunk finds none).
+    func waitFinished(_ c: Int) { ready[c % window].wait() }
+
+    /// Chunk `c` is handed on: its place is free for chunk `c + window`.
+    func handedOn(_ c: Int) {
+        done[c % window].store(false, ordering: .relaxed)
+        inFlight.signal()
+    }
+
+    /// The next chunk to work on. Waits while `window` chunks are taken and not handed on.
+    func claim() -> Int {
         inFlight.wait()
         return claimTaken()
     }
 
-    /// The next chunk, a place in the window already taken (given back when none is left).
-    func claimTaken() -> Int? {
-        let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        if c >= chunks {
-            inFlight.signal()
-            return nil
-        }
-        return c
-    }
+    /// The next chunk, a place in the window already taken.
+    func claimTaken() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
+
+    /// A claim past the last item gives its place back.
+    func giveBack() { inFlight.signal() }
 }

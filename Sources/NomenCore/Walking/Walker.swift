@@ -28,11 +28,42 @@ public struct Walker: Sendable {
         self.configuration = configuration
     }
 
+    /// Where a streaming walk feeds its files (nil: they collect in `entries`).
+    private var feed: FileFeed? = nil
+
     public mutating func collect(_ paths: [String]) throws(IOFailure) -> [FileEntry] {
+        try Self.checkPaths(paths)
+        let all = FileFeed()
+        feed(paths, into: all, streaming: false)
+        return all.all
+    }
+
+    /// Every path must exist: checked before anything is walked or fed (a path that does
+    /// not is an I/O error, and nothing is reported of the others).
+    public static func checkPaths(_ paths: [String]) throws(IOFailure) {
+        for path in paths {
+            var st = stat()
+            guard lstat(path, &st) == 0 else { throw IOFailure.errno(path, "cannot access") }
+        }
+    }
+
+    /// Walks `paths` (checked by `checkPaths`) and finishes `feed`. `streaming`, one path: its
+    /// files are fed as the walk finds them, in their final order (the walk runs on one
+    /// thread, beside the threads checking what it fed). Several paths are merged in byte
+    /// order and fed at the end.
+    public mutating func feed(_ paths: [String], into feed: FileFeed, streaming: Bool = true) {
+        let stream = streaming && paths.count <= 1
+        if stream {
+            self.feed = feed
+            threads = 1
+        }
         entries = []
         for path in paths.isEmpty ? ["."] : paths {
             var st = stat()
-            guard lstat(path, &st) == 0 else { throw IOFailure.errno(path, "cannot access") }
+            guard lstat(path, &st) == 0 else {
+                notes.append("\(path): cannot access: \(String(cString: strerror(errno)))")
+                continue
+            }
             let kind = st.st_mode & S_IFMT
             if kind == S_IFDIR {
                 walkRoot(path)
@@ -48,13 +79,32 @@ public struct Walker: Sendable {
                 notes.append("\(path): not a regular file or folder; skipped")
             }
         }
-        // Deterministic order (by path bytes), whatever the file system returns. A single
-        // folder is walked in that order already (see `walk`); several paths are merged here.
-        if paths.count <= 1 { return entries }
-        entries.sort { Self.bytewiseLess($0.path, $1.path) }
-        var unique: [FileEntry] = []
-        for e in entries where unique.last.map({ !$0.path.hasSameBytes(as: e.path) }) ?? true { unique.append(e) }
-        return unique
+        if stream {
+            publish()
+            self.feed = nil
+        } else if paths.count <= 1 {
+            feed.append(entries)
+        } else {
+            // Deterministic order (by path bytes), whatever the file system returns. A single
+            // folder is walked in that order already (see `walk`); several paths are merged here.
+            entries.sort { Self.bytewiseLess($0.path, $1.path) }
+            var unique: [FileEntry] = []
+            for e in entries where unique.last.map({ !$0.path.hasSameBytes(as: e.path) }) ?? true { unique.append(e) }
+            feed.append(unique)
+        }
+        entries = []
+        feed.finish()
+    }
+
+    /// Streaming: hands the entries found so far on, every few dozen.
+    private mutating func publishIfDue() {
+        if feed != nil, entries.count >= 32 { publish() }
+    }
+
+    private mutating func publish() {
+        guard let feed else { return }
+        feed.append(entries)
+        entries.removeAll(keepingCapacity: true)
     }
 
     /// Byte order of two paths' UTF-8 (memcmp on the strings' own storage).
@@ -83,6 +133,7 @@ public struct Walker: Sendable {
 
     private mutating func add(path: String, language: Language, explicit: Bool) {
         entries.append(FileEntry(path: path, language: language, explicit: explicit, sizeLimit: configuration.maxFileSize))
+        publishIfDue()
     }
 
     /// The language of a walked file: by type, or by an `include` glob (opt-in files).
@@ -226,7 +277,9 @@ public struct Walker: Sendable {
             // Walked in place, in order.
             for slot in slots {
                 switch slot {
-                case .file(let entry): entries.append(entry)
+                case .file(let entry):
+                    entries.append(entry)
+                    publishIfDue()
                 case .folder(let k): walk(dir: subfolders[k].dir, relative: subfolders[k].relative, inRepo: inRepo, ignores: ignores)
                 }
             }

@@ -59,18 +59,18 @@ struct LintCommand: ParsableCommand {
     }
 
     func run() throws {
-        // The files are walked (a path that does not exist is an I/O error, exit 2) while the
-        // rules load.
-        let (rules, walked) = try options.loadWithFiles(files)
-        if showFiles {
-            var out = StandardOutput()
-            for e in walked { out.write("\(e.path)\t\(e.language.rawValue)\n") }
-            out.flush()
-            return
-        }
         // nomen's own outputs (a baseline, reports) quote legacy names: never lint them.
         let own = Set(([baseline, writeBaseline].compactMap { $0 } + reports.map { String($0.split(separator: ":", maxSplits: 1)[1]) }).map(Walker.clean))
-        let entries = walked.filter { !own.contains($0.path) }
+        // The files are walked (a path that does not exist is an I/O error, exit 2) while the
+        // rules load, and while the first files are checked.
+        let (rules, walk) = try options.loadWithWalk(files, skipping: own)
+        if showFiles {
+            var out = StandardOutput()
+            for e in walk.files.all { out.write("\(e.path)\t\(e.language.rawValue)\n") }
+            out.flush()
+            walk.finish()
+            return
+        }
         let linter = Linter(rules: rules, options: LintOptions(today: options.day))
         var known: Baseline? = nil
         if let baseline {
@@ -99,7 +99,7 @@ struct LintCommand: ParsableCommand {
         let renderInWorkers = known == nil && writeBaseline == nil
         let keepFindings = !renderInWorkers || !extra.isEmpty
         LintRun(linter: linter, threads: files.threads, sourceLines: format.value == .text || format.value == .sarif || !reports.isEmpty || writeBaseline != nil)
-            .stream(entries, then: { (outcome: FileOutcome) -> Handed in
+            .stream(walk.files, then: { (outcome: FileOutcome) -> Handed in
                 var counted = FindingTally()
                 if renderInWorkers { counted.add(outcome.findings) }
                 return Handed(status: outcome.status, note: outcome.note, findings: keepFindings ? outcome.findings : [],
@@ -123,6 +123,7 @@ struct LintCommand: ParsableCommand {
             guard !findings.isEmpty else { return }
             for i in extra.indices { extra[i].text += extra[i].stream.add(findings) }
         }
+        walk.finish()
         if let writeBaseline {
             do {
                 try Baseline.write(recorded, to: writeBaseline)

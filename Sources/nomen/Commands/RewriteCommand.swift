@@ -68,7 +68,7 @@ struct RewriteCommand: ParsableCommand {
     func run() throws {
         // The files are walked (a path that does not exist is an I/O error, exit 2) while the
         // rules load.
-        let (rules, entries) = try options.loadWithFiles(files)
+        let (rules, walk) = try options.loadWithWalk(files)
         let linter = Linter(rules: rules, options: LintOptions(today: options.day))
         let cwd = Paths.currentDirectory()
         let (apply, diff, unsafe) = (self.apply, self.diff, self.unsafeFixes)
@@ -79,7 +79,7 @@ struct RewriteCommand: ParsableCommand {
         var leftCount = 0
         var notes = BufferedOutput(fd: 2)
         var leftNotes: [UInt8] = []
-        LintRun(linter: linter, threads: files.threads, sourceLines: false).stream(entries, keepBytes: true, then: { (outcome: FileOutcome) -> FileResult in
+        LintRun(linter: linter, threads: files.threads, sourceLines: false).stream(walk.files, keepBytes: true, then: { (outcome: FileOutcome) -> FileResult in
             var r = FileResult(outcome: outcome)
             r.leave(outcome.findings.filter { !$0.finding.isFixable(unsafe: unsafe) }, unsafe: unsafe)
             guard let bytes = outcome.bytes,
@@ -129,6 +129,7 @@ struct RewriteCommand: ParsableCommand {
             leftNotes += r.leftNotes
         }
         out.flush()
+        walk.finish()
         // After the diff and the warnings, as before: one buffered write, not one per note.
         notes.write(bytes: leftNotes)
         notes.flush()

@@ -56,51 +56,68 @@ struct RuleOptions: ParsableArguments {
         }
     }
 
-    /// The rules and the files to check. The files are walked on another thread while the
-    /// rules load (both take a few milliseconds, and a pre-commit hook waits for both). Problems
-    /// are reported as before: a rules problem first (and then nothing of the walk), then the
-    /// walk's notes.
-    func loadWithFiles(_ files: FileOptions) throws -> (RuleSet, [FileEntry]) {
+    /// The rules and the walk of the files to check, which runs on another thread: it goes on
+    /// while the rules load and, for one folder, while its first files are checked (it hands
+    /// them on as it finds them). Problems are reported as before: a rules problem first (and
+    /// then nothing of the walk), then a path that does not exist (exit 2, nothing checked).
+    /// Files in `skipping` (nomen's own reports) are never checked.
+    func loadWithWalk(_ files: FileOptions, skipping: Set<String> = []) throws -> (RuleSet, BackgroundWalk) {
         let configuration = try loadConfiguration()
-        let walk = BackgroundWalk(files, configuration)
+        let walk = BackgroundWalk(files, configuration, skipping: skipping)
         let rules = try loadRules(configuration)
-        return (rules, try walk.entries())
+        try walk.start()
+        return (rules, walk)
     }
 }
 
-/// A walk run on another thread. `entries()` waits for it, prints its notes as warnings, and
-/// exits 2 on an I/O error (a path that does not exist).
+/// A walk run on another thread, feeding `files` as it finds them. `start()` waits for the
+/// paths to be checked (exit 2 when one does not exist); `finish()`, after the run, prints the
+/// walk's notes as warnings.
 final class BackgroundWalk: @unchecked Sendable {
-    // Written by the walking thread before `done` is signalled, read after.
-    private var result: Result<[FileEntry], IOFailure> = .success([])
+    let files: FileFeed
+    // Written by the walking thread before `checked` (the path check) or `done` (the walk's
+    // notes) is signalled, read after.
+    private var failure: IOFailure? = nil
     private var notes: [String] = []
+    private let checked = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ files: FileOptions, _ configuration: Configuration) {
-        let threads = files.threads, paths = files.paths
+    init(_ options: FileOptions, _ configuration: Configuration, skipping: Set<String>) {
+        let threads = options.threads, paths = options.paths
+        let feed = FileFeed(skipping: skipping)
+        files = feed
         DispatchQueue.global().async { [self] in
+            do throws(IOFailure) {
+                try Walker.checkPaths(paths)
+            } catch {
+                failure = error
+                feed.finish()
+                checked.signal()
+                done.signal()
+                return
+            }
+            checked.signal()
             var walker = Walker(configuration: configuration)
             walker.threads = threads
-            do throws(IOFailure) {
-                result = .success(try walker.collect(paths))
-            } catch {
-                result = .failure(error)
-            }
+            walker.feed(paths, into: feed)
             notes = walker.notes
             done.signal()
         }
     }
 
-    func entries() throws -> [FileEntry] {
-        done.wait()
-        switch result {
-        case .success(let entries):
-            for note in notes { Output.warning(note) }
-            return entries
-        case .failure(let error):
-            Output.error(error.description)
+    func start() throws {
+        checked.wait()
+        if let failure {
+            Output.error(failure.description)
             throw ExitCode(2)
         }
+    }
+
+    /// After the run: the walk's notes (a folder it could not read, a symbolic link given
+    /// on the command line), as warnings.
+    func finish() {
+        done.wait()
+        for note in notes { Output.warning(note) }
     }
 }
 
