@@ -229,7 +229,11 @@ import Testing
         // string's end is found apart from the full scan, and must be the same.
         let tokens = ["x = ", "'a b'", "\"\"\"doc\"\"\"", "f'{y} {\"q\"}'", "# note\n", "\n", "(", ")", "\"SELECT a FROM t\"", "rb'z'", "    ",
                       "'''open", "\\\n", "def f():\n    ", "'a\\'b'", "'x\\\r\ny'", "'''a''b'''", "\"\"\"q\"\"q\"\"\"", "r'\\'", "'cut\r\n",
-                      "b'\\\\'", "\"\\", "'", "\"\"", "R\"\"\"x\\\"\"\"\"", "\r", "T'{z}'", "u'é'", String(repeating: "'long string text' ", count: 3)]
+                      "b'\\\\'", "\"\\", "'", "\"\"", "R\"\"\"x\\\"\"\"\"", "\r", "T'{z}'", "u'é'", String(repeating: "'long string text' ", count: 3),
+                      // f-strings whose end is found in C when simple, and read in full when not.
+                      "f'{a!r:>10}'", "f\"{b[1]}\"", "f'''x{c}\n'''", "f'{{}}'", "F\"{d}}}\"", "f'\\{e}'", "f'{x:{w}}'", "f'a\\N{BULLET}'",
+                      "rf'\\N{x}'", "f'{a # c}'", "f'{(a)}'", "f'{a)}'", "f'{a!=b}'", "f'{a\n", "f\"{x}", "f'{a:%Y}' ", "f\"\"\"{a}\"\"\"\"",
+                      "f'{ {1: 2}[1] }'", "f'{f(\"s\")}'", "f'''{a\nb}'''", "f'\\\r\n{a}'", "t'{x!s}'", "f'{x:=^9}'"]
         for (round, text) in Fixture.generatedTexts(tokens, count: 300, seed: 9, base: 3, spread: 40).enumerated() {
             Array(text.utf8).withUnsafeBufferPointer { b in
                 let all = PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true)
