@@ -70,9 +70,9 @@ struct RuleOptions: ParsableArguments {
     }
 }
 
-/// A walk run on another thread, feeding `files` as it finds them. `start()` waits for the
-/// paths to be checked (exit 2 when one does not exist); `finish()`, after the run, prints the
-/// walk's notes as warnings.
+/// A walk run on another thread (with more than one thread), feeding `files` as it finds
+/// them. `start()` waits for the paths to be checked (exit 2 when one does not exist);
+/// `finish()`, after the run, prints the walk's notes as warnings.
 final class BackgroundWalk: @unchecked Sendable {
     let files: FileFeed
     // Written by the walking thread before `checked` (the path check) or `done` (the walk's
@@ -86,7 +86,9 @@ final class BackgroundWalk: @unchecked Sendable {
         let threads = options.threads, paths = options.paths
         let feed = FileFeed(skipping: skipping)
         files = feed
-        DispatchQueue.global().async { [self] in
+        // `--threads 1` is one thread at work: the walk runs here, before the rules load.
+        let run: (@escaping @Sendable () -> Void) -> Void = threads > 1 ? { DispatchQueue.global().async(execute: $0) } : { $0() }
+        run { [self] in
             do throws(IOFailure) {
                 try Walker.checkPaths(paths)
             } catch {
