@@ -92,6 +92,46 @@ final class ByteKeyedCache<Value> {
         length += 1
     }
 
+    /// Writes key parts through a cursor, after making room for `maxBytes` once.
+    @inline(__always)
+    func writeKey(maxBytes: Int, _ body: (inout KeyWriter) -> Void) {
+        reserve(maxBytes)
+        var w = KeyWriter(at: key + length)
+        body(&w)
+        length = w.at - key
+    }
+
+    /// Appends to a key without checking for room (`writeKey` made it): the same encoding as
+    /// `append` (varints; bytes after their length).
+    struct KeyWriter {
+        var at: UnsafeMutablePointer<UInt8>
+
+        init(at: UnsafeMutablePointer<UInt8>) { self.at = at }
+
+        @inline(__always)
+        mutating func byte(_ c: UInt8) {
+            at.pointee = c
+            at += 1
+        }
+
+        @inline(__always)
+        mutating func varint(_ n: Int) {
+            var v = UInt(bitPattern: n)
+            while v >= 0x80 {
+                byte(UInt8(truncatingIfNeeded: v) | 0x80)
+                v >>= 7
+            }
+            byte(UInt8(v))
+        }
+
+        @inline(__always)
+        mutating func bytes(_ b: UnsafeBufferPointer<UInt8>) {
+            varint(b.count)
+            if let base = b.baseAddress { at.update(from: base, count: b.count) }
+            at += b.count
+        }
+    }
+
     /// Bytes, after their length (so that consecutive parts cannot run together).
     func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         append(bytes.count)
@@ -212,11 +252,42 @@ extension ByteKeyedCache where Value == Memo {
     func setKey(rule: Int, context: Context, qualified: Bool, bytes b: UnsafeBufferPointer<UInt8>, span: Range<Int>, groups: [Range<Int>?],
                 edits: FileScan.PlannedEdits, noFix: String?, inferred: [(String, String)]) {
         startKey()
+        // The fixed-size parts are written through one cursor after one check for room (each
+        // varint takes at most 10 bytes): this runs for every legacy finding.
+        let outside = groups.contains { g in g.map { $0.lowerBound < span.lowerBound || $0.upperBound > span.upperBound } ?? false }
+        if outside {
+            appendSlowly(rule: rule, context: context, qualified: qualified, bytes: b, span: span, groups: groups, edits: edits)
+        } else {
+            writeKey(maxBytes: 10 * (4 + 3 * groups.count + 2 * edits.count) + 1 + span.count) { w in
+                w.varint(rule)
+                w.byte(UInt8(truncatingIfNeeded: context.ordinal) << 1 | (qualified ? 1 : 0))
+                w.bytes(UnsafeBufferPointer(rebasing: b[span]))
+                w.varint(groups.count)
+                groups.withUnsafeBufferPointer { gs in
+                    for g in gs {
+                        guard let g else { w.varint(0); continue }
+                        w.varint(1); w.varint(g.lowerBound - span.lowerBound); w.varint(g.count)
+                    }
+                }
+                w.varint(edits.count)
+                for k in 0..<edits.count { w.varint(edits.range(k).lowerBound - span.lowerBound); w.varint(edits.range(k).count) }
+            }
+        }
+        if let noFix { append(1); append(noFix) } else { append(0) }
+        for (name, value) in inferred {
+            append(name)
+            append(value)
+        }
+    }
+
+    /// The same parts one by one, for a group outside the span (a capture in a lookaround of
+    /// a user's rule): kept by its own bytes, which the span does not hold.
+    private func appendSlowly(rule: Int, context: Context, qualified: Bool, bytes b: UnsafeBufferPointer<UInt8>, span: Range<Int>,
+                              groups: [Range<Int>?], edits: FileScan.PlannedEdits) {
         append(rule)
         appendByte(UInt8(truncatingIfNeeded: context.ordinal) << 1 | (qualified ? 1 : 0))
         append(UnsafeBufferPointer(rebasing: b[span]))
-        // Groups inside the span by their offsets in it; one outside it (a capture in a
-        // lookaround of a user's rule) by its own bytes, which the span does not hold.
+        // Groups inside the span by their offsets in it; one outside it by its own bytes.
         append(groups.count)
         for g in groups {
             guard let g else { append(0); continue }
@@ -229,11 +300,6 @@ extension ByteKeyedCache where Value == Memo {
         // Edits lie inside the span (the matched name and, qualified, its dataset).
         append(edits.count)
         for k in 0..<edits.count { append(edits.range(k).lowerBound - span.lowerBound); append(edits.range(k).count) }
-        if let noFix { append(1); append(noFix) } else { append(0) }
-        for (name, value) in inferred {
-            append(name)
-            append(value)
-        }
     }
 
     func memo(_ compute: () -> Memo) -> Memo { value(compute) }
