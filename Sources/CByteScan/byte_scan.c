@@ -573,8 +573,76 @@ static inline int sql_seen_is_sql(uint32_t seen) {
 #undef HAS
 }
 
+// The words a keyword could be: 3 to 6 identifier bytes starting with one of these letters.
+static inline int sql_keyword_initial(uint8_t c) {
+    switch (c | 0x20) {
+    case 's': case 'f': case 'j': case 'i': case 'c': case 't': case 'v': case 'm': case 'u': case 'd': return 1;
+    default: return 0;
+    }
+}
+
+// The word at s (an identifier start after a non-identifier byte, or at the range's start):
+// whether it is a keyword, and then the updated `seen`. Returns 1 when the keywords seen so
+// far make a statement.
+__attribute__((always_inline)) static inline int sql_word(const uint8_t *p, size_t s, size_t end, uint32_t *seen) {
+    if (!sql_keyword_initial(p[s])) return 0;
+    size_t e = s + 1;
+    while (e < end && e < s + 7 && identifier_class[p[e]] != 0) e++;
+    size_t n = e - s;
+    if (n < 3 || n > 6) return 0;
+    uint64_t v = 0;
+    for (size_t x = s; x < e; x++) v = v << 8 | (uint8_t)(p[x] | 0x20);
+    int bit = sql_keyword_bit(v);
+    if (bit < 0) return 0;
+    *seen |= 1u << bit;
+    return sql_seen_is_sql(*seen);
+}
+
+#if defined(__x86_64__)
+// nomen_looks_like_sql 32 bytes at a time: the word starts of a block (identifier-start bytes
+// after a non-identifier byte) come from two masks, and only those words are read.
+__attribute__((target("avx2")))
+static int looks_like_sql_avx2(const uint8_t *p, size_t start, size_t end) {
+    const __m256i a = _mm256_set1_epi8('a'), zero = _mm256_set1_epi8('0'), under = _mm256_set1_epi8('_');
+    const __m256i case_bit = _mm256_set1_epi8(0x20), twenty_five = _mm256_set1_epi8(25), nine = _mm256_set1_epi8(9);
+    uint32_t seen = 0;
+    size_t k = start;
+    uint32_t before = 0;  // whether the byte before the block is an identifier byte
+    while (k + 32 <= end) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + k));
+        __m256i t = _mm256_sub_epi8(_mm256_or_si256(v, case_bit), a);
+        __m256i letter = _mm256_cmpeq_epi8(_mm256_min_epu8(t, twenty_five), t);
+        __m256i d = _mm256_sub_epi8(v, zero);
+        __m256i digit = _mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d);
+        uint32_t high = (uint32_t)_mm256_movemask_epi8(v);
+        uint32_t starts_class = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(letter, _mm256_cmpeq_epi8(v, under))) | high;
+        uint32_t ident = starts_class | (uint32_t)_mm256_movemask_epi8(digit);
+        uint32_t starts = starts_class & ~((ident << 1) | before);
+        while (starts) {
+            size_t s = k + (size_t)__builtin_ctz(starts);
+            starts &= starts - 1;
+            if (sql_word(p, s, end, &seen)) return 1;
+        }
+        before = ident >> 31;
+        k += 32;
+    }
+    // The rest a byte at a time; a word that began in the last block is passed over (its
+    // start was read there).
+    while (k < end) {
+        if (identifier_class[p[k]] == 0) { k++; before = 0; continue; }
+        if (identifier_class[p[k]] == 1 && !before && sql_word(p, k, end, &seen)) return 1;
+        before = 1;
+        k++;
+    }
+    return 0;
+}
+#endif
+
 int nomen_looks_like_sql(const uint8_t *p, size_t start, size_t end) {
     pthread_once(&identifier_once, identifier_class_init);
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) return looks_like_sql_avx2(p, start, end);
+#endif
     uint32_t seen = 0;
     size_t k = start;
     while (k < end) {

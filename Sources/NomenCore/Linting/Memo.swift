@@ -225,16 +225,21 @@ final class ByteKeyedCache<Value> {
     /// A multiply-rotate hash over eight bytes at a time (keys are short; no need for SipHash:
     /// they come from the user's own files, and a collision only costs a comparison).
     static func hash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
-        var i = 0
-        while i + 8 <= raw.count {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            h = h.rotatedLeft(by: 29)
-            i += 8
-        }
+        let n = raw.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < raw.count { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
+        if n >= 8 {
+            var i = 0
+            while i &+ 8 <= n {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h = h.rotatedLeft(by: 29)
+                i &+= 8
+            }
+            // The last bytes as the word that ends the key (overlapping the last round).
+            if i < n { tail = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) }
+        } else {
+            for i in 0..<n { tail |= UInt64(raw[i]) << (8 * UInt64(i)) }
+        }
         h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
         return h ^ (h >> 31)
     }
