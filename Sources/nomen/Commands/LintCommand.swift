@@ -97,6 +97,8 @@ struct LintCommand: ParsableCommand {
         // the thread that made them; with one (or extra reports) the findings come back.
         let renderer = main
         let renderInWorkers = known == nil && writeBaseline == nil
+        // Read once: an option's value is not a plain stored property.
+        let recording = writeBaseline != nil
         let keepFindings = !renderInWorkers || !extra.isEmpty
         LintRun(linter: linter, threads: files.threads, sourceLines: format.value == .text || format.value == .sarif || !reports.isEmpty || writeBaseline != nil)
             .stream(walk.files, then: { (outcome: FileOutcome) -> Handed in
@@ -108,7 +110,7 @@ struct LintCommand: ParsableCommand {
             if let note = item.note { Output.warning(note) }
             if item.status == .unreadable { ioError = true }
             if item.status == .scanned { scanned += 1 } else { skipped += 1 }
-            if writeBaseline != nil { recorded += item.findings; return }
+            if recording { recorded += item.findings; return }
             var findings = item.findings
             if renderInWorkers {
                 tally.merge(item.tally)
