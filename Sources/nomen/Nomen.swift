@@ -5,6 +5,7 @@ import NomenRegex
 struct Nomen: ParsableCommand {
     static func main() {
         Allocator.preferHeap()
+        EarlyRules.start(arguments: Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot()
             try command.run()

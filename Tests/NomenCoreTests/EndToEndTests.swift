@@ -94,6 +94,37 @@ import Testing
         #expect(try Fixture.run(["lint", "--format", "xml"], in: dir).status != 0)
     }
 
+    /// `lint` and `rewrite` without `--rules`, `--config` or `--threads 1` load the
+    /// configuration's rules while the arguments are parsed: the rules, findings and errors are
+    /// those of the load after parsing (`--threads 1` makes it wait).
+    @Test func rulesLoadedEarlyAreThoseLoadedAfterParsing() throws {
+        let dir = try Fixture.tempDir()
+        try Fixture.write("x = 'old_sales_table'\ny = 'production_training_data_1w'\n", to: dir + "/a.py")
+        try Fixture.write("""
+        name: custom
+        legacy:
+          - id: old-sales
+            match: 'old_sales_table'
+            replace: 'sales.sales_fact_prod_all_daily'
+            message: 'renamed'
+        """, to: dir + "/custom.yaml")
+        try Fixture.write("rules: [custom.yaml]\n", to: dir + "/.nomen.yaml")
+        for command in [["lint", "--format", "json"], ["rewrite"]] {
+            let early = try Fixture.run(command + ["a.py"], in: dir)
+            let late = try Fixture.run(command + ["--threads", "1", "a.py"], in: dir)
+            #expect(early.status == late.status && early.stdout == late.stdout && early.stderr == late.stderr, "\(command)")
+            #expect(early.out.contains("sales.sales_fact_prod_all_daily") && !early.out.contains("zl_training"), "\(command): the configuration's rules")
+        }
+        // A broken rules file, or configuration: the same error, exit 2, either way.
+        for (file, text) in [("custom.yaml", "name: custom\nlegacy: [\n"), (".nomen.yaml", "rules: [custom.yaml]\nbogus: 1\n")] {
+            try Fixture.write(text, to: dir + "/" + file)
+            let early = try Fixture.run(["lint", "a.py"], in: dir)
+            let late = try Fixture.run(["lint", "--threads", "1", "a.py"], in: dir)
+            #expect(early.status == 2 && late.status == 2)
+            #expect(early.stderr == late.stderr && early.stderr.contains(file + ":"), "\(early.stderr)")
+        }
+    }
+
     @Test func validateReadsStdinAndPrintsJSON() throws {
         let run = try Fixture.run(["validate", "--format", "json", "-"], stdin: "zl_training_prod_allhistory_1w\n\nproduction_training_data_1m\n")
         #expect(run.status == 1)

@@ -33,6 +33,7 @@ struct RuleOptions: ParsableArguments {
     /// Loads the configuration, or exits 2 with the problem on stderr.
     func loadConfiguration() throws -> Configuration {
         do {
+            if config == nil, let early = EarlyRules.configuration() { return try early.get() }
             return try Configuration.discover(explicit: config, from: Paths.currentDirectory())
         } catch {
             Output.error(error.description)
@@ -44,6 +45,7 @@ struct RuleOptions: ParsableArguments {
     /// on stderr.
     func loadRules(_ configuration: Configuration) throws -> RuleSet {
         do {
+            if rules.isEmpty, config == nil, let early = EarlyRules.rules() { return try early.get() }
             let files = rules.isEmpty ? configuration.rules : rules
             let ruleFiles = files.isEmpty ? [try Paths.bundledRules()] : files
             return try RuleLoader.load(paths: ruleFiles)
