@@ -16,7 +16,8 @@ while the generator and its arguments are unchanged):
 
 Measurements (wall time with time.perf_counter around subprocess.run, stdout to
 /dev/null; one untimed warm-up of every command first, then the commands of a group
-run round-robin, rotating the start each round):
+run round-robin, rotating the start each round; before each timed run the command's
+corpus is read, untimed, so that every run starts with its files in the page cache):
 
     low, high  nomen lint --format json C | rg -P --no-unicode -c -f PCRE C |
                rg --no-unicode -c -f RUST C | nomen rewrite C
@@ -338,10 +339,11 @@ def build_corpora(args, work: str) -> dict:
 # ------------------------------------------------------------------ running
 
 class Cmd:
-    def __init__(self, label: str, argv: list, sanity: str | None = None):
+    def __init__(self, label: str, argv: list, sanity: str | None = None, reads: str | None = None):
         self.label = label
         self.argv = argv
         self.sanity = sanity  # "rg", "lint", "rewrite" or None
+        self.reads = reads  # the corpus the command reads: put back in the page cache before each run
         self.times = []
         self.codes = set()
         self.error = None
@@ -431,6 +433,23 @@ def sanity_count(kind: str, path: str) -> dict:
     return out
 
 
+def warm_cache(path: str | None) -> None:
+    """Reads every file under `path` (untimed). This machine kind reclaims cached file pages
+    within seconds even with memory free (a 250 MB corpus lost ~1.3 MB/s of its cached pages),
+    so a single warm-up leaves later runs reading some files from disk, the same for every
+    command but by a varying amount: each timed run starts from a warm cache instead."""
+    if not path:
+        return
+    for root, _dirs, files in os.walk(path):
+        for f in files:
+            try:
+                with open(os.path.join(root, f), "rb") as fh:
+                    while fh.read(1 << 20):
+                        pass
+            except OSError:
+                pass
+
+
 def bench_group(name: str, cmds: list, rounds: int, timeout: float, work: str) -> list:
     log(f"[{name}] warm-up: " + ", ".join(c.label for c in cmds))
     for c in cmds:
@@ -457,6 +476,7 @@ def bench_group(name: str, cmds: list, rounds: int, timeout: float, work: str) -
         for c in order:
             if c.error is not None:
                 continue
+            warm_cache(c.reads)
             t, code, err = run_once(c.argv, timeout)
             if code not in OK_CODES:
                 c.error = describe_failure(code, err)
@@ -606,10 +626,10 @@ def main(argv=None) -> int:
         return n
 
     def big_cmds(c):
-        return [Cmd("nomen lint", [nomen, "lint", "--format", "json", c], "lint"),
-                Cmd("rg -P", [rg, "-P", "--no-unicode", "-c", "-f", P, c], "rg"),
-                Cmd("rg (no lookarounds)", [rg, "--no-unicode", "-c", "-f", R, c], "rg"),
-                Cmd("nomen rewrite", rewrite_argv(nomen, c), "rewrite")]
+        return [Cmd("nomen lint", [nomen, "lint", "--format", "json", c], "lint", reads=c),
+                Cmd("rg -P", [rg, "-P", "--no-unicode", "-c", "-f", P, c], "rg", reads=c),
+                Cmd("rg (no lookarounds)", [rg, "--no-unicode", "-c", "-f", R, c], "rg", reads=c),
+                Cmd("nomen rewrite", rewrite_argv(nomen, c), "rewrite", reads=c)]
 
     for dens in ("low", "high"):
         if dens in args.skip:
@@ -628,20 +648,20 @@ def main(argv=None) -> int:
     if "threads" not in args.skip:
         c = corpora["low"]["path"]
         groups["threads"] = bench_group("threads", [
-            Cmd(f"nomen lint --threads {t1}", [nomen, "lint", "--threads", str(t1), "--format", "json", c]),
-            Cmd(f"nomen lint --threads {t2}", [nomen, "lint", "--threads", str(t2), "--format", "json", c]),
+            Cmd(f"nomen lint --threads {t1}", [nomen, "lint", "--threads", str(t1), "--format", "json", c], reads=c),
+            Cmd(f"nomen lint --threads {t2}", [nomen, "lint", "--threads", str(t2), "--format", "json", c], reads=c),
         ], rounds(args.runs), args.timeout, work)
 
     if "scaling" not in args.skip:
         groups["scaling"] = bench_group("scaling", [
-            Cmd(f"nomen lint {k}", [nomen, "lint", "--format", "json", corpora[f"scale-{k}"]["path"]])
+            Cmd(f"nomen lint {k}", [nomen, "lint", "--format", "json", corpora[f"scale-{k}"]["path"]], reads=corpora[f"scale-{k}"]["path"])
             for k in ("1x", "2x", "4x")], rounds(args.runs), args.timeout, work)
 
     if "tiny" not in args.skip:
         c = corpora["tiny10"]["path"]
         groups["tiny"] = bench_group("tiny", [
-            Cmd("nomen lint", [nomen, "lint", "--format", "json", c], "lint"),
-            Cmd("rg -P", [rg, "-P", "--no-unicode", "-c", "-f", P, c], "rg"),
+            Cmd("nomen lint", [nomen, "lint", "--format", "json", c], "lint", reads=c),
+            Cmd("rg -P", [rg, "-P", "--no-unicode", "-c", "-f", P, c], "rg", reads=c),
         ], args.small_runs if time.perf_counter() - start <= args.budget else 20, args.timeout, work)
 
     rss = {}
