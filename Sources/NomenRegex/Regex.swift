@@ -188,6 +188,17 @@ public final class Matcher {
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
 
+    /// A JIT stack this matcher shares with the other matchers of its thread (never with
+    /// another thread's): a match then runs on it directly, without PCRE2 setting up a stack
+    /// on the machine stack for each call.
+    private var sharedStack: JITStack? = nil
+
+    public func use(_ stack: JITStack) {
+        guard jitStack == nil, let pointer = stack.pointer else { return }
+        sharedStack = stack
+        pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(pointer))
+    }
+
     public func firstMatch(in bytes: [UInt8], from start: Int = 0, options: Regex.Options = []) throws(RegexError) -> Match? {
         let result: Result<Match?, RegexError> = bytes.withUnsafeBufferPointer { buffer in
             do { return .success(try firstMatch(in: UnsafeRawBufferPointer(buffer), from: start, options: options)) }
@@ -237,7 +248,7 @@ public final class Matcher {
         // The JIT fast path cannot honour ANCHORED/ENDANCHORED given at match time.
         if isJIT && options.isEmpty {
             var jitRC = pcre2_jit_match_8(regex.code, subject, buffer.count, start, 0, matchData, context)
-            if jitRC == PCRE2_ERROR_JIT_STACKLIMIT, jitStack == nil {
+            if jitRC == PCRE2_ERROR_JIT_STACKLIMIT, jitStack == nil, sharedStack == nil {
                 jitStack = pcre2_jit_stack_create_8(64 * 1024, 8 * 1024 * 1024, nil)
                 pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack))
                 jitRC = pcre2_jit_match_8(regex.code, subject, buffer.count, start, 0, matchData, context)
@@ -273,4 +284,14 @@ public struct MatchHandles {
     public let context: UnsafeMutableRawPointer
     public let match: @convention(c) (UnsafeRawPointer?, UnsafePointer<UInt8>?, Int, Int, UInt32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Int32
     public let range: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?) -> Void
+}
+
+/// A PCRE2 JIT stack (32 KiB, growing to 8 MiB as a match needs), for the matchers of one
+/// thread (`Matcher.use`).
+public final class JITStack {
+    let pointer: OpaquePointer?
+
+    public init() { pointer = pcre2_jit_stack_create_8(32 * 1024, 8 * 1024 * 1024, nil) }
+
+    deinit { if let pointer { pcre2_jit_stack_free_8(pointer) } }
 }

@@ -61,6 +61,30 @@ import Dispatch
         }
     }
 
+    /// Matchers sharing one JIT stack give the matches of matchers with none, including one
+    /// that needs far more than the stack's first 32 KiB (it grows), and report a match that
+    /// needs more than its 8 MiB as an error, as before.
+    @Test func sharedJITStackGrowsAndMatchesAlike() throws {
+        let deep = try Regex("^(?:(a)|b)*$")
+        let subject = Array(repeating: UInt8(ascii: "a"), count: 20_000)
+        let own = deep.makeMatcher()
+        let stack = JITStack()
+        let shared = deep.makeMatcher(), other = try Regex("a+b").makeMatcher()
+        shared.use(stack)
+        other.use(stack)
+        let expected = try own.firstMatch(in: subject, from: 0)
+        #expect(expected?.range == 0..<20_000)
+        for _ in 0..<3 {
+            #expect(try shared.firstMatch(in: subject, from: 0)?.range == expected?.range)
+            let ab = Array("xaab".utf8)
+            #expect(try other.firstMatch(in: ab, from: 0)?.range == 1..<4)
+        }
+        let huge = Array(repeating: UInt8(ascii: "a"), count: 3_000_000)
+        #expect(throws: RegexError.self) {
+            _ = try shared.firstMatch(in: huge, from: 0)
+        }
+    }
+
     @Test func invalidUTF8IsJustBytes() throws {
         let r = try Regex("name")
         let bytes: [UInt8] = [0xFF, 0xFE, 0x6E, 0x61, 0x6D, 0x65, 0xC3]

@@ -219,10 +219,17 @@ final class Prefilter: Sendable {
             table.deallocate()
         }
 
+        /// The JIT stack this thread's trigger matchers share (made with the first).
+        private var stack: JITStack? = nil
+
         /// This thread's matcher for trigger `t` (made on first use), or nil.
         func matcher(_ t: Int) -> Matcher? {
             if let m = each[t] { return m }
             let m = prefilter.regex(t)?.makeMatcher(jit: jit)
+            if let m, jit {
+                if stack == nil { stack = JITStack() }
+                m.use(stack!)
+            }
             each[t] = m
             if let h = m?.handles {
                 // The match function first: the C loop takes a trigger with a pattern as ready.
