@@ -201,6 +201,35 @@ import Testing
         #expect(explicit.stderr.contains("bin.py: skipped, binary file"))
     }
 
+    /// Several folders with subfolders, many threads: the checking threads wait in the walk's
+    /// feed while the walk goes on, and the walk must not queue work behind them (it once
+    /// waited a second per spare thread for the thread pool to grow). A stall guard, with a
+    /// bound far above the run's time (tens of milliseconds), not a speed target.
+    @Test func severalFoldersWithManyThreadsDoNotStall() throws {
+        let dir = try Fixture.tempDir()
+        for top in ["a", "b"] {
+            for sub in ["s1", "s2", "s3"] {
+                try Fixture.write("x = 'production_training_data_1w'\n", to: "\(dir)/\(top)/\(sub)/f.py")
+            }
+        }
+        let started = Date()
+        let run = try Fixture.run(["lint", "--threads", "12", "--format", "json", "a", "b"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.out.components(separatedBy: "\"path\"").count - 1 == 6)
+        #expect(Date().timeIntervalSince(started) < 5, "a stall: the walk waited for the thread pool")
+    }
+
+    /// Notes on the paths given (a symbolic link) come first, before the files' own warnings.
+    @Test func pathNotesComeBeforeFileWarnings() throws {
+        let dir = try Fixture.tempDir()
+        try Fixture.write("x = 1\n", to: dir + "/a.py")
+        try Data([0x00, 0x01, 0x0A]).write(to: URL(fileURLWithPath: dir + "/bin.py"))
+        symlink(dir + "/a.py", dir + "/link.py")
+        let run = try Fixture.run(["lint", "link.py", "bin.py", "a.py"], in: dir)
+        let link = run.stderr.range(of: "link.py: is a symbolic link"), binary = run.stderr.range(of: "bin.py: skipped, binary file")
+        #expect(link != nil && binary != nil && link!.lowerBound < binary!.lowerBound, "\(run.stderr)")
+    }
+
     @Test func outputOrderIsDeterministicAcrossThreadCounts() throws {
         let one = try Fixture.run(["lint", "--threads", "1", "--today", "2026-11-27", "--format", "json", "."], in: Self.example)
         let four = try Fixture.run(["lint", "--threads", "4", "--today", "2026-11-27", "--format", "json", "."], in: Self.example)

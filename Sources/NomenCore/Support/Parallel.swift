@@ -82,6 +82,8 @@ extension Parallel {
         // A wide window: on a shared machine a thread can be descheduled in the middle of a
         // chunk, and the others go on with later chunks meanwhile instead of waiting for it
         // (results are small: the peak memory of a 250 MB run did not change).
+        // The window must exceed the number of threads: a full window then holds the next chunk
+        // to hand on (at most threads − 1 places are held by claims past the last item).
         let shared = OrderedRun<T>(chunk: chunk, window: workers * 16 + 16)
         // Runs chunk `c`; false when it lies past the last item (then nothing is run).
         let run: @Sendable (Int, inout State) -> Bool = { c, state in
@@ -202,7 +204,9 @@ final class OrderedRun<T>: @unchecked Sendable {
     }
 
     /// The next chunk, a place in the window already taken.
-    func claimTaken() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
+    /// (Acquiring and releasing: the claim of chunk `c + window` follows the handing on of
+    /// chunk `c`, whose ring place it takes over, in the memory model and not only on x86.)
+    func claimTaken() -> Int { next.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue }
 
     /// A claim past the last item gives its place back.
     func giveBack() { inFlight.signal() }

@@ -32,19 +32,27 @@ public struct Walker: Sendable {
     private var feed: FileFeed? = nil
 
     public mutating func collect(_ paths: [String]) throws(IOFailure) -> [FileEntry] {
-        try Self.checkPaths(paths)
+        notes = try Self.checkPaths(paths)
         let all = FileFeed()
         feed(paths, into: all, streaming: false)
         return all.all
     }
 
     /// Every path must exist: checked before anything is walked or fed (a path that does
-    /// not is an I/O error, and nothing is reported of the others).
-    public static func checkPaths(_ paths: [String]) throws(IOFailure) {
+    /// not is an I/O error, and nothing is reported of the others). Returns the notes on the
+    /// paths that are passed over (a symbolic link, a special file).
+    public static func checkPaths(_ paths: [String]) throws(IOFailure) -> [String] {
+        var notes: [String] = []
         for path in paths {
             var st = stat()
             guard lstat(path, &st) == 0 else { throw IOFailure.errno(path, "cannot access") }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR, S_IFREG: break
+            case S_IFLNK: notes.append("\(path): is a symbolic link; not followed")
+            default: notes.append("\(path): not a regular file or folder; skipped")
+            }
         }
+        return notes
     }
 
     /// Walks `paths` (checked by `checkPaths`) and finishes `feed`. `streaming`, one path: its
@@ -73,11 +81,8 @@ public struct Walker: Sendable {
                 let name = clean.split(separator: "/").last.map(String.init) ?? clean
                 let language = languageOf(relative: clean, name: name) ?? .text
                 add(path: clean, language: language, explicit: true)
-            } else if kind == S_IFLNK {
-                notes.append("\(path): is a symbolic link; not followed")
-            } else {
-                notes.append("\(path): not a regular file or folder; skipped")
             }
+            // A symbolic link or special file: passed over (`checkPaths` gave its note).
         }
         if stream {
             publish()

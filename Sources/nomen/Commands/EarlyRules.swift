@@ -20,13 +20,16 @@ enum EarlyRules {
     nonisolated(unsafe) private static var started: Load? = nil
 
     /// Starts the load when the arguments are those of a run it serves (checked loosely: a
-    /// `--rules`, `--config` or `--threads 1` anywhere means no early load).
+    /// `--rules` or `--config` anywhere, or one thread, means no early load).
     static func start(arguments: [String]) {
         guard let command = arguments.first, command == "lint" || command == "rewrite" else { return }
+        var threads = Machine.cores
         for (k, a) in arguments.enumerated() {
-            if a.hasPrefix("--rules") || a.hasPrefix("--config") || a == "--threads=1" { return }
-            if a == "--threads", k + 1 < arguments.count, arguments[k + 1] == "1" { return }
+            if a.hasPrefix("--rules") || a.hasPrefix("--config") { return }
+            if a.hasPrefix("--threads=") { threads = Int(a.dropFirst("--threads=".count)) ?? threads }
+            if a == "--threads", k + 1 < arguments.count { threads = Int(arguments[k + 1]) ?? threads }
         }
+        guard threads > 1 else { return }
         let load = Load()
         started = load
         DispatchQueue.global().async {

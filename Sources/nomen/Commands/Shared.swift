@@ -77,9 +77,10 @@ struct RuleOptions: ParsableArguments {
 /// `finish()`, after the run, prints the walk's notes as warnings.
 final class BackgroundWalk: @unchecked Sendable {
     let files: FileFeed
-    // Written by the walking thread before `checked` (the path check) or `done` (the walk's
-    // notes) is signalled, read after.
+    // Written by the walking thread before `checked` (the path check and its notes) or `done`
+    // (the walk's notes) is signalled, read after.
     private var failure: IOFailure? = nil
+    private var pathNotes: [String] = []
     private var notes: [String] = []
     private let checked = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
@@ -92,7 +93,7 @@ final class BackgroundWalk: @unchecked Sendable {
         let run: (@escaping @Sendable () -> Void) -> Void = threads > 1 ? { DispatchQueue.global().async(execute: $0) } : { $0() }
         run { [self] in
             do throws(IOFailure) {
-                try Walker.checkPaths(paths)
+                pathNotes = try Walker.checkPaths(paths)
             } catch {
                 failure = error
                 feed.finish()
@@ -101,27 +102,33 @@ final class BackgroundWalk: @unchecked Sendable {
                 return
             }
             checked.signal()
+            // One thread: the checking threads wait in the feed as global-queue tasks, and a
+            // walk that queued tasks of its own behind them would wait for the pool to grow.
             var walker = Walker(configuration: configuration)
-            walker.threads = threads
+            walker.threads = 1
             walker.feed(paths, into: feed)
             notes = walker.notes
             done.signal()
         }
     }
 
+    /// Waits for the paths to be checked: exit 2 for one that does not exist; otherwise the
+    /// notes on them (a symbolic link or special file given on the command line) as warnings.
     func start() throws {
         checked.wait()
         if let failure {
             Output.error(failure.description)
             throw ExitCode(2)
         }
+        for note in pathNotes { Output.warning(note) }
     }
 
-    /// After the run: the walk's notes (a folder it could not read, a symbolic link given
-    /// on the command line), as warnings.
+    /// After the run (or before an error that ends it): the walk's notes (a folder it could
+    /// not read), as warnings.
     func finish() {
         done.wait()
         for note in notes { Output.warning(note) }
+        notes = []
     }
 }
 
