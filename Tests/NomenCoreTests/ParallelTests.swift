@@ -49,6 +49,37 @@ import Glibc
         }
     }
 
+    /// A few items fed slowly (a short walk) still get small chunks once the count is final:
+    /// both threads check some, not one thread all. (The thread with item 0 waits for another
+    /// to take item 1, up to 3 s: in one chunk of 10, no other thread ever does.)
+    @Test func fewItemsFedSlowlyAreShared() {
+        final class Seen: Sendable {
+            let threads = Mutex<Set<UInt>>([])
+            let second = Atomic<Bool>(false)
+        }
+        let feed = FileFeed()
+        DispatchQueue.global().async {
+            for k in 0..<10 {
+                usleep(1000)
+                feed.append([FileEntry(path: "f\(k)", language: .python, explicit: false, sizeLimit: 1)])
+            }
+            feed.finish()
+        }
+        let seen = Seen()
+        var order: [String] = []
+        Parallel.ordered(items: feed, threads: 2, makeState: { () }, work: { i, _ in
+            seen.threads.withLock { _ = $0.insert(UInt(pthread_self())) }
+            if i == 0 {
+                for _ in 0..<3000 where !seen.second.load(ordering: .acquiring) { usleep(1000) }
+            } else {
+                seen.second.store(true, ordering: .releasing)
+            }
+            return feed[i].path
+        }, consume: { order.append($0) })
+        #expect(order == (0..<10).map { "f\($0)" })
+        #expect(seen.threads.withLock { $0.count } == 2)
+    }
+
     /// A feed skips nomen's own reports, and hands its whole list on once finished.
     @Test func feedSkipsOwnOutputs() {
         let feed = FileFeed(skipping: ["report.json"])

@@ -73,11 +73,12 @@ extension Parallel {
     /// found so far waits for them (or for the count to be final).
     public static func ordered<State, T: Sendable>(items: some ItemCount, threads: Int, chunk requested: Int = 16, makeState: @escaping @Sendable () -> State,
                                                    work: @escaping @Sendable (Int, inout State) -> T, consume: (T) -> Void) {
+        // Enough items for full chunks on every thread, or the final count: a small count gets
+        // small chunks (every thread takes some), a count still growing past that full ones.
+        _ = items.available(upTo: max(1, threads) * 4 * max(1, requested))
         let known = items.finalCount
         guard known != 0 else { return }
         let workers = max(1, min(threads, known ?? threads))
-        // Small chunks for a small known count (every thread gets some); a growing count is
-        // a walk of many files.
         let chunk = max(1, known.map { min(requested, $0 / (workers * 4)) } ?? requested)
         // A wide window: on a shared machine a thread can be descheduled in the middle of a
         // chunk, and the others go on with later chunks meanwhile instead of waiting for it
