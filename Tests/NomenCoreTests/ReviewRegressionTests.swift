@@ -40,17 +40,18 @@ import Glibc
 
     /// The walk lists files in byte order of their paths without sorting them at the end:
     /// each folder's children sorted with a `/` after folder names (`a-b.py` before `a/`,
-    /// `a.py` before `a/` and after `a-b.py`), walked one by one or side by side at the top.
+    /// `a.py` before `a/` and after `a-b.py`); fed to a run as found, in the same order.
     @Test func walkListsPathsInByteOrder() throws {
         let dir = try Fixture.tempDir()
         let files = ["a/x.py", "a-b.py", "a.py", "a0/y.py", "b.py", "A.py", "a/b/c.py", "a/b-c.py", "a/b.sql", "_/z.py", "é/e.py", "a b/s.py", "a/bb/q.py"]
         for f in files { try Fixture.write("x = 1\n", to: dir + "/" + f) }
         let expected = files.map { dir + "/" + $0 }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        for threads in [1, 2] {
-            var walker = Walker(configuration: Configuration(root: dir))
-            walker.threads = threads
-            #expect(try walker.collect([dir]).map(\.path) == expected, "threads \(threads)")
-        }
+        var walker = Walker(configuration: Configuration(root: dir))
+        #expect(try walker.collect([dir]).map(\.path) == expected)
+        let feed = FileFeed()
+        var streaming = Walker(configuration: Configuration(root: dir))
+        streaming.feed([dir], into: feed)
+        #expect(feed.all.map(\.path) == expected)
     }
 
     /// `./` and `.//` are the current folder, never the empty path (which the walk would
@@ -78,7 +79,6 @@ import Glibc
             close(fd)
         }
         var walker = Walker(configuration: Configuration(root: dir))
-        walker.threads = 1
         let paths = try walker.collect([dir]).map(\.path)
         #expect(paths == [dir + "/z.py", dir + "/é.py", dir + "/\u{FFFD}.py"])
     }

@@ -21,8 +21,6 @@ public struct Walker: Sendable {
     public private(set) var notes: [String] = []
     private var entries: [FileEntry] = []
     private var configPrefix = ""
-    /// Threads for walking the root's subfolders side by side.
-    public var threads = Machine.cores
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -61,10 +59,7 @@ public struct Walker: Sendable {
     /// order and fed at the end.
     public mutating func feed(_ paths: [String], into feed: FileFeed, streaming: Bool = true) {
         let stream = streaming && paths.count <= 1
-        if stream {
-            self.feed = feed
-            threads = 1
-        }
+        if stream { self.feed = feed }
         entries = []
         for path in paths.isEmpty ? ["."] : paths {
             var st = stat()
@@ -170,7 +165,7 @@ public struct Walker: Sendable {
         if let absConfig = Self.realPath(configuration.root), let absRoot = Self.realPath(rootClean), absRoot.hasPrefix(absConfig + "/") {
             configPrefix = String(absRoot.dropFirst(absConfig.count + 1)) + "/"
         }
-        walk(dir: rootClean, relative: "", inRepo: inRepo, ignores: ignores, top: true)
+        walk(dir: rootClean, relative: "", inRepo: inRepo, ignores: ignores)
     }
 
     static func realPath(_ path: String) -> String? {
@@ -181,9 +176,8 @@ public struct Walker: Sendable {
 
     /// `relative` is the folder's path below the walk's root; `inRepo` the root's path in the
     /// repository, which ignore files are matched against.
-    /// At the `top`, subfolders are walked in parallel (each by a walker of its own; the
-    /// entries are sorted at the end anyway).
-    private mutating func walk(dir: String, relative: String, inRepo: String, ignores: [IgnoreFile], top: Bool = false) {
+    /// Files are added (and, streaming, fed) in the order they are listed, on one thread.
+    private mutating func walk(dir: String, relative: String, inRepo: String, ignores: [IgnoreFile]) {
         var ignores = ignores
         let prefix = dir == "." ? "" : dir + "/"
         let here = [inRepo, relative].filter { !$0.isEmpty }.joined(separator: "/")
@@ -278,39 +272,13 @@ public struct Walker: Sendable {
                 }
             }
         }
-        guard top, threads > 1, subfolders.count > 1 else {
-            // Walked in place, in order.
-            for slot in slots {
-                switch slot {
-                case .file(let entry):
-                    entries.append(entry)
-                    publishIfDue()
-                case .folder(let k): walk(dir: subfolders[k].dir, relative: subfolders[k].relative, inRepo: inRepo, ignores: ignores)
-                }
-            }
-            return
-        }
-        // At the top, the subfolders are walked side by side, then put in their places.
-        var walked: [[FileEntry]] = []
-        walked.reserveCapacity(subfolders.count)
-        do {
-            let base = self
-            let (folders, inherited) = (subfolders, ignores)
-            Parallel.ordered(count: folders.count, threads: threads, chunk: 1, makeState: { () }, work: { k, _ in
-                var walker = base
-                walker.entries = []
-                walker.notes = []
-                walker.walk(dir: folders[k].dir, relative: folders[k].relative, inRepo: inRepo, ignores: inherited)
-                return (walker.entries, walker.notes)
-            }, consume: { (found: ([FileEntry], [String])) in
-                walked.append(found.0)
-                notes += found.1
-            })
-        }
+        // Walked in place, in order.
         for slot in slots {
             switch slot {
-            case .file(let entry): entries.append(entry)
-            case .folder(let k): entries += walked[k]
+            case .file(let entry):
+                entries.append(entry)
+                publishIfDue()
+            case .folder(let k): walk(dir: subfolders[k].dir, relative: subfolders[k].relative, inRepo: inRepo, ignores: ignores)
             }
         }
     }

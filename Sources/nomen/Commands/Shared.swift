@@ -102,10 +102,10 @@ final class BackgroundWalk: @unchecked Sendable {
                 return
             }
             checked.signal()
-            // One thread: the checking threads wait in the feed as global-queue tasks, and a
-            // walk that queued tasks of its own behind them would wait for the pool to grow.
+            // The walk is one thread (the checking threads wait in the feed as global-queue
+            // tasks: a walk that queued tasks of its own behind them would wait for the pool
+            // to grow).
             var walker = Walker(configuration: configuration)
-            walker.threads = 1
             walker.feed(paths, into: feed)
             notes = walker.notes
             done.signal()
