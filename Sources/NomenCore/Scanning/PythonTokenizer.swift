@@ -67,7 +67,8 @@ struct PythonTokenizer {
             }
             // A string prefix right before the quote is part of the string, not a token: the
             // line's state is the one from before it.
-            let prefixStart = stringPrefix(before: j, from: from)
+            // (Most quotes follow no identifier byte, so no prefix: not looked for.)
+            let prefixStart = j > from && Self.isIdentifierByte(b[j - 1]) ? stringPrefix(before: j, from: from) : nil
             if let prefixStart { lineHasToken = prefixStart == wordRunStart(before: j, from: from) ? state.run_token != 0 : true }
             let start = prefixStart ?? j
             // Most strings hold no match and are dropped: a plain (not f-) string's end is
