@@ -30,7 +30,8 @@ import Testing
             #expect(String(decoding: out, as: UTF8.self) == String(v))
         }
         // The fragment writer's digits, in memory of exactly the bound (20 bytes a number).
-        for v in [0, 7, 9, 10, 99, 100, 12345, 1_000_000, -1, -9, -10, -450, Int.max, Int.min + 1, Int.min] {
+        for v in [0, 7, 9, 10, 99, 100, 101, 110, 999, 1000, 9999, 10_000, 12345, 1_000_000, -1, -9, -10, -450, Int.max, Int.min + 1, Int.min]
+            + Array(0..<1100) {
             let text = [UInt8](unsafeUninitializedCapacity: 20) { buffer, count in
                 var w = FindingReport.ItemWriter(base: buffer.baseAddress!)
                 w.putDecimal(v)

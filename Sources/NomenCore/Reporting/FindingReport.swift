@@ -183,21 +183,32 @@ public enum FindingReport {
             count += bytes.count
         }
 
+        /// Lines and columns: up to three digits written in place (four numbers per finding),
+        /// more by `putLongDecimal`.
+        @inline(__always)
         mutating func putDecimal(_ v: Int) {
-            // Lines and columns: one to four digits, written from the last.
-            if v >= 0 && v < 10_000 {
-                let digits = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : 4
-                var m = v
-                var k = count + digits - 1
-                while k >= count {
-                    let q = m / 10
-                    base[k] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m - 10 * q)
-                    m = q
-                    k -= 1
-                }
-                count += digits
-                return
+            let zero = UInt8(ascii: "0")
+            if v >= 0 && v < 10 {
+                base[count] = zero + UInt8(truncatingIfNeeded: v)
+                count += 1
+            } else if v >= 10 && v < 100 {
+                let tens = v / 10
+                base[count] = zero + UInt8(truncatingIfNeeded: tens)
+                base[count + 1] = zero + UInt8(truncatingIfNeeded: v - 10 * tens)
+                count += 2
+            } else if v >= 100 && v < 1000 {
+                let hundreds = v / 100, rest = v - 100 * hundreds, tens = rest / 10
+                base[count] = zero + UInt8(truncatingIfNeeded: hundreds)
+                base[count + 1] = zero + UInt8(truncatingIfNeeded: tens)
+                base[count + 2] = zero + UInt8(truncatingIfNeeded: rest - 10 * tens)
+                count += 3
+            } else {
+                putLongDecimal(v)
             }
+        }
+
+        @inline(never)
+        mutating func putLongDecimal(_ v: Int) {
             if v < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
             var m = v.magnitude
             var digits = 1
