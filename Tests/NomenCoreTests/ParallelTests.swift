@@ -18,6 +18,49 @@ import Glibc
         }
     }
 
+    /// Each thread's state reaches `finish` once, with the work that thread did, before the
+    /// run returns: the states' counts add up to every item, each counted once.
+    @Test func finishGetsEveryThreadsState() {
+        final class Finished: Sendable { let states = Mutex<[[Int]]>([]) }
+        for (threads, count) in [(1, 40), (2, 500), (3, 7), (4, 1000)] {
+            let finished = Finished()
+            var consumed = 0
+            Parallel.ordered(items: FixedCount(count: count), threads: threads, chunk: 4, makeState: { [Int]() }, work: { i, state in
+                state.append(i)
+                return i
+            }, finish: { state in finished.states.withLock { $0.append(state) } }, consume: { _ in consumed += 1 })
+            let states = finished.states.withLock { $0 }
+            #expect(consumed == count)
+            #expect(states.count >= 1 && states.count <= threads, "threads \(threads)")
+            #expect(states.flatMap { $0 }.sorted() == Array(0..<count), "threads \(threads), \(count) items")
+        }
+    }
+
+    /// `LintRun.stream` with a value per thread: the values come back, and together they saw
+    /// every file once.
+    @Test func lintRunHandsBackEachThreadsValue() throws {
+        let dir = try Fixture.tempDir()
+        let paths = try (0..<60).map { k -> String in
+            let path = dir + "/f\(k).py"
+            try Fixture.write("x = 'production_training_data_1w'\n" + (k % 3 == 0 ? "y = 'models_v4.production_training_data_1m'\n" : ""), to: path)
+            return path
+        }
+        let linter = Fixture.linter()
+        for threads in [1, 2, 3] {
+            let feed = FileFeed(paths.map { FileEntry(path: $0, language: .python, explicit: true, sizeLimit: 1 << 20) })
+            var order: [String] = []
+            let locals = LintRun(linter: linter, threads: threads).stream(feed, local: { (files: 0, findings: 0) }, then: { outcome, local in
+                local.files += 1
+                local.findings += outcome.findings.count
+                return outcome.path
+            }, consume: { order.append($0) })
+            #expect(order == paths)
+            #expect(locals.count >= 1 && locals.count <= threads)
+            #expect(locals.map(\.files).reduce(0, +) == 60)
+            #expect(locals.map(\.findings).reduce(0, +) == 60 + 20)
+        }
+    }
+
     @Test func orderedWithClassState() {
         final class S { var n = 0 }
         for _ in 0..<50 {

@@ -87,11 +87,20 @@ enum Fixture {
         return Run(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// The test process's own temporary folder: every `tempDir` lies in it, and it is removed
+    /// when the process exits (a test does not have to clean up after itself).
+    private static let tempRoot: String = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("nomen-tests-\(getpid())-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: Fixture.tempRoot) }
+        return root
+    }()
+
     /// A fresh temporary folder.
     static func tempDir() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nomen-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.path
+        let dir = tempRoot + "/" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
     }
 
     static func write(_ text: String, to path: String) throws {

@@ -1,4 +1,5 @@
 import CByteScan
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -74,12 +75,24 @@ public struct LintRun: Sendable {
     /// The same over the files of a walk that may still be going on.
     public func stream<T: Sendable>(_ files: FileFeed, keepBytes: Bool = false,
                                     then: @escaping @Sendable (FileOutcome) -> T, consume: (T) -> Void) {
+        _ = stream(files, keepBytes: keepBytes, local: {}, then: { outcome, _ in then(outcome) }, consume: consume)
+    }
+
+    /// The same with a value of each thread's own (`local`), which `then` updates with each of
+    /// the thread's outcomes; returns every thread's value once the run is over. (What is only
+    /// summed, such as counts, need not travel with each file to the consumer.)
+    public func stream<T: Sendable, Local: Sendable>(_ files: FileFeed, keepBytes: Bool = false, local: @escaping @Sendable () -> Local,
+                                                     then: @escaping @Sendable (FileOutcome, inout Local) -> T, consume: (T) -> Void) -> [Local] {
         let linter = self.linter
         let rules = linter.rules
         let lines = sourceLines
-        Parallel.ordered(items: files, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer()) },
-                         work: { i, state in then(Self.check(files[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1, sourceLines: lines)) },
-                         consume: consume)
+        let locals = Gathered<Local>()
+        Parallel.ordered(items: files, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer(), local()) },
+                         work: { i, state in
+                             then(Self.check(files[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1, sourceLines: lines), &state.2)
+                         },
+                         finish: { state in locals.add(state.2) }, consume: consume)
+        return locals.all
     }
 
     /// All outcomes at once (tests and small runs).
@@ -123,6 +136,13 @@ public struct LintRun: Sendable {
     }
 }
 
+/// Values handed in by several threads.
+private final class Gathered<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+    func add(_ value: Value) { values.withLock { $0.append(value) } }
+    var all: [Value] { values.withLock { $0 } }
+}
+
 /// Line and column of sorted offsets, found by walking forward once (no line table).
 enum Locator {
     static func locate(_ findings: [Finding], in b: UnsafeBufferPointer<UInt8>, sourceLines: Bool = true) -> [LocatedFinding] {
@@ -131,7 +151,7 @@ enum Locator {
     }
 
     /// The same, emptying `findings`: each finding is moved into its located one (taken from
-    /// the back, placed at its index), not copied.
+    /// the back of the reversed array), not copied.
     /// `ascii`: the buffer is known to be ASCII throughout (a column is then a byte distance).
     static func locate(moving findings: inout [Finding], in b: UnsafeBufferPointer<UInt8>, sourceLines: Bool = true, ascii allASCII: Bool = false) -> [LocatedFinding] {
         guard !findings.isEmpty else { return [] }
@@ -200,16 +220,30 @@ enum Locator {
                 return EditRegion(line: s.0, column: s.1, endLine: t.0, endColumn: t.1, text: String(decoding: e.replacement, as: UTF8.self))
             } ?? [])
         }
-        return [LocatedFinding](unsafeUninitializedCapacity: n) { out, initialized in
-            var k = n
-            while let f = findings.popLast() {
-                k -= 1
-                let p = positions[k]
-                (out.baseAddress! + k).initialize(to: LocatedFinding(finding: f, line: p.line, column: p.column, endLine: p.endLine, endColumn: p.endColumn,
-                                                                     sourceLine: sourceLines ? lines[k] : "", editRegions: sourceLines ? regions[k] : []))
+        // (Appended to reserved room: an array made uninitialized looks up its storage type's
+        // metadata on every call, generic code that costs more than the allocation.)
+        var out: [LocatedFinding] = []
+        out.reserveCapacity(n)
+        // Reversed by moving the elements (`reverse()` copies each, counting references).
+        findings.withUnsafeMutableBufferPointer { buf in
+            guard let p = buf.baseAddress else { return }
+            var i = 0, j = buf.count - 1
+            while i < j {
+                let t = (p + i).move()
+                (p + i).moveInitialize(from: p + j, count: 1)
+                (p + j).initialize(to: t)
+                i += 1
+                j -= 1
             }
-            initialized = n
         }
+        var k = 0
+        while let f = findings.popLast() {
+            let p = positions[k]
+            out.append(LocatedFinding(finding: f, line: p.line, column: p.column, endLine: p.endLine, endColumn: p.endColumn,
+                                      sourceLine: sourceLines ? lines[k] : "", editRegions: sourceLines ? regions[k] : []))
+            k += 1
+        }
+        return out
     }
 }
 

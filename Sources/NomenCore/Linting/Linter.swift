@@ -198,7 +198,11 @@ struct FileScan {
         guard tokenized == nil else { return }
         let r = Tokenizers.regions(in: b, language: language, path: path, deferSQL: true, keeping: hitStarts)
         tokenized = r
-        if language == .python { sqlChecked = Array(repeating: false, count: r.count) }
+        if language == .python {
+            // (Appended: `Array(repeating:count:)` allocates through generic code.)
+            sqlChecked.reserveCapacity(r.count)
+            sqlChecked.append(contentsOf: repeatElement(false, count: r.count))
+        }
     }
 
     /// The index of the top-level region that holds `r` (nil: `r` is in code), with that

@@ -574,9 +574,13 @@ public struct FindingTally: Sendable {
             id = ObjectIdentifier(detail)
         }
     }
-    /// Counts gathered by `add`, searched by identity among the last few (a file repeats a few
-    /// details); a detail may appear more than once.
+    /// Counts gathered by `add`, found by identity through `lastPlace`; a detail may appear
+    /// more than once.
     private var recent: [Counted] = []
+    /// Where in `recent` a detail was last counted, by a hash of its address (direct-mapped:
+    /// a detail whose place was taken by another gets a new entry). Made on first need.
+    private var lastPlace: [Int32] = []
+    private static let placeBits = 8
     /// Counts gathered by `merge`, one per detail.
     private var perDetail: [ObjectIdentifier: Counted] = [:]
     /// Counts moved out of `perDetail` when it grows large (it keeps its details alive).
@@ -601,8 +605,7 @@ public struct FindingTally: Sendable {
     }
 
     public mutating func add(_ findings: [LocatedFinding]) {
-        // A file's tally starts empty: room for a file's few details at once.
-        if recent.isEmpty { recent.reserveCapacity(min(findings.count, 16)) }
+        if lastPlace.isEmpty { lastPlace = Array(repeating: -1, count: 1 << Self.placeBits) }
         // Read through a pointer and compared by identity: a detail is retained only when it
         // is new to the tally.
         findings.withUnsafeBufferPointer { fs in
@@ -613,16 +616,18 @@ public struct FindingTally: Sendable {
                 let isFixable = applicability == .safe
                 if isFixable { fixable += 1 }
                 if applicability == .unsafe { unsafe += 1 }
-                var k = recent.count - 1
-                let stop = max(0, recent.count - 32)
-                while k >= stop, recent[k].id != id { k -= 1 }
-                if k < stop {
+                let address = UInt(bitPattern: id)
+                let h = Int(truncatingIfNeeded: (address >> 4) ^ (address >> 12)) & ((1 << Self.placeBits) - 1)
+                var k = Int(lastPlace[h])
+                if k < 0 || recent[k].id != id {
                     if recent.count >= Self.foldLimit {
                         for c in recent { add(c) }
                         recent.removeAll(keepingCapacity: true)
+                        for j in lastPlace.indices { lastPlace[j] = -1 }
                     }
                     recent.append(Counted(detail: fs[i].finding.detail, count: 0, fixable: 0))
                     k = recent.count - 1
+                    lastPlace[h] = Int32(k)
                 }
                 recent[k].count += 1
                 if isFixable { recent[k].fixable += 1 }

@@ -54,16 +54,14 @@ enum Notebook {
         // cells' source pieces come back. Capacities grow when a notebook has more.
         var pieceCapacity = 1024, cellCapacity = 128
         while true {
-            var pieceCount = 0, found = 0
+            var pieceCount = 0
             // Written by C before they are read, up to what it reports: not zeroed first.
-            var starts: [Int] = []
-            let pieces = [Int](unsafeUninitializedCapacity: 2 * pieceCapacity) { p, pInitialized in
-                starts = [Int](unsafeUninitializedCapacity: 2 * cellCapacity) { c, cInitialized in
-                    found = nomen_notebook_cells(base, bytes.count, p.baseAddress, pieceCapacity, &pieceCount, c.baseAddress, cellCapacity)
-                    cInitialized = 2 * max(0, found)
-                }
-                pInitialized = 2 * pieceCount
-            }
+            // (Plain allocations: an array made uninitialized looks up its storage type's
+            // metadata on every call, generic code that costs more than the allocation.)
+            let pieces = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2 * pieceCapacity)
+            let starts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2 * cellCapacity)
+            defer { pieces.deallocate(); starts.deallocate() }
+            let found = nomen_notebook_cells(base, bytes.count, pieces.baseAddress, pieceCapacity, &pieceCount, starts.baseAddress, cellCapacity)
             switch found {
             case Int(NOMEN_CELLS_FULL):
                 pieceCapacity *= 4
@@ -77,11 +75,9 @@ enum Notebook {
             default:
                 var cells: [Cell] = []
                 cells.reserveCapacity(found)
-                pieces.withUnsafeBufferPointer { all in
-                    for k in 0..<found {
-                        let first = starts[2 * k], count = starts[2 * k + 1]
-                        cells.append(decodedCell(UnsafeBufferPointer(rebasing: all[(2 * first)..<(2 * (first + count))]), in: bytes))
-                    }
+                for k in 0..<found {
+                    let first = starts[2 * k], count = starts[2 * k + 1]
+                    cells.append(decodedCell(UnsafeBufferPointer(rebasing: pieces[(2 * first)..<(2 * (first + count))]), in: bytes))
                 }
                 return cells
             }
@@ -149,25 +145,24 @@ enum Notebook {
         let count = pieces.count / 2
         var total = 0
         for k in 0..<count { total += pieces[2 * k + 1] - pieces[2 * k] }
-        var stretches: [Int] = []
-        var stretchCount = 0
         // Decoding never lengthens: the raw length is room enough. Typically a copied stretch
         // and an escape (`\n`) or two per line; more are made room for when needed.
+        // (Decoded into a plain allocation and copied into the cell's array: see `cells(of:)`.)
+        let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, total))
+        defer { out.deallocate() }
         var capacity = count * 4 + 16
-        let decoded = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
-            while true {
-                stretches = [Int](unsafeUninitializedCapacity: 3 * capacity + 1) { s, sInitialized in
-                    stretchCount = nomen_json_decode_pieces(bytes.baseAddress, pieces.baseAddress, count, out.baseAddress, s.baseAddress, capacity)
-                    // The stretches C wrote, and the length after them.
-                    if stretchCount >= 0 { s[3 * stretchCount] = s[3 * capacity] }
-                    sInitialized = stretchCount >= 0 ? 3 * stretchCount + 1 : 0
-                }
-                if stretchCount >= 0 { break }
-                capacity *= 4
-            }
-            initialized = stretches[3 * stretchCount]
+        var stretches = UnsafeMutableBufferPointer<Int>.allocate(capacity: 3 * capacity + 1)
+        defer { stretches.deallocate() }
+        var stretchCount = nomen_json_decode_pieces(bytes.baseAddress, pieces.baseAddress, count, out.baseAddress, stretches.baseAddress, capacity)
+        while stretchCount < 0 {
+            capacity *= 4
+            stretches.deallocate()
+            stretches = .allocate(capacity: 3 * capacity + 1)
+            stretchCount = nomen_json_decode_pieces(bytes.baseAddress, pieces.baseAddress, count, out.baseAddress, stretches.baseAddress, capacity)
         }
-        let map = OffsetMap(triples: stretches, count: stretchCount, length: decoded.count, end: count > 0 ? pieces[2 * count - 1] : 0)
+        // The length after the stretches C wrote.
+        let decoded = Array(UnsafeBufferPointer(rebasing: out[..<stretches[3 * capacity]]))
+        let map = OffsetMap(triples: UnsafeBufferPointer(stretches), count: stretchCount, length: decoded.count, end: count > 0 ? pieces[2 * count - 1] : 0)
         let magic = decoded.starts(with: "%%bigquery".utf8) || decoded.starts(with: "%%sql".utf8)
         return Cell(bytes: decoded, map: map, language: magic ? .sql : .python)
     }
@@ -445,7 +440,7 @@ struct OffsetMap {
     init() {}
 
     /// From `nomen_json_decode_pieces`' stretches: (decoded start, source, copied) triples.
-    init(triples: [Int], count n: Int, length: Int, end: Int) {
+    init(triples: UnsafeBufferPointer<Int>, count n: Int, length: Int, end: Int) {
         stretches.reserveCapacity(n)
         for k in 0..<n { stretches.append(Stretch(start: triples[3 * k], source: triples[3 * k + 1], copied: triples[3 * k + 2] != 0)) }
         count = length

@@ -71,8 +71,11 @@ extension Parallel {
 
     /// The same over a count that may still grow: a thread that takes a chunk past the items
     /// found so far waits for them (or for the count to be final).
+    /// `finish` gets each thread's state once it has no more work, on that thread, before the
+    /// run returns.
     public static func ordered<State, T: Sendable>(items: some ItemCount, threads: Int, chunk requested: Int = 16, makeState: @escaping @Sendable () -> State,
-                                                   work: @escaping @Sendable (Int, inout State) -> T, consume: (T) -> Void) {
+                                                   work: @escaping @Sendable (Int, inout State) -> T,
+                                                   finish: @escaping @Sendable (State) -> Void = { _ in }, consume: (T) -> Void) {
         // Enough items for full chunks on every thread, or the final count: a small count gets
         // small chunks (every thread takes some), a count still growing past that full ones.
         _ = items.available(upTo: max(1, threads) * 4 * max(1, requested))
@@ -101,6 +104,7 @@ extension Parallel {
                 var state = makeState()
                 while run(shared.claim(), &state) {}
                 shared.giveBack()
+                finish(state)
                 shared.group.leave()
             }
         }
@@ -130,6 +134,7 @@ extension Parallel {
             shared.giveBack()
             break
         }
+        finish(state)
         // This thread's last claim lay past the last item: the count is final, and every
         // chunk before that claim was taken by some thread.
         let total = items.available(upTo: Int.max)

@@ -100,12 +100,12 @@ struct LintCommand: ParsableCommand {
         // Read once: an option's value is not a plain stored property.
         let recording = writeBaseline != nil
         let keepFindings = !renderInWorkers || !extra.isEmpty
-        LintRun(linter: linter, threads: files.threads, sourceLines: format.value == .text || format.value == .sarif || !reports.isEmpty || writeBaseline != nil)
-            .stream(walk.files, then: { (outcome: FileOutcome) -> Handed in
-                var counted = FindingTally()
+        // Each worker counts its files' findings in a tally of its own, added up at the end.
+        let workerTallies = LintRun(linter: linter, threads: files.threads, sourceLines: format.value == .text || format.value == .sarif || !reports.isEmpty || writeBaseline != nil)
+            .stream(walk.files, local: { FindingTally() }, then: { (outcome: FileOutcome, counted: inout FindingTally) -> Handed in
                 if renderInWorkers { counted.add(outcome.findings) }
                 return Handed(status: outcome.status, note: outcome.note, findings: keepFindings ? outcome.findings : [],
-                              rendered: renderInWorkers ? renderer.fragment(outcome) : [], tally: counted)
+                              rendered: renderInWorkers ? renderer.fragment(outcome) : [])
             }) { (item: Handed) in
             if let note = item.note { Output.warning(note) }
             if item.status == .unreadable { ioError = true }
@@ -113,7 +113,6 @@ struct LintCommand: ParsableCommand {
             if recording { recorded += item.findings; return }
             var findings = item.findings
             if renderInWorkers {
-                tally.merge(item.tally)
                 out.write(bytes: main.separator(before: item.rendered))
                 out.write(bytes: item.rendered)
             } else {
@@ -126,6 +125,7 @@ struct LintCommand: ParsableCommand {
             for i in extra.indices { extra[i].text += extra[i].stream.add(findings) }
         }
         walk.finish()
+        for counted in workerTallies { tally.merge(counted) }
         if let writeBaseline {
             do {
                 try Baseline.write(recorded, to: writeBaseline)
@@ -164,7 +164,6 @@ private struct Handed: Sendable {
     /// Empty unless a baseline, a baseline to write or an extra report needs them.
     let findings: [LocatedFinding]
     let rendered: [UInt8]
-    let tally: FindingTally
 }
 
 struct ReportFormatArgument: ExpressibleByArgument {
