@@ -158,3 +158,40 @@ import Glibc
         }
     }
 }
+
+/// Objects shared by the checking threads have their reference counts pinned (see
+/// `SharedObjects`): a pinned object is never uniquely referenced, so writing through it
+/// copies, and the rule set pins its rules when it is made.
+@Suite struct SharedObjectsTests {
+    final class Box {}
+
+    @Test func aPinnedObjectIsNeverUnique() {
+        var box = Box()
+        #expect(isKnownUniquelyReferenced(&box))
+        SharedObjects.pin(box)
+        #expect(!isKnownUniquelyReferenced(&box))
+    }
+
+    @Test func aPinnedArrayIsCopiedWhenWritten() {
+        var a = [1, 2, 3]
+        let before = a.withUnsafeBufferPointer { $0.baseAddress }
+        a[0] = 4  // unique: written in place
+        #expect(a.withUnsafeBufferPointer { $0.baseAddress } == before)
+        SharedObjects.pin(storageOf: a)
+        a[0] = 5
+        #expect(a.withUnsafeBufferPointer { $0.baseAddress } != before)
+        #expect(a == [5, 2, 3])
+        var d = ["k": 1]
+        SharedObjects.pin(storageOf: d)
+        d["k"] = 2
+        #expect(d == ["k": 2])
+    }
+
+    @Test func aLoadedRuleSetIsPinned() throws {
+        let yaml = RuleLoadingTests.base + "legacy:\n  - id: r1\n    match: 'old_name_(?<h>1w|1m)'\n    replace: 'new_name_{h}'\n"
+        var rules = try RuleLoader.load(text: yaml, file: "pinned.yaml")
+        #expect(!isKnownUniquelyReferenced(&rules))
+        // Pinned objects still work as before.
+        #expect(Linter(rules: rules, options: LintOptions()).findings(in: SourceFile(path: "t.py", bytes: Array("x = 'old_name_1w'\n".utf8), language: .python)).count == 1)
+    }
+}

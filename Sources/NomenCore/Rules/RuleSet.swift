@@ -98,6 +98,7 @@ public final class RuleSet: Sendable {
         index.keptDatasets = Set(datasets.filter { rulesByDataset[$0] == nil })
         index.keptDatasetBytes = ByteNames(datasets.filter { rulesByDataset[$0] == nil })
         self.index = index
+        pinShared()
     }
 
     public func rule(withID id: String) -> LegacyRule? {
