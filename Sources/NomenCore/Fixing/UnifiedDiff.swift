@@ -109,7 +109,7 @@ public enum UnifiedDiff {
         JSONWriter.appendDecimal(count, to: &out)
     }
 
-    private static let noNewline = Array("\n\\ No newline at end of file\n".utf8)
+    private static let noNewline = SharedObjects.pinned(Array("\n\\ No newline at end of file\n".utf8))
 
     /// A constant piece, from the binary's bytes.
     private static func append(_ out: inout [UInt8], _ s: StaticString) {

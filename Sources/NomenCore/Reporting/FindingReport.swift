@@ -253,7 +253,7 @@ public enum FindingReport {
 
     /// Fixed text of a JSON item, pretty-printed like `JSONWriter(depth: 1)` would.
     private enum JSONItem {
-        static let member = Array(",\n    ".utf8)
+        static let member = SharedObjects.pinned(Array(",\n    ".utf8))
     }
 
     // MARK: github

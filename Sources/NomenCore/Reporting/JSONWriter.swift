@@ -82,8 +82,8 @@ public struct JSONWriter {
     public mutating func bool(_ k: String? = nil, _ v: Bool) { value(k, raw: v ? "true" : "false") }
     public mutating func null(_ k: String? = nil) { value(k, raw: "null") }
 
-    static let hex = Array("0123456789abcdef".utf8)
-    private static let spaces = [UInt8](repeating: 0x20, count: 32)
+    static let hex = SharedObjects.pinned(Array("0123456789abcdef".utf8))
+    private static let spaces = SharedObjects.pinned([UInt8](repeating: 0x20, count: 32))
 
     /// Digits without a String in between (findings have four numbers each).
     public static func appendDecimal(_ v: Int, to out: inout [UInt8]) {

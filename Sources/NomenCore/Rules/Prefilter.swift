@@ -32,9 +32,9 @@ final class Prefilter: Sendable {
     private let uncoveredCompiled: Mutex<Result<Regex, RegexError>?>
     private let uncoveredSource: String
 
-    static let wordBytes: [Bool] = (0..<256).map { c in
+    static let wordBytes: [Bool] = SharedObjects.pinned((0..<256).map { c in
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
-    }
+    })
 
     /// nil when no trigger starts with a literal: then the whole-buffer search is used.
     init?(bodies: [String], combinedSource: String) {

@@ -17,7 +17,7 @@ enum ByteSearch {
 
 /// The bytes a tokenizer stops at. Between them it jumps: a SIMD search tests 32 bytes at a
 /// time against two nibble tables (`CByteScan`), whatever the number of bytes in the set.
-/// Made once (static lets): the tables are built at creation.
+/// Made once (static lets, pinned): the tables are built at creation.
 final class ByteSet: @unchecked Sendable {
     // Written only in init, read-only afterwards: safe to share between threads.
     private let table: UnsafeMutablePointer<nomen_byteset>
@@ -26,6 +26,8 @@ final class ByteSet: @unchecked Sendable {
         table = .allocate(capacity: 1)
         let ok = bytes.withUnsafeBufferPointer { nomen_byteset_init(table, $0.baseAddress, $0.count) }
         precondition(ok == 1 && !bytes.isEmpty, "a ByteSet's bytes have at most 8 distinct high nibbles (ASCII)")
+        // Made once, read by every thread (see `SharedObjects`).
+        SharedObjects.pin(self)
     }
 
     convenience init(_ set: String) { self.init(bytes: Array(set.utf8)) }

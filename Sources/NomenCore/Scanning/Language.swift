@@ -40,9 +40,9 @@ public enum Language: String, Sendable, CaseIterable, Codable {
         let known: [(String, Language)] = [("py", .python), ("pyi", .python), ("ipynb", .notebook), ("sql", .sql), ("sqlx", .sql),
                                             ("sh", .shell), ("bash", .shell), ("yaml", .config), ("yml", .config), ("toml", .config),
                                             ("json", .config), ("cfg", .config), ("ini", .config)]
-        return known.map { ext, language in
+        return SharedObjects.pinned(known.map { ext, language in
             (ext.utf8.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }, language)
-        }
+        })
     }()
 
     /// Languages for opt-in text files (`md`, `txt`, `rst`).

@@ -313,15 +313,15 @@ struct PythonTokenizer {
     /// The bytes that may end a stretch of string text, by quote (`'`, `"`), f-string or not,
     /// and triple or single quotes: the escape, the quote, line breaks (single quotes) and
     /// braces (f-strings).
-    static let stringStops: [ByteSet] = [UInt8(ascii: "'"), UInt8(ascii: "\"")].flatMap { q in
+    static let stringStops: [ByteSet] = SharedObjects.pinned([UInt8(ascii: "'"), UInt8(ascii: "\"")].flatMap { q in
         [false, true].flatMap { isF in
             [false, true].map { triple in
                 ByteSet(bytes: [UInt8(ascii: "\\"), q] + (triple ? [] : [0x0A, 0x0D]) + (isF ? [UInt8(ascii: "{"), UInt8(ascii: "}")] : []))
             }
         }
-    }
+    })
     /// The same tables as plain values (the sets live as long as the program).
-    static let stringStopTables = stringStops.map(\.tables)
+    static let stringStopTables = SharedObjects.pinned(stringStops.map(\.tables))
 
     /// A replacement field starting at the `{` at `start`.
     private mutating func scanField(at start: Int, quote q: UInt8, triple: Bool) -> Field {

@@ -165,11 +165,11 @@ struct SQLTokenizer {
     static let stops = ByteSet("-#/{'\"`")
     /// What may end a stretch of string text, by quote (`'`, `"`, `` ` ``… as it comes) and
     /// single or triple quotes: the escape, the quote, and a line feed for single quotes.
-    static let stringStops: [ByteSet] = [UInt8(ascii: "'"), UInt8(ascii: "\"")].flatMap { q in
+    static let stringStops: [ByteSet] = SharedObjects.pinned([UInt8(ascii: "'"), UInt8(ascii: "\"")].flatMap { q in
         [false, true].map { triple in ByteSet(bytes: [UInt8(ascii: "\\"), q] + (triple ? [] : [0x0A])) }
-    }
+    })
     /// The same tables as plain values (the sets live as long as the program).
-    static let stringStopTables = stringStops.map(\.tables)
+    static let stringStopTables = SharedObjects.pinned(stringStops.map(\.tables))
 
     /// `run` without table references: jumps from one byte that may open a comment, string,
     /// backtick identifier or brace block to the next; words and everything else are passed
@@ -207,7 +207,7 @@ struct SQLTokenizer {
         return m < start || !Self.isWordByte(b[m])
     }
 
-    static let commentEnd = Array("*/".utf8)
+    static let commentEnd = SharedObjects.pinned(Array("*/".utf8))
 
     private mutating func blockComment() {
         let start = i

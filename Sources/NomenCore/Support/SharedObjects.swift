@@ -31,6 +31,12 @@ enum SharedObjects {
         pin(Self.storage(of: set))
     }
 
+    /// `array`, its storage pinned: for a static table every thread reads.
+    static func pinned<T>(_ array: [T]) -> [T] {
+        pin(storageOf: array)
+        return array
+    }
+
     /// The one reference a native array, dictionary or set is made of.
     private static func storage<C>(of collection: C) -> AnyObject {
         precondition(MemoryLayout<C>.size == MemoryLayout<AnyObject>.size, "not a single reference")
