@@ -48,56 +48,79 @@ public enum UnifiedDiff {
                 groups.append(k..<(k + 1))
             }
         }
-        for members in groups {
-            let g = changed[members]
-            let head = g[g.startIndex], tail = g[g.endIndex - 1]
-            let start = max(0, head.first - context)
-            let end = min(oldIndex.lineCount - 1, tail.last + context)
-            let newStart = head.newFirst - (head.first - start)
-            let newEnd = tail.newLast + (end - tail.last)
-            append(&out, "@@ -")
-            range(start, end - start + 1, to: &out)
-            append(&out, " +")
-            range(newStart, newEnd - newStart + 1, to: &out)
-            append(&out, " @@\n")
-            var o = start
-            for c in g {
-                while o < c.first { emit(&out, UInt8(ascii: " "), oldIndex.line(o)); o += 1 }
-                for k in c.first...c.last { emit(&out, UInt8(ascii: "-"), oldIndex.line(k)) }
-                if let newIndex {
-                    for k in c.newFirst...c.newLast { emit(&out, UInt8(ascii: "+"), newIndex.line(k)) }
-                } else {
-                    for k in c.first...c.last { emitEdited(&out, line: k, of: oldIndex, old: old, edits: edits, next: &nextEdit) }
+        // Lines are copied from the old bytes through pointers: a line read as a slice of the
+        // array would count a reference to it, for each of the diff's lines.
+        old.withUnsafeBufferPointer { b in oldIndex.starts.withUnsafeBufferPointer { starts in
+            let lines = Lines(bytes: b, starts: starts)
+            for members in groups {
+                let g = changed[members]
+                let head = g[g.startIndex], tail = g[g.endIndex - 1]
+                let start = max(0, head.first - context)
+                let end = min(oldIndex.lineCount - 1, tail.last + context)
+                let newStart = head.newFirst - (head.first - start)
+                let newEnd = tail.newLast + (end - tail.last)
+                append(&out, "@@ -")
+                range(start, end - start + 1, to: &out)
+                append(&out, " +")
+                range(newStart, newEnd - newStart + 1, to: &out)
+                append(&out, " @@\n")
+                var o = start
+                for c in g {
+                    while o < c.first { lines.emit(&out, UInt8(ascii: " "), o); o += 1 }
+                    for k in c.first...c.last { lines.emit(&out, UInt8(ascii: "-"), k) }
+                    if let newIndex {
+                        for k in c.newFirst...c.newLast { emit(&out, UInt8(ascii: "+"), newIndex.line(k)) }
+                    } else {
+                        for k in c.first...c.last { lines.emitEdited(&out, line: k, edits: edits, next: &nextEdit) }
+                    }
+                    o = c.last + 1
                 }
-                o = c.last + 1
+                while o <= end { lines.emit(&out, UInt8(ascii: " "), o); o += 1 }
             }
-            while o <= end { emit(&out, UInt8(ascii: " "), oldIndex.line(o)); o += 1 }
-        }
+        } }
         return out
     }
 
-    /// `+` and old line `k` with the edits that lie in it applied (edits from `next` on, in
-    /// order; `next` moves past those used).
-    private static func emitEdited(_ out: inout [UInt8], line k: Int, of index: LineIndex, old: [UInt8], edits: [Edit], next: inout Int) {
-        let start = index.starts[k]
-        let end = k + 1 < index.starts.count ? index.starts[k + 1] : old.count
-        out.append(UInt8(ascii: "+"))
-        var cursor = start
-        var last: UInt8? = nil
-        old.withUnsafeBufferPointer { b in
+    /// The old version's lines, read in place.
+    private struct Lines {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let starts: UnsafeBufferPointer<Int>
+
+        /// Line `k` (0-based) with its terminator.
+        @inline(__always)
+        func bounds(_ k: Int) -> Range<Int> {
+            starts[k]..<(k + 1 < starts.count ? starts[k + 1] : bytes.count)
+        }
+
+        /// `marker` and line `k`, with a note when it has no line break.
+        func emit(_ out: inout [UInt8], _ marker: UInt8, _ k: Int) {
+            let r = bounds(k)
+            out.append(marker)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[r]))
+            if r.isEmpty || bytes[r.upperBound - 1] != 0x0A { out += noNewline }
+        }
+
+        /// `+` and line `k` with the edits that lie in it applied (edits from `next` on, in
+        /// order; `next` moves past those used).
+        func emitEdited(_ out: inout [UInt8], line k: Int, edits: [Edit], next: inout Int) {
+            let r = bounds(k)
+            let end = r.upperBound
+            out.append(UInt8(ascii: "+"))
+            var cursor = r.lowerBound
+            var last: UInt8? = nil
             // An insertion at the very end of the file belongs to the last line.
-            while next < edits.count, edits[next].range.lowerBound < end || (end == old.count && edits[next].range.lowerBound == end) {
+            while next < edits.count, edits[next].range.lowerBound < end || (end == bytes.count && edits[next].range.lowerBound == end) {
                 let e = edits[next]
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[cursor..<e.range.lowerBound]))
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<e.range.lowerBound]))
                 out.append(contentsOf: e.replacement)
-                if let r = e.replacement.last { last = r } else if e.range.lowerBound > cursor { last = b[e.range.lowerBound - 1] }
+                if let r = e.replacement.last { last = r } else if e.range.lowerBound > cursor { last = bytes[e.range.lowerBound - 1] }
                 cursor = e.range.upperBound
                 next += 1
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[cursor..<end]))
-            if end > cursor { last = b[end - 1] }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<end]))
+            if end > cursor { last = bytes[end - 1] }
+            if last != 0x0A { out += noNewline }
         }
-        if last != 0x0A { out += noNewline }
     }
 
     /// A hunk range, `start` 0-based: `l` for one line, else `l,count` (an empty range names
