@@ -25,9 +25,14 @@ struct RewriteCommand: ParsableCommand {
 
     @OptionGroup var options: RuleOptions
 
-    /// What one file came to, computed on a worker thread.
+    /// What one file came to, computed on a worker thread. (Its findings stay there: made
+    /// and counted on that thread, they are not handed to the output thread to be freed.)
     struct FileResult: Sendable {
-        var outcome: FileOutcome
+        let path: String
+        let status: FileOutcome.Status
+        let note: String?
+        /// A fix is pending: shown in the diff or applied (the exit status says so).
+        var pending = false
         var diff: [UInt8] = []
         var conflict: String? = nil
         var applied: [String: Int] = [:]
@@ -80,17 +85,15 @@ struct RewriteCommand: ParsableCommand {
         var notes = BufferedOutput(fd: 2)
         var leftNotes: [UInt8] = []
         LintRun(linter: linter, threads: files.threads, sourceLines: false).stream(walk.files, keepBytes: true, then: { (outcome: FileOutcome) -> FileResult in
-            var r = FileResult(outcome: outcome)
+            var r = FileResult(path: outcome.path, status: outcome.status, note: outcome.note)
             r.leave(outcome.findings.filter { !$0.finding.isFixable(unsafe: unsafe) }, unsafe: unsafe)
             guard let bytes = outcome.bytes,
                   let plan = Rewriter.plan(path: outcome.path, bytes: bytes, located: outcome.findings, unsafe: unsafe) else {
-                r.outcome = outcome.droppingBytes()
                 return r
             }
             let shown = Self.displayPath(outcome.path, cwd: cwd)
             if !apply || diff, shown.hasPrefix("/") || shown.hasPrefix("../") || shown == ".." {
                 r.writeError = "\(outcome.path): outside the working folder, so a patch cannot name it; run nomen from a folder that contains it"
-                r.outcome = outcome.droppingBytes()
                 return r
             }
             if let conflict = plan.conflict {
@@ -109,17 +112,15 @@ struct RewriteCommand: ParsableCommand {
                     }
                 }
             }
-            r.outcome = outcome.droppingBytes()
+            r.pending = r.conflict == nil && r.writeError == nil && (!r.diff.isEmpty || !r.applied.isEmpty)
+                && outcome.findings.contains(where: { $0.finding.isFixable(unsafe: unsafe) })
             return r
         }) { (r: FileResult) in
-            if let note = r.outcome.note { Output.warning(note) }
-            if r.outcome.status == .unreadable { ioError = true }
-            if let conflict = r.conflict { Output.warning("\(r.outcome.path): \(conflict)") }
+            if let note = r.note { Output.warning(note) }
+            if r.status == .unreadable { ioError = true }
+            if let conflict = r.conflict { Output.warning("\(r.path): \(conflict)") }
             if !r.diff.isEmpty { out.write(bytes: r.diff) }
-            if r.conflict == nil, r.outcome.findings.contains(where: { $0.finding.isFixable(unsafe: unsafe) }), r.writeError == nil,
-               !r.diff.isEmpty || !r.applied.isEmpty {
-                pending = true
-            }
+            if r.pending { pending = true }
             if let e = r.writeError { Output.error(e); ioError = true }
             if !r.applied.isEmpty {
                 changedFiles += 1
