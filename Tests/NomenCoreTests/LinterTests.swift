@@ -326,3 +326,38 @@ extension LinterTests {
         }
     }
 }
+
+/// The region lookup that starts from the last one's place finds what the binary search
+/// finds, from any hint, for ranges in and between regions, in order or not.
+@Suite struct RegionLookupTests {
+    @Test func hintedLookupAgreesWithTheBinarySearch() {
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<200 {
+            // Sorted, disjoint regions with gaps, some of them empty.
+            var regions: [Region] = []
+            var at = Int.random(in: 0..<5, using: &rng)
+            for _ in 0..<Int.random(in: 0..<40, using: &rng) {
+                let length = Int.random(in: 0..<12, using: &rng)
+                let contentStart = at + min(length, 1)
+                regions.append(Region(kind: .string, range: at..<(at + length), content: contentStart..<max(contentStart, at + length - 1), context: .string))
+                at += length + Int.random(in: 0..<6, using: &rng)
+            }
+            regions.withUnsafeBufferPointer { rs in
+                var hint = 0
+                for _ in 0..<60 {
+                    let start = Int.random(in: 0...(at + 3), using: &rng)
+                    let r = start..<(start + Int.random(in: 0..<4, using: &rng))
+                    let expected = RegionLookup.index(containing: r, in: rs)
+                    // The region starting at or before the range, found by a plain scan.
+                    let last = (rs.lastIndex { $0.range.lowerBound <= r.lowerBound }) ?? -1
+                    for h in [hint, Int.random(in: -1...rs.count, using: &rng)] {
+                        let (found, newLast) = RegionLookup.index(containing: r, in: rs, from: h)
+                        #expect(found == expected, "round \(round), range \(r), hint \(h)")
+                        #expect(newLast == last, "round \(round), range \(r), hint \(h)")
+                    }
+                    hint = last
+                }
+            }
+        }
+    }
+}

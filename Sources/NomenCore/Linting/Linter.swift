@@ -189,6 +189,10 @@ struct FileScan {
         memos = scratch.memos
     }
 
+    /// Where the last region lookup ended (matches come in file order: the next one is
+    /// looked for from there, see `RegionLookup.index(containing:in:from:)`).
+    var regionHint = 0
+
     /// Python strings whose SQL check has been done (the tokenizer leaves it for later: most
     /// strings never hold a match).
     var sqlChecked: [Bool] = []
@@ -209,7 +213,10 @@ struct FileScan {
     /// string checked for SQL first. Tokenizes on first need.
     mutating func regionIndex(around r: Range<Int>) -> Int? {
         tokenizeIfNeeded()
-        guard let k = tokenized!.withUnsafeBufferPointer({ RegionLookup.index(containing: r, in: $0) }) else { return nil }
+        let hint = regionHint
+        let (found, last) = tokenized!.withUnsafeBufferPointer { RegionLookup.index(containing: r, in: $0, from: hint) }
+        regionHint = last
+        guard let k = found else { return nil }
         guard language == .python, !sqlChecked[k] else { return k }
         sqlChecked[k] = true
         // Read and changed in place (the array stays uniquely referenced; the region is not

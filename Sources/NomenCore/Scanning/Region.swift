@@ -99,6 +99,32 @@ struct RegionLookup {
         regions.withUnsafeBufferPointer { index(containing: range, in: $0) }.map { regions[$0] }
     }
 
+    /// The same, looked for from the region `hint` on when the range starts after that
+    /// region's start (a few steps forward before a binary search: matches come in order, so
+    /// the next match's region is usually the same or one of the next few, and the binary
+    /// search's branches are unpredictable). Also returns the last region starting at or
+    /// before the range (-1 for none), the hint for the next lookup.
+    static func index(containing range: Range<Int>, in regions: UnsafeBufferPointer<Region>, from hint: Int) -> (index: Int?, last: Int) {
+        let n = regions.count
+        var lo = 0, hi = n
+        if hint >= 0, hint < n, regions[hint].range.lowerBound <= range.lowerBound {
+            // The last region starting at or before the range is at `hint` or after it.
+            var k = hint
+            var steps = 0
+            while k + 1 < n, regions[k + 1].range.lowerBound <= range.lowerBound, steps < 8 { k += 1; steps += 1 }
+            if k + 1 == n || regions[k + 1].range.lowerBound > range.lowerBound { lo = k + 1; hi = k + 1 } else { lo = k + 1 }
+        }
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if regions[mid].range.lowerBound <= range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        let last = lo - 1
+        guard lo > 0 else { return (nil, last) }
+        let content = regions[lo - 1].content
+        guard content.lowerBound <= range.lowerBound, range.upperBound <= content.upperBound else { return (nil, last) }
+        return (lo - 1, last)
+    }
+
     /// (Read through a buffer: the linter looks up every match's region.)
     static func index(containing range: Range<Int>, in regions: UnsafeBufferPointer<Region>) -> Int? {
         var lo = 0, hi = regions.count
