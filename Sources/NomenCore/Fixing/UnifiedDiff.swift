@@ -1,3 +1,8 @@
+import CByteScan
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Unified diffs that `git apply` and `patch -p1` accept: `a/`/`b/` prefixes, 3 lines of
 /// context, C-quoted paths where needed, `\ No newline at end of file` where due. Lines keep
 /// their bytes (a CRLF line stays CRLF).
@@ -13,15 +18,32 @@ public enum UnifiedDiff {
         // When no edit takes or adds a line break (names never do), each new line is its old
         // line with its edits applied, written straight out; otherwise the new version is
         // built and indexed.
-        let lineForLine = edits.allSatisfy { !old[$0.range].contains(0x0A) && !$0.replacement.contains(0x0A) }
+        let lineForLine = old.withUnsafeBufferPointer { b in
+            edits.allSatisfy { e in
+                (e.range.isEmpty || memchr(b.baseAddress! + e.range.lowerBound, 0x0A, e.range.count) == nil) && !e.replacement.contains(0x0A)
+            }
+        }
         let newIndex = lineForLine ? nil : LineIndex(Fixer.apply(edits, to: old))
         var nextEdit = 0
         // Old lines touched by each edit, and how the line count shifts after it.
         var changed: [(first: Int, last: Int, newFirst: Int, newLast: Int)] = []
         var shift = 0
+        // The (0-based) line of an offset: line feeds counted on from the previous offset asked
+        // about (the edits are in order), 32 bytes at a time, rather than a binary search per
+        // edit, whose branches are unpredictable.
+        var countedTo = 0, linesBefore = 0
+        func line(of offset: Int) -> Int {
+            if offset < countedTo { countedTo = 0; linesBefore = 0 }
+            if offset > countedTo {
+                var after = 0
+                linesBefore += old.withUnsafeBufferPointer { nomen_count_lines($0.baseAddress!, countedTo, offset, &after) }
+                countedTo = offset
+            }
+            return linesBefore
+        }
         for edit in edits {
-            let first = oldIndex.line(of: edit.range.lowerBound) - 1
-            let last = oldIndex.line(of: max(edit.range.lowerBound, edit.range.upperBound)) - 1
+            let first = line(of: edit.range.lowerBound)
+            let last = line(of: max(edit.range.lowerBound, edit.range.upperBound))
             // Line for line, no edit takes or adds a line break.
             let removed = lineForLine ? 0 : old[edit.range].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             let added = lineForLine ? 0 : edit.replacement.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
