@@ -299,7 +299,8 @@ struct FileScan {
         // (Read through a buffer: an element of `tokenized` passed to a method of self copies self.)
         let plain = tokenized!.withUnsafeBufferPointer { $0[k].fields.isEmpty && $0[k].children.isEmpty ? (RegionFacts($0[k]), $0[k].context) : nil }
         if let (facts, context) = plain { return place(in: facts, context: context, r) }
-        switch RegionLookup.place(of: r, in: tokenized!) {
+        // The region is known: only its fields and nested regions are looked into.
+        switch RegionLookup.place(of: r, within: tokenized![k]) {
         case .code:
             return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
         case .field(let region, let field):

@@ -78,6 +78,12 @@ struct RegionLookup {
 
     static func place(of range: Range<Int>, in regions: [Region]) -> Place {
         guard let region = containing(range, in: regions) else { return .code }
+        return place(of: range, within: region)
+    }
+
+    /// The place of `range` inside `region`, a top-level region that holds it (its fields and
+    /// nested regions looked into).
+    static func place(of range: Range<Int>, within region: Region) -> Place {
         for field in region.fields where field.range.lowerBound <= range.lowerBound && range.upperBound <= field.range.upperBound {
             if field.range.lowerBound == range.lowerBound && field.range.upperBound == range.upperBound { break }
             if field.expression.lowerBound <= range.lowerBound && range.upperBound <= field.expression.upperBound {
