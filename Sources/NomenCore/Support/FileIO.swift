@@ -137,7 +137,9 @@ public final class ReadBuffer {
 
     /// The file's bytes, valid until the next `read`.
     public func read(_ path: String, limit: Int = .max) throws(IOFailure) -> Outcome {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // (Through `withCString`: a native string passed as a C string by conversion is copied
+        // into a new array first.)
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw IOFailure.errno(path, "cannot open") }
         defer { close(fd) }
         var st = stat()

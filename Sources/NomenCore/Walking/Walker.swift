@@ -181,9 +181,6 @@ public struct Walker: Sendable {
         var ignores = ignores
         let prefix = dir == "." ? "" : dir + "/"
         let here = [inRepo, relative].filter { !$0.isEmpty }.joined(separator: "/")
-        if let text = Self.readText(prefix + ".gitignore") {
-            ignores.append(IgnoreFile(base: here, text: text))
-        }
         guard let handle = opendir(dir == "" ? "." : dir) else {
             notes.append("\(dir): cannot read folder: \(String(cString: strerror(errno)))")
             return
@@ -194,6 +191,9 @@ public struct Walker: Sendable {
         // with U+FFFD in place of its bad bytes.) All names share one buffer.
         var names: [UInt8] = []
         var children: [Child] = []
+        // Whether the folder lists a `.gitignore` (read only then: most folders have none, and
+        // a failed open costs a system call and an error message).
+        var listsIgnoreFile = false
         while let entry = readdir(handle) {
             let start = names.count
             withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -202,6 +202,7 @@ public struct Walker: Sendable {
                 if name.allSatisfy({ $0 < 0x80 }) { names.append(contentsOf: name) } else { names.append(contentsOf: String(decoding: name, as: UTF8.self).utf8) }
             }
             let count = names.count - start
+            if count == 10, names[start...].elementsEqual(".gitignore".utf8) { listsIgnoreFile = true }
             if Self.isSkippedName(names, start, count) { names.removeLast(count); continue }
             var type = entry.pointee.d_type
             if type == UInt8(DT_UNKNOWN) {
@@ -225,6 +226,9 @@ public struct Walker: Sendable {
             }
         }
         closedir(handle)
+        if listsIgnoreFile, let text = Self.readText(prefix + ".gitignore") {
+            ignores.append(IgnoreFile(base: here, text: text))
+        }
         // In order: a file's entry, or the subfolder (by its number) whose entries go there.
         enum Slot { case file(FileEntry), folder(Int) }
         var slots: [Slot] = []
