@@ -920,9 +920,12 @@ struct FileScan {
         return all
     }
 
+    /// The inline-ignore marker's bytes (made once, read by every thread).
+    static let ignoreMarker = SharedObjects.pinned(Array("nomen: ignore".utf8))
+
     /// Whether the buffer holds an inline ignore at all (checked once per file).
     var mayHaveIgnores: Bool {
-        ByteSearch.contains(UnsafeRawBufferPointer(b), Array("nomen: ignore".utf8))
+        ByteSearch.contains(UnsafeRawBufferPointer(b), Self.ignoreMarker)
     }
 
     /// `nomen: ignore` or `nomen: ignore[rule-id, …]` on the finding's line, in any comment form.
@@ -931,7 +934,7 @@ struct FileScan {
         while s > 0, b[s - 1] != 0x0A { s -= 1 }
         var e = f.range.lowerBound
         while e < b.count, b[e] != 0x0A { e += 1 }
-        let marker = Array("nomen: ignore".utf8)
+        let marker = Self.ignoreMarker
         guard let at = ByteSearch.firstIndex(of: marker, in: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[s..<e]), from: 0) else { return false }
         var k = s + at + marker.count
         guard k < e, b[k] == UInt8(ascii: "[") else { return true }
