@@ -126,3 +126,34 @@ import Glibc
         #expect(run.stderr.contains("outside the working folder"))
     }
 }
+
+/// The general glob matcher's quick reject (a subject must end in a byte the pattern's last
+/// element accepts) never changes a verdict: checked against the matcher alone on random
+/// patterns and paths over a small alphabet that hits classes, `?`, `*`, `**` and `/`.
+@Suite struct GlobQuickRejectTests {
+    @Test func quickRejectAgreesWithTheMatcher() {
+        let patternBytes = Array("ab.py/*?[c-d][!a]]".utf8)
+        let pathBytes = Array("ab.py/cd]".utf8)
+        var rng = SystemRandomNumberGenerator()
+        var general = 0
+        for _ in 0..<20_000 {
+            let pattern = String(decoding: (0..<Int.random(in: 1...7, using: &rng)).map { _ in patternBytes.randomElement(using: &rng)! }, as: UTF8.self)
+            let glob = Glob(pattern)
+            guard glob.shape == .general else { continue }
+            general += 1
+            for _ in 0..<8 {
+                let path = Array((0..<Int.random(in: 0...6, using: &rng)).map { _ in pathBytes.randomElement(using: &rng)! })
+                path.withUnsafeBufferPointer { p in
+                    let name = p.lastIndex(of: UInt8(ascii: "/")).map { p[($0 + 1)...] } ?? p[...]
+                    let subject = glob.anchored ? p[...] : name
+                    #expect(glob.matches(path: p[...], name: name) == Glob.match(glob.pattern[...], subject),
+                            "pattern \(pattern), path \(String(decoding: path, as: UTF8.self))")
+                }
+            }
+        }
+        #expect(general > 1000)
+        #expect(Glob("*.py[cod]").lastBytes != nil)
+        #expect(!Glob("*.py[cod]").matches("a.py"))
+        #expect(Glob("*.py[cod]").matches("a.pyc"))
+    }
+}

@@ -13,6 +13,64 @@ public struct Glob: Sendable, Equatable {
         case literal, anySuffix, general
     }
 
+    /// For the general matcher: the bytes a subject can end with, when the pattern's last
+    /// element is a byte, a `?` or a class (`*.py[cod]` ends in `c`, `o` or `d`); nil when
+    /// it ends in `*`. A subject ending otherwise is rejected without running the matcher.
+    let lastBytes: ByteBits?
+
+    struct ByteBits: Equatable {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        static func == (a: ByteBits, b: ByteBits) -> Bool { a.words == b.words }
+        mutating func insert(_ c: UInt8) {
+            let bit = UInt64(1) << UInt64(c & 63)
+            switch c >> 6 {
+            case 0: words.0 |= bit
+            case 1: words.1 |= bit
+            case 2: words.2 |= bit
+            default: words.3 |= bit
+            }
+        }
+        @inline(__always)
+        func contains(_ c: UInt8) -> Bool {
+            let bit = UInt64(1) << UInt64(c & 63)
+            switch c >> 6 {
+            case 0: return words.0 & bit != 0
+            case 1: return words.1 & bit != 0
+            case 2: return words.2 & bit != 0
+            default: return words.3 & bit != 0
+            }
+        }
+    }
+
+    /// `lastBytes` for a pattern, its elements read as `match` reads them.
+    static func lastBytes(of pattern: [UInt8]) -> ByteBits? {
+        var i = pattern.startIndex
+        var last: (start: Int, end: Int)? = nil
+        while i < pattern.endIndex {
+            let c = pattern[i]
+            if c == UInt8(ascii: "["), let (_, next) = classMatch(pattern[...], i, 0) {
+                last = (i, next)
+                i = next
+            } else {
+                last = (i, i + 1)
+                i += 1
+            }
+        }
+        guard let last else { return nil }
+        let c = pattern[last.start]
+        if c == UInt8(ascii: "*") { return nil }
+        var bits = ByteBits()
+        for b in 0...255 {
+            let byte = UInt8(b)
+            let matches: Bool
+            if c == UInt8(ascii: "?") { matches = byte != UInt8(ascii: "/") }
+            else if c == UInt8(ascii: "["), last.end - last.start > 1 { matches = classMatch(pattern[...], last.start, byte)?.0 ?? false }
+            else { matches = byte == c }
+            if matches { bits.insert(byte) }
+        }
+        return bits
+    }
+
     public init(_ source: String) {
         self.source = source
         var s = source
@@ -26,6 +84,7 @@ public struct Glob: Sendable, Equatable {
         if plain(pattern[...]) { shape = .literal }
         else if pattern.first == UInt8(ascii: "*"), plain(pattern.dropFirst()), !pattern.dropFirst().contains(UInt8(ascii: "/")) { shape = .anySuffix }
         else { shape = .general }
+        lastBytes = shape == .general ? Self.lastBytes(of: pattern) : nil
     }
 
     /// `path` is relative to the glob's base, `/`-separated.
@@ -54,6 +113,7 @@ public struct Glob: Sendable, Equatable {
             guard subject.count >= suffix, !anchored || !subject.contains(UInt8(ascii: "/")) else { return false }
             return subject[(subject.endIndex - suffix)...].elementsEqual(pattern[1...])
         case .general:
+            if let lastBytes, let end = subject.last, !lastBytes.contains(end) { return false }
             return Self.match(pattern[...], subject)
         }
     }

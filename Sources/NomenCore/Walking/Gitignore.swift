@@ -7,6 +7,9 @@ struct IgnoreFile: Sendable {
     /// The folder the patterns are relative to, relative to the repository's root ("" for the root).
     let base: String
     let rules: [Rule]
+    /// The rules that can speak of a file (not `dir/`-only ones), in order: the walker asks
+    /// about every file, and most rules of a `.gitignore` name folders.
+    let fileRules: [Rule]
 
     init(base: String, text: String) {
         self.base = base
@@ -24,6 +27,7 @@ struct IgnoreFile: Sendable {
             rules.append(Rule(glob: Glob(line), negated: negated))
         }
         self.rules = rules
+        fileRules = rules.filter { !$0.glob.directoryOnly }
     }
 
     /// nil when no rule speaks of the path; otherwise whether it is ignored.
@@ -45,8 +49,8 @@ struct IgnoreFile: Sendable {
         let name = below.lastIndex(of: UInt8(ascii: "/")).map { below[($0 + 1)...] } ?? below[...]
         var result: Bool? = nil
         // Read in place: no rule (and no glob's arrays) is copied out per file.
-        rules.withUnsafeBufferPointer { all in
-            for k in all.indices where !(all[k].glob.directoryOnly && !isDirectory) && all[k].glob.matches(path: below[...], name: name) {
+        (isDirectory ? rules : fileRules).withUnsafeBufferPointer { all in
+            for k in all.indices where all[k].glob.matches(path: below[...], name: name) {
                 result = !all[k].negated
             }
         }
