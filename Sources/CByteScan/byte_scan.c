@@ -246,6 +246,29 @@ size_t nomen_count_lines(const uint8_t *p, size_t from, size_t to, size_t *after
     return count_lines_scalar(p, from, to, after_last);
 }
 
+#if defined(__x86_64__)
+// Back 32 bytes at a time: the last line feed of a block is its mask's highest bit.
+__attribute__((target("avx2,lzcnt")))
+static size_t line_start_avx2(const uint8_t *p, size_t at) {
+    const __m256i nl = _mm256_set1_epi8('\n');
+    while (at >= 32) {
+        uint32_t hits = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + at - 32)), nl));
+        if (hits) return at - 32 + (size_t)(32 - __builtin_clz(hits));
+        at -= 32;
+    }
+    while (at > 0 && p[at - 1] != '\n') at--;
+    return at;
+}
+#endif
+
+size_t nomen_line_start(const uint8_t *p, size_t at) {
+#if defined(__x86_64__)
+    if (at >= 32 && __builtin_cpu_supports("avx2")) return line_start_avx2(p, at);
+#endif
+    while (at > 0 && p[at - 1] != '\n') at--;
+    return at;
+}
+
 size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t i) {
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx2")) return skip_ascii_avx2(p, n, i);

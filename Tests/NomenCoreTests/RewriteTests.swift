@@ -221,3 +221,39 @@ import Testing
         return true
     }
 }
+
+/// A diff's hunks, found from the first change without an index of the file's lines, are the
+/// ones the whole-file index gives: random files (empty lines, CRLF, with and without a final
+/// line feed) and random edits that move no line (insertions at the end too).
+@Suite struct UnifiedDiffLinesTests {
+    @Test func hunksWithoutAWholeFileIndexMatchIt() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = ["", "a", "bb", "name_1w", "x = 'q'", "\r"].map { Array($0.utf8) }
+        for round in 0..<3_000 {
+            var old: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...30, using: &rng) {
+                old += pieces.randomElement(using: &rng)!
+                if Bool.random(using: &rng) { old += pieces.randomElement(using: &rng)! }
+                old.append(0x0A)
+            }
+            if Bool.random(using: &rng) { old += pieces.randomElement(using: &rng)! }
+            guard !old.isEmpty else { continue }
+            // Sorted, disjoint edits that take and add no line feed.
+            var edits: [Edit] = []
+            var at = 0
+            while at <= old.count, edits.count < 6 {
+                let start = at + Int.random(in: 0...12, using: &rng)
+                guard start <= old.count else { break }
+                var end = start
+                while end < old.count, old[end] != 0x0A, end - start < Int.random(in: 0...4, using: &rng) { end += 1 }
+                edits.append(Edit(range: start..<end, replacement: Array(["", "z", "new_name"].randomElement(using: &rng)!.utf8)))
+                at = end + 1
+            }
+            guard !edits.isEmpty else { continue }
+            let fast = UnifiedDiff.render(path: "f.py", old: old, edits: edits)
+            let indexed = UnifiedDiff.render(path: "f.py", old: old, edits: edits, indexWholeFile: true)
+            #expect(fast == indexed, "round \(round): \(String(decoding: old, as: UTF8.self).debugDescription) \(edits.map(\.range))")
+            if fast != indexed { break }
+        }
+    }
+}

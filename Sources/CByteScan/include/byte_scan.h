@@ -90,6 +90,9 @@ size_t nomen_byteset_find(const nomen_byteset *s, const uint8_t *p, size_t n, si
 // last one (unchanged when there is none).
 size_t nomen_count_lines(const uint8_t *p, size_t from, size_t to, size_t *after_last);
 
+// Where the line holding position `at` starts: after the last line feed before `at`, or 0.
+size_t nomen_line_start(const uint8_t *p, size_t at);
+
 // The first position in [from, n) holding a byte >= 0x80, or n.
 size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t from);
 

@@ -11,10 +11,14 @@ public enum UnifiedDiff {
 
     /// The diff between `old` and `new`, where `new` differs from `old` by `edits`.
     public static func render(path: String, old: [UInt8], edits unordered: [Edit]) -> [UInt8] {
+        render(path: path, old: old, edits: unordered, indexWholeFile: false)
+    }
+
+    /// `indexWholeFile`: find the hunks' lines in an index of every line even when no edit
+    /// moves a line (the tests hold the usual way to it).
+    static func render(path: String, old: [UInt8], edits unordered: [Edit], indexWholeFile: Bool) -> [UInt8] {
         let inOrder = zip(unordered, unordered.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
         let edits = inOrder ? unordered : unordered.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
-        // Line starts of the old version (no per-line copies: a hunk takes the lines it shows).
-        let oldIndex = LineIndex(old)
         // When no edit takes or adds a line break (names never do), each new line is its old
         // line with its edits applied, written straight out; otherwise the new version is
         // built and indexed.
@@ -23,38 +27,47 @@ public enum UnifiedDiff {
                 (e.range.isEmpty || memchr(b.baseAddress! + e.range.lowerBound, 0x0A, e.range.count) == nil) && !e.replacement.contains(0x0A)
             }
         }
+        // Line starts of the whole old version only when lines move (line for line, a hunk's
+        // lines are found from its first change: no index of the whole file is made).
+        let oldIndex = lineForLine && !indexWholeFile ? nil : LineIndex(old)
         let newIndex = lineForLine ? nil : LineIndex(Fixer.apply(edits, to: old))
         var nextEdit = 0
         // Old lines touched by each edit, and how the line count shifts after it.
-        var changed: [(first: Int, last: Int, newFirst: Int, newLast: Int)] = []
+        // (`firstStart`: where the old line `first` starts.)
+        var changed: [(first: Int, last: Int, newFirst: Int, newLast: Int, firstStart: Int)] = []
         var shift = 0
         // The (0-based) line of an offset: line feeds counted on from the previous offset asked
         // about (the edits are in order), 32 bytes at a time, rather than a binary search per
         // edit, whose branches are unpredictable.
-        var countedTo = 0, linesBefore = 0
+        // `lineStart` is where the line holding `countedTo` starts.
+        var countedTo = 0, linesBefore = 0, lineStart = 0
         func line(of offset: Int) -> Int {
-            if offset < countedTo { countedTo = 0; linesBefore = 0 }
+            if offset < countedTo { countedTo = 0; linesBefore = 0; lineStart = 0 }
             if offset > countedTo {
-                var after = 0
+                var after = lineStart
                 linesBefore += old.withUnsafeBufferPointer { nomen_count_lines($0.baseAddress!, countedTo, offset, &after) }
+                lineStart = after
                 countedTo = offset
             }
             return linesBefore
         }
-        for edit in edits {
-            let first = line(of: edit.range.lowerBound)
-            let last = line(of: max(edit.range.lowerBound, edit.range.upperBound))
+        for k in edits.indices {
+            // (Ranges read by index: an edit copied out counts a reference to its replacement.)
+            let editRange = edits[k].range
+            let first = line(of: editRange.lowerBound)
+            let firstStart = lineStart
+            let last = line(of: max(editRange.lowerBound, editRange.upperBound))
             // Line for line, no edit takes or adds a line break.
-            let removed = lineForLine ? 0 : old[edit.range].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            let added = lineForLine ? 0 : edit.replacement.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let removed = lineForLine ? 0 : old[editRange].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let added = lineForLine ? 0 : edits[k].replacement.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             let newFirst = first + shift
             shift += added - removed
             let newLast = last + shift
             // Changes on the same or adjacent lines form one block: all `-` lines, then all `+`.
             if let prev = changed.last, first <= prev.last + 1 {
-                changed[changed.count - 1] = (prev.first, max(prev.last, last), prev.newFirst, max(prev.newLast, newLast))
+                changed[changed.count - 1] = (prev.first, max(prev.last, last), prev.newFirst, max(prev.newLast, newLast), prev.firstStart)
             } else {
-                changed.append((first, last, newFirst, newLast))
+                changed.append((first, last, newFirst, newLast, firstStart))
             }
         }
         guard !changed.isEmpty else { return [] }
@@ -72,13 +85,37 @@ public enum UnifiedDiff {
         }
         // Lines are copied from the old bytes through pointers: a line read as a slice of the
         // array would count a reference to it, for each of the diff's lines.
-        old.withUnsafeBufferPointer { b in oldIndex.starts.withUnsafeBufferPointer { starts in
-            let lines = Lines(bytes: b, starts: starts)
+        // With the whole file's index: its starts and the end of the last line.
+        let indexed = oldIndex.map { $0.starts + [old.count] }
+        var localStarts: [Int] = []
+        old.withUnsafeBufferPointer { b in
             for members in groups {
                 let g = changed[members]
                 let head = g[g.startIndex], tail = g[g.endIndex - 1]
                 let start = max(0, head.first - context)
-                let end = min(oldIndex.lineCount - 1, tail.last + context)
+                // The starts of the hunk's old lines (and the end of its last), from the whole
+                // file's index or found from the first change: back to the first context line,
+                // then line by line to the last (fewer when the file ends first).
+                let firstLine: Int
+                localStarts.removeAll(keepingCapacity: true)
+                if let indexed {
+                    firstLine = 0
+                    localStarts = indexed
+                } else {
+                    firstLine = start
+                    var s = head.firstStart
+                    for _ in start..<head.first { s = Self.lineStart(before: s, in: b) }
+                    localStarts.append(s)
+                    while localStarts.count - 1 <= tail.last + context - start {
+                        let e = Self.lineEnd(from: s, in: b)
+                        localStarts.append(e)
+                        // No line after a final line feed (and none after the end).
+                        if e >= b.count { break }
+                        s = e
+                    }
+                }
+                let lastLine = firstLine + localStarts.count - 2
+                let end = min(oldIndex.map { $0.lineCount - 1 } ?? lastLine, tail.last + context)
                 let newStart = head.newFirst - (head.first - start)
                 let newEnd = tail.newLast + (end - tail.last)
                 append(&out, "@@ -")
@@ -86,6 +123,8 @@ public enum UnifiedDiff {
                 append(&out, " +")
                 range(newStart, newEnd - newStart + 1, to: &out)
                 append(&out, " @@\n")
+                localStarts.withUnsafeBufferPointer { starts in
+                let lines = Lines(bytes: b, starts: starts, first: firstLine)
                 var o = start
                 for c in g {
                     while o < c.first { lines.emit(&out, UInt8(ascii: " "), o); o += 1 }
@@ -93,25 +132,46 @@ public enum UnifiedDiff {
                     if let newIndex {
                         for k in c.newFirst...c.newLast { emit(&out, UInt8(ascii: "+"), newIndex.line(k)) }
                     } else {
-                        for k in c.first...c.last { lines.emitEdited(&out, line: k, edits: edits, next: &nextEdit) }
+                        edits.withUnsafeBufferPointer { es in
+                            for k in c.first...c.last { lines.emitEdited(&out, line: k, edits: es, next: &nextEdit) }
+                        }
                     }
                     o = c.last + 1
                 }
                 while o <= end { lines.emit(&out, UInt8(ascii: " "), o); o += 1 }
+                }
             }
-        } }
+        }
         return out
     }
 
-    /// The old version's lines, read in place.
+    /// Where the line before the one starting at `s` starts (`s` > 0).
+    private static func lineStart(before s: Int, in b: UnsafeBufferPointer<UInt8>) -> Int {
+        // The line feed ending the line before is at s - 1: that line starts after the one
+        // before it.
+        s > 1 ? nomen_line_start(b.baseAddress!, s - 1) : 0
+    }
+
+    /// Where the line starting at `s` ends (after its line feed, or at the end).
+    private static func lineEnd(from s: Int, in b: UnsafeBufferPointer<UInt8>) -> Int {
+        guard s < b.count, let p = memchr(b.baseAddress! + s, 0x0A, b.count - s) else { return b.count }
+        return b.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self)) + 1
+    }
+
+    /// The old version's lines, read in place: `starts[k - first]` is where line `k` starts,
+    /// and the last element where the last line given ends.
     private struct Lines {
         let bytes: UnsafeBufferPointer<UInt8>
         let starts: UnsafeBufferPointer<Int>
+        let first: Int
 
-        /// Line `k` (0-based) with its terminator.
+        /// Line `k` (0-based) with its terminator (empty at the end, for an insertion there).
         @inline(__always)
         func bounds(_ k: Int) -> Range<Int> {
-            starts[k]..<(k + 1 < starts.count ? starts[k + 1] : bytes.count)
+            let i = k - first
+            let s = starts[min(i, starts.count - 1)]
+            let e = i + 1 < starts.count ? starts[i + 1] : bytes.count
+            return s..<max(s, e)
         }
 
         /// `marker` and line `k`, with a note when it has no line break.
@@ -124,7 +184,7 @@ public enum UnifiedDiff {
 
         /// `+` and line `k` with the edits that lie in it applied (edits from `next` on, in
         /// order; `next` moves past those used).
-        func emitEdited(_ out: inout [UInt8], line k: Int, edits: [Edit], next: inout Int) {
+        func emitEdited(_ out: inout [UInt8], line k: Int, edits: UnsafeBufferPointer<Edit>, next: inout Int) {
             let r = bounds(k)
             let end = r.upperBound
             out.append(UInt8(ascii: "+"))
@@ -132,11 +192,11 @@ public enum UnifiedDiff {
             var last: UInt8? = nil
             // An insertion at the very end of the file belongs to the last line.
             while next < edits.count, edits[next].range.lowerBound < end || (end == bytes.count && edits[next].range.lowerBound == end) {
-                let e = edits[next]
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<e.range.lowerBound]))
-                out.append(contentsOf: e.replacement)
-                if let r = e.replacement.last { last = r } else if e.range.lowerBound > cursor { last = bytes[e.range.lowerBound - 1] }
-                cursor = e.range.upperBound
+                let range = edits[next].range
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<range.lowerBound]))
+                edits[next].replacement.withUnsafeBufferPointer { out.append(contentsOf: $0) }
+                if let r = edits[next].replacement.last { last = r } else if range.lowerBound > cursor { last = bytes[range.lowerBound - 1] }
+                cursor = range.upperBound
                 next += 1
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<end]))
