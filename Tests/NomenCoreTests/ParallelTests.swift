@@ -61,6 +61,26 @@ import Glibc
         }
     }
 
+    /// `LintRun.stream` hands `then` each read file's bytes in place: they are the file's.
+    @Test func lintRunHandsThenTheFilesBytes() throws {
+        let dir = try Fixture.tempDir()
+        let texts = (0..<40).map { k in "x = 'production_training_data_1w'  # \(k)\n" + String(repeating: "y = \(k)\n", count: k) }
+        let paths = try texts.indices.map { k -> String in
+            let path = dir + "/f\(k).py"
+            try Fixture.write(texts[k], to: path)
+            return path
+        }
+        let linter = Fixture.linter()
+        for threads in [1, 2, 3] {
+            let feed = FileFeed(paths.map { FileEntry(path: $0, language: .python, explicit: true, sizeLimit: 1 << 20) })
+            var seen: [String] = []
+            LintRun(linter: linter, threads: threads).stream(feed, then: { outcome, bytes in
+                bytes.map { String(decoding: $0, as: UTF8.self) } ?? "<none>"
+            }, consume: { seen.append($0) })
+            #expect(seen == texts, "threads \(threads)")
+        }
+    }
+
     @Test func orderedWithClassState() {
         final class S { var n = 0 }
         for _ in 0..<50 {

@@ -11,26 +11,34 @@ public enum UnifiedDiff {
 
     /// The diff between `old` and `new`, where `new` differs from `old` by `edits`.
     public static func render(path: String, old: [UInt8], edits unordered: [Edit]) -> [UInt8] {
+        old.withUnsafeBufferPointer { render(path: path, old: $0, edits: unordered, indexWholeFile: false) }
+    }
+
+    /// The same over the old bytes in place (`rewrite` diffs the file in its read buffer).
+    public static func render(path: String, old: UnsafeBufferPointer<UInt8>, edits unordered: [Edit]) -> [UInt8] {
         render(path: path, old: old, edits: unordered, indexWholeFile: false)
     }
 
     /// `indexWholeFile`: find the hunks' lines in an index of every line even when no edit
     /// moves a line (the tests hold the usual way to it).
     static func render(path: String, old: [UInt8], edits unordered: [Edit], indexWholeFile: Bool) -> [UInt8] {
+        old.withUnsafeBufferPointer { render(path: path, old: $0, edits: unordered, indexWholeFile: indexWholeFile) }
+    }
+
+    static func render(path: String, old: UnsafeBufferPointer<UInt8>, edits unordered: [Edit], indexWholeFile: Bool) -> [UInt8] {
         let inOrder = zip(unordered, unordered.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
         let edits = inOrder ? unordered : unordered.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
         // When no edit takes or adds a line break (names never do), each new line is its old
         // line with its edits applied, written straight out; otherwise the new version is
         // built and indexed.
-        let lineForLine = old.withUnsafeBufferPointer { b in
-            edits.allSatisfy { e in
-                (e.range.isEmpty || memchr(b.baseAddress! + e.range.lowerBound, 0x0A, e.range.count) == nil) && !e.replacement.contains(0x0A)
-            }
+        let lineForLine = edits.allSatisfy { e in
+            (e.range.isEmpty || memchr(old.baseAddress! + e.range.lowerBound, 0x0A, e.range.count) == nil) && !e.replacement.contains(0x0A)
         }
         // Line starts of the whole old version only when lines move (line for line, a hunk's
         // lines are found from its first change: no index of the whole file is made).
-        let oldIndex = lineForLine && !indexWholeFile ? nil : LineIndex(old)
-        let newIndex = lineForLine ? nil : LineIndex(Fixer.apply(edits, to: old))
+        // (Lines that move are rare: the old bytes are copied for them.)
+        let oldIndex = lineForLine && !indexWholeFile ? nil : LineIndex(Array(old))
+        let newIndex = lineForLine ? nil : LineIndex(Fixer.apply(edits, to: Array(old)))
         var nextEdit = 0
         // Old lines touched by each edit, and how the line count shifts after it.
         // (`firstStart`: where the old line `first` starts.)
@@ -45,7 +53,7 @@ public enum UnifiedDiff {
             if offset < countedTo { countedTo = 0; linesBefore = 0; lineStart = 0 }
             if offset > countedTo {
                 var after = lineStart
-                linesBefore += old.withUnsafeBufferPointer { nomen_count_lines($0.baseAddress!, countedTo, offset, &after) }
+                linesBefore += nomen_count_lines(old.baseAddress!, countedTo, offset, &after)
                 lineStart = after
                 countedTo = offset
             }
@@ -88,7 +96,8 @@ public enum UnifiedDiff {
         // With the whole file's index: its starts and the end of the last line.
         let indexed = oldIndex.map { $0.starts + [old.count] }
         var localStarts: [Int] = []
-        old.withUnsafeBufferPointer { b in
+        do {
+            let b = old
             for members in groups {
                 let g = changed[members]
                 let head = g[g.startIndex], tail = g[g.endIndex - 1]
@@ -229,7 +238,10 @@ public enum UnifiedDiff {
 
     /// Git's C-style quoting for paths with spaces, quotes, backslashes, control or non-ASCII bytes.
     public static func quote(_ path: String) -> String {
-        let needs = path.utf8.contains { $0 < 0x21 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        // (Read as one buffer: a diff quotes two paths per file.)
+        func special(_ c: UInt8) -> Bool { c < 0x21 || c >= 0x7F || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") }
+        var copy = path
+        let needs = copy.withUTF8 { $0.contains(where: special) }
         guard needs else { return path }
         var out = "\""
         for b in path.utf8 {

@@ -95,6 +95,21 @@ public struct LintRun: Sendable {
         return locals.all
     }
 
+    /// The same, `then` also given the bytes of the file it has the outcome of, read in place
+    /// (valid only while `then` runs: the thread's buffer holds the next file after it); nil
+    /// when the file was not read.
+    public func stream<T: Sendable>(_ files: FileFeed, then: @escaping @Sendable (FileOutcome, UnsafeBufferPointer<UInt8>?) -> T,
+                                    consume: (T) -> Void) {
+        let linter = self.linter
+        let rules = linter.rules
+        let lines = sourceLines
+        Parallel.ordered(items: files, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer()) },
+                         work: { i, state in
+                             let outcome = Self.check(files[i], linter: linter, keepBytes: false, scratch: state.0, buffer: state.1, sourceLines: lines)
+                             return then(outcome, outcome.status == .scanned ? state.1.last : nil)
+                         }, consume: consume)
+    }
+
     /// All outcomes at once (tests and small runs).
     public func run(_ entries: [FileEntry], keepBytes: Bool = false) -> [FileOutcome] {
         var all: [FileOutcome] = []

@@ -135,8 +135,12 @@ public final class ReadBuffer {
         case tooLarge(Int)
     }
 
+    /// The bytes the last `read` gave (nil after one that gave none), valid until the next.
+    public private(set) var last: UnsafeBufferPointer<UInt8>? = nil
+
     /// The file's bytes, valid until the next `read`.
     public func read(_ path: String, limit: Int = .max) throws(IOFailure) -> Outcome {
+        last = nil
         // (Through `withCString`: a native string passed as a C string by conversion is copied
         // into a new array first.)
         let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
@@ -167,6 +171,8 @@ public final class ReadBuffer {
             // that reports no size, as in /proc, is read until a read returns nothing).
             if st.st_size > 0, count >= Int(st.st_size) { break }
         }
-        return .bytes(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
+        let bytes = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count)
+        last = bytes
+        return .bytes(bytes)
     }
 }

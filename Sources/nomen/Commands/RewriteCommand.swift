@@ -41,10 +41,17 @@ struct RewriteCommand: ParsableCommand {
         var leftCount = 0
         var leftNotes: [UInt8] = []
 
-        mutating func leave(_ findings: [LocatedFinding], unsafe: Bool) {
-            leftCount += findings.count
+        /// The findings whose fixability is `fixable` (read in place: none is copied out).
+        mutating func leave(_ findings: [LocatedFinding], fixable: Bool, unsafe: Bool) {
+            findings.withUnsafeBufferPointer { fs in
+                for k in fs.indices where fs[k].finding.isFixable(unsafe: unsafe) == fixable { leave(fs[k], unsafe: unsafe) }
+            }
+        }
+
+        mutating func leave(_ lf: LocatedFinding, unsafe: Bool) {
+            leftCount += 1
             // Bytes appended piece by piece: no string is built per note.
-            for lf in findings {
+            do {
                 let f = lf.finding
                 leftNotes.append(contentsOf: f.path.utf8)
                 leftNotes.append(UInt8(ascii: ":"))
@@ -84,11 +91,12 @@ struct RewriteCommand: ParsableCommand {
         var leftCount = 0
         var notes = BufferedOutput(fd: 2)
         var leftNotes: [UInt8] = []
-        LintRun(linter: linter, threads: files.threads, sourceLines: false).stream(walk.files, keepBytes: true, then: { (outcome: FileOutcome) -> FileResult in
+        // Each file is planned and diffed in its read buffer (no copy of its bytes; one is made
+        // only to write it back).
+        LintRun(linter: linter, threads: files.threads, sourceLines: false).stream(walk.files, then: { (outcome: FileOutcome, bytes: UnsafeBufferPointer<UInt8>?) -> FileResult in
             var r = FileResult(path: outcome.path, status: outcome.status, note: outcome.note)
-            r.leave(outcome.findings.filter { !$0.finding.isFixable(unsafe: unsafe) }, unsafe: unsafe)
-            guard let bytes = outcome.bytes,
-                  let plan = Rewriter.plan(path: outcome.path, bytes: bytes, located: outcome.findings, unsafe: unsafe) else {
+            r.leave(outcome.findings, fixable: false, unsafe: unsafe)
+            guard let bytes, let plan = Rewriter.editPlan(bytes: bytes, located: outcome.findings, unsafe: unsafe) else {
                 return r
             }
             let shown = Self.displayPath(outcome.path, cwd: cwd)
@@ -98,17 +106,18 @@ struct RewriteCommand: ParsableCommand {
             }
             if let conflict = plan.conflict {
                 r.conflict = conflict
-                r.leave(outcome.findings.filter { $0.finding.isFixable(unsafe: unsafe) }, unsafe: unsafe)
+                r.leave(outcome.findings, fixable: true, unsafe: unsafe)
             } else {
                 if !apply || diff { r.diff = UnifiedDiff.render(path: shown, old: bytes, edits: plan.edits) }
                 if apply {
+                    let file = FilePlan(path: outcome.path, original: Array(bytes), plan: plan)
                     do {
-                        try FileIO.replace(plan.path, expecting: plan.original, with: plan.rewritten)
+                        try FileIO.replace(file.path, expecting: file.original, with: file.rewritten)
                         r.applied = plan.fixesByRule
                     } catch let failure as IOFailure {
                         r.writeError = failure.description
                     } catch {
-                        r.writeError = "\(plan.path): \(error)"
+                        r.writeError = "\(file.path): \(error)"
                     }
                 }
             }
