@@ -42,8 +42,13 @@ final class ByteKeyedCache<Value> {
     private var keyStarts: [Int] = [0]
     private var hashes: [UInt64] = []
     private var values: [Value] = []
-    /// Open addressing: an entry number (into `hashes`, `values`, `keyStarts`), or -1.
-    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    /// Open addressing: the key's hash's high half and its entry number (into `hashes`,
+    /// `values`, `keyStarts`) plus one; 0 for an empty slot. (A probe compares the hash's half
+    /// in the slot: a different key in the slot costs no second random read.)
+    private var slots: [UInt64] = Array(repeating: 0, count: 1024)
+
+    @inline(__always)
+    private static func slotValue(hash h: UInt64, entry e: Int) -> UInt64 { (h & 0xFFFF_FFFF_0000_0000) | UInt64(e + 1) }
     let limit: Int
 
     init(limit: Int) {
@@ -165,10 +170,14 @@ final class ByteKeyedCache<Value> {
         let h = Self.hash(current)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
-        while slots[slot] >= 0 {
-            let e = Int(slots[slot])
-            if hashes[e] == h, keyStarts[e + 1] - keyStarts[e] == length,
-               keyBytes.withUnsafeBytes({ length == 0 || memcmp($0.baseAddress! + keyStarts[e], key, length) == 0 }) { return e }
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        while slots[slot] != 0 {
+            let s = slots[slot]
+            if s & 0xFFFF_FFFF_0000_0000 == tag {
+                let e = Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1
+                if keyStarts[e + 1] - keyStarts[e] == length,
+                   keyBytes.withUnsafeBytes({ length == 0 || memcmp($0.baseAddress! + keyStarts[e], key, length) == 0 }) { return e }
+            }
             slot = (slot + 1) & mask
         }
         return nil
@@ -193,8 +202,8 @@ final class ByteKeyedCache<Value> {
     private func store(_ v: Value, hash h: UInt64) -> Value {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(values.count)
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Self.slotValue(hash: h, entry: values.count)
         keyBytes.append(contentsOf: UnsafeBufferPointer(start: key, count: length))
         keyStarts.append(keyBytes.count)
         hashes.append(h)
@@ -208,17 +217,17 @@ final class ByteKeyedCache<Value> {
         keyStarts.append(0)
         hashes.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
-        for k in slots.indices { slots[k] = -1 }
+        for k in slots.indices { slots[k] = 0 }
     }
 
     /// Twice the slots, every entry placed again.
     private func grow() {
-        slots = Array(repeating: -1, count: slots.count * 2)
+        slots = Array(repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
         for (e, h) in hashes.enumerated() {
             var slot = Int(truncatingIfNeeded: h) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(e)
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Self.slotValue(hash: h, entry: e)
         }
     }
 
