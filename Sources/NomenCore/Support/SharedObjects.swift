@@ -21,6 +21,11 @@ enum SharedObjects {
         pin(Self.storage(of: array))
     }
 
+    /// Several lists of names.
+    static func pin(storagesOf arrays: [String]...) {
+        for a in arrays { pin(storageOf: a) }
+    }
+
     static func pin<K, V>(storageOf dictionary: [K: V]) {
         guard dictionary.capacity > 0 else { return }
         pin(Self.storage(of: dictionary))
@@ -52,14 +57,14 @@ extension RuleSet {
     /// patterns, the trigger set and the index (see `SharedObjects`).
     func pinShared() {
         SharedObjects.pin(self)
-        SharedObjects.pin(storageOf: datasets)
+        SharedObjects.pin(storagesOf: datasets)
         SharedObjects.pin(storageOf: patterns)
         SharedObjects.pin(storageOf: exceptions)
         SharedObjects.pin(storageOf: legacy)
         for p in patterns { p.pinShared() }
         for r in legacy {
             SharedObjects.pin(r)
-            SharedObjects.pin(storageOf: r.aliases)
+            SharedObjects.pin(storagesOf: r.aliases)
             SharedObjects.pin(storageOf: r.inferenceOrder)
             SharedObjects.pin(storageOf: r.infer)
             SharedObjects.pin(storageOf: r.contexts)
@@ -92,9 +97,6 @@ extension NamePattern {
         SharedObjects.pin(self)
         SharedObjects.pin(storageOf: segments)
         SharedObjects.pin(storageOf: pieces)
-        SharedObjects.pin(storageOf: datasets)
-        SharedObjects.pin(storageOf: pathPrefixes)
-        SharedObjects.pin(storageOf: suffixes)
-        SharedObjects.pin(storageOf: prefixes)
+        SharedObjects.pin(storagesOf: datasets, pathPrefixes, suffixes, prefixes)
     }
 }
