@@ -207,9 +207,18 @@ import Glibc
         #expect(d == ["k": 2])
     }
 
-    @Test func aLoadedRuleSetIsPinned() throws {
+    @Test func aRuleSetIsPinnedWhenARunSharesIt() throws {
         let yaml = RuleLoadingTests.base + "legacy:\n  - id: r1\n    match: 'old_name_(?<h>1w|1m)'\n    replace: 'new_name_{h}'\n"
         var rules = try RuleLoader.load(text: yaml, file: "pinned.yaml")
+        // Loaded, it is freed as usual (only its own reference here).
+        #expect(isKnownUniquelyReferenced(&rules))
+        // A run on one thread shares nothing: still not pinned.
+        _ = LintRun(linter: Linter(rules: rules, options: LintOptions()), threads: 1).run([])
+        #expect(isKnownUniquelyReferenced(&rules))
+        let dir = try Fixture.tempDir()
+        try Fixture.write("x = 'old_name_1w'\n", to: dir + "/a.py")
+        let entries = [FileEntry(path: dir + "/a.py", language: .python, explicit: true, sizeLimit: 1 << 20)]
+        _ = LintRun(linter: Linter(rules: rules, options: LintOptions()), threads: 2).run(entries)
         #expect(!isKnownUniquelyReferenced(&rules))
         // Pinned objects still work as before.
         #expect(Linter(rules: rules, options: LintOptions()).findings(in: SourceFile(path: "t.py", bytes: Array("x = 'old_name_1w'\n".utf8), language: .python)).count == 1)

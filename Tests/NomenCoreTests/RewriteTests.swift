@@ -257,3 +257,23 @@ import Testing
         }
     }
 }
+
+extension UnifiedDiffLinesTests {
+    /// An insertion at the very end, after a final line feed, adds a line: no old line is
+    /// removed, and `git apply` accepts the diff (it called it corrupt when a `-` line stood
+    /// for the line after the last).
+    @Test func anInsertionAfterTheLastLineAddsALine() throws {
+        let old = Array("SELECT 1\n-- endmark\n".utf8)
+        let edits = [Edit(range: old.count..<old.count, replacement: Array("X".utf8))]
+        let expected = "--- a/b.sql\n+++ b/b.sql\n@@ -1,2 +1,3 @@\n SELECT 1\n -- endmark\n+X\n\\ No newline at end of file\n"
+        for indexWholeFile in [false, true] {
+            let diff = String(decoding: UnifiedDiff.render(path: "b.sql", old: old, edits: edits, indexWholeFile: indexWholeFile), as: UTF8.self)
+            #expect(diff == expected, "indexWholeFile \(indexWholeFile)")
+        }
+        let dir = try Fixture.tempDir()
+        try Fixture.write("SELECT 1\n-- endmark\n", to: dir + "/b.sql")
+        try Fixture.write(expected, to: dir + "/fix.patch")
+        let (status, output) = try Fixture.shell("git init -q . && git apply fix.patch && printf 'SELECT 1\\n-- endmark\\nX' | cmp - b.sql", in: dir)
+        #expect(status == 0, "\(output)")
+    }
+}

@@ -123,10 +123,13 @@ public enum UnifiedDiff {
                         s = e
                     }
                 }
-                let lastLine = firstLine + localStarts.count - 2
-                let end = min(oldIndex.map { $0.lineCount - 1 } ?? lastLine, tail.last + context)
+                // The file's last line, or the last found, whichever comes first. (An insertion
+                // at the end after a final line feed is on the line after the last: a line
+                // that is added, with no old line to remove.)
+                let lastLine = oldIndex.map { $0.lineCount - 1 } ?? (firstLine + localStarts.count - 2)
+                let end = min(lastLine, tail.last + context)
                 let newStart = head.newFirst - (head.first - start)
-                let newEnd = tail.newLast + (end - tail.last)
+                let newEnd = tail.newLast + max(0, end - tail.last)
                 append(&out, "@@ -")
                 range(start, end - start + 1, to: &out)
                 append(&out, " +")
@@ -137,7 +140,7 @@ public enum UnifiedDiff {
                 var o = start
                 for c in g {
                     while o < c.first { lines.emit(&out, UInt8(ascii: " "), o); o += 1 }
-                    for k in c.first...c.last { lines.emit(&out, UInt8(ascii: "-"), k) }
+                    for k in c.first...c.last where k <= lastLine { lines.emit(&out, UInt8(ascii: "-"), k) }
                     if let newIndex {
                         for k in c.newFirst...c.newLast { emit(&out, UInt8(ascii: "+"), newIndex.line(k)) }
                     } else {

@@ -86,6 +86,7 @@ public struct LintRun: Sendable {
         let linter = self.linter
         let rules = linter.rules
         let lines = sourceLines
+        if threads > 1 { rules.pinForThreads() }
         let locals = Gathered<Local>()
         Parallel.ordered(items: files, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer(), local()) },
                          work: { i, state in
@@ -103,6 +104,7 @@ public struct LintRun: Sendable {
         let linter = self.linter
         let rules = linter.rules
         let lines = sourceLines
+        if threads > 1 { rules.pinForThreads() }
         Parallel.ordered(items: files, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer()) },
                          work: { i, state in
                              let outcome = Self.check(files[i], linter: linter, keepBytes: false, scratch: state.0, buffer: state.1, sourceLines: lines)

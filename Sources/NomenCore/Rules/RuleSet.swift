@@ -1,3 +1,4 @@
+import Synchronization
 import NomenRegex
 #if canImport(Glibc)
 import Glibc
@@ -98,6 +99,16 @@ public final class RuleSet: Sendable {
         index.keptDatasets = Set(datasets.filter { rulesByDataset[$0] == nil })
         index.keptDatasetBytes = ByteNames(datasets.filter { rulesByDataset[$0] == nil })
         self.index = index
+    }
+
+    /// Whether `pinShared` has run (a rule set is pinned once, when a run first shares it
+    /// between threads: one made and dropped, such as each file's of several rules files
+    /// before they are merged, is freed as usual).
+    let pinned = Atomic<Bool>(false)
+
+    /// Pins the rule set for threads (see `SharedObjects`), once.
+    func pinForThreads() {
+        guard pinned.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         pinShared()
     }
 

@@ -6,8 +6,11 @@ import NomenRegex
 /// 250 MB high-density corpus with 2 threads: `swift_retain` took 6% of the time, most of it
 /// waiting on the count's load; with one thread, 2.6%.)
 ///
-/// A pinned object is never freed, and is shared, not copied, when written to (an array of
-/// it is not uniquely referenced): only objects made once and kept to the end are pinned.
+/// A pinned object is never freed, and is copied, not written in place, when written to (a
+/// pinned array is never uniquely referenced): only objects made once and kept to the end of a
+/// run are pinned (static tables when made, a rule set when a run first shares it between
+/// threads: `RuleSet.pinForThreads`). A pinned object must have no weak references (pinning
+/// replaces a side table), and nothing here makes one.
 /// This uses the runtime entry point that the Swift project's own benchmarks use for the same
 /// purpose.
 enum SharedObjects {
@@ -17,8 +20,8 @@ enum SharedObjects {
 
     /// An array's storage (an empty array's is the shared empty storage, already pinned).
     static func pin<T>(storageOf array: [T]) {
-        guard array.capacity > 0 else { return }
-        pin(Self.storage(of: array))
+        guard array.capacity > 0, let storage = Self.storage(of: array) else { return }
+        pin(storage)
     }
 
     /// Several lists of names.
@@ -27,13 +30,13 @@ enum SharedObjects {
     }
 
     static func pin<K, V>(storageOf dictionary: [K: V]) {
-        guard dictionary.capacity > 0 else { return }
-        pin(Self.storage(of: dictionary))
+        guard dictionary.capacity > 0, let storage = Self.storage(of: dictionary) else { return }
+        pin(storage)
     }
 
     static func pin<T>(storageOf set: Set<T>) {
-        guard set.capacity > 0 else { return }
-        pin(Self.storage(of: set))
+        guard set.capacity > 0, let storage = Self.storage(of: set) else { return }
+        pin(storage)
     }
 
     /// `array`, its storage pinned: for a static table every thread reads.
@@ -42,10 +45,15 @@ enum SharedObjects {
         return array
     }
 
-    /// The one reference a native array, dictionary or set is made of.
-    private static func storage<C>(of collection: C) -> AnyObject {
+    /// The one reference a native array, dictionary or set is made of. (Where the Objective-C
+    /// runtime can back a collection with an Objective-C object, collections are not pinned.)
+    private static func storage<C>(of collection: C) -> AnyObject? {
+        #if _runtime(_ObjC)
+        return nil
+        #else
         precondition(MemoryLayout<C>.size == MemoryLayout<AnyObject>.size, "not a single reference")
         return unsafeBitCast(collection, to: AnyObject.self)
+        #endif
     }
 }
 
