@@ -83,17 +83,7 @@ public struct LintRun: Sendable {
     /// summed, such as counts, need not travel with each file to the consumer.)
     public func stream<T: Sendable, Local: Sendable>(_ files: FileFeed, keepBytes: Bool = false, local: @escaping @Sendable () -> Local,
                                                      then: @escaping @Sendable (FileOutcome, inout Local) -> T, consume: (T) -> Void) -> [Local] {
-        let linter = self.linter
-        let rules = linter.rules
-        let lines = sourceLines
-        if threads > 1 { rules.pinForThreads() }
-        let locals = Gathered<Local>()
-        Parallel.ordered(items: files, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer(), local()) },
-                         work: { i, state in
-                             then(Self.check(files[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1, sourceLines: lines), &state.2)
-                         },
-                         finish: { state in locals.add(state.2) }, consume: consume)
-        return locals.all
+        run(files, keepBytes: keepBytes, local: local, then: { outcome, local, _ in then(outcome, &local) }, consume: consume)
     }
 
     /// The same, `then` also given the bytes of the file it has the outcome of, read in place
@@ -101,15 +91,26 @@ public struct LintRun: Sendable {
     /// when the file was not read.
     public func stream<T: Sendable>(_ files: FileFeed, then: @escaping @Sendable (FileOutcome, UnsafeBufferPointer<UInt8>?) -> T,
                                     consume: (T) -> Void) {
+        _ = run(files, keepBytes: false, local: {}, then: { outcome, _, bytes in then(outcome, bytes) }, consume: consume)
+    }
+
+    /// What every `stream` runs: each thread checks files with a scratch, a read buffer and a
+    /// value of its own, and hands `then` each outcome with the bytes it was read from.
+    private func run<T: Sendable, Local: Sendable>(_ files: FileFeed, keepBytes: Bool, local: @escaping @Sendable () -> Local,
+                                                   then: @escaping @Sendable (FileOutcome, inout Local, UnsafeBufferPointer<UInt8>?) -> T,
+                                                   consume: (T) -> Void) -> [Local] {
         let linter = self.linter
         let rules = linter.rules
         let lines = sourceLines
         if threads > 1 { rules.pinForThreads() }
-        Parallel.ordered(items: files, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer()) },
+        let locals = Gathered<Local>()
+        Parallel.ordered(items: files, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer(), local()) },
                          work: { i, state in
-                             let outcome = Self.check(files[i], linter: linter, keepBytes: false, scratch: state.0, buffer: state.1, sourceLines: lines)
-                             return then(outcome, outcome.status == .scanned ? state.1.last : nil)
-                         }, consume: consume)
+                             let outcome = Self.check(files[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1, sourceLines: lines)
+                             return then(outcome, &state.2, outcome.status == .scanned ? state.1.last : nil)
+                         },
+                         finish: { state in locals.add(state.2) }, consume: consume)
+        return locals.all
     }
 
     /// All outcomes at once (tests and small runs).
