@@ -41,14 +41,7 @@ public struct FileOutcome: Sendable {
     public let findings: [LocatedFinding]
     /// Something to say on stderr.
     public let note: String?
-    /// For rewriting: the file's bytes, kept only when a fix applies.
-    public let bytes: [UInt8]?
     public let language: Language
-
-    /// The same outcome without the file's bytes (they are not needed once fixes are planned).
-    public func droppingBytes() -> FileOutcome {
-        FileOutcome(path: path, status: status, findings: findings, note: note, bytes: nil, language: language)
-    }
 }
 
 /// Reads, checks and locates files in parallel; results stream back in path order.
@@ -65,25 +58,23 @@ public struct LintRun: Sendable {
         self.sourceLines = sourceLines
     }
 
-    /// Checks every file; `then` runs on the worker thread with the outcome (and the bytes when
-    /// `keepBytes` and a fix exists), `consume` on the calling thread, in order.
-    public func stream<T: Sendable>(_ entries: [FileEntry], keepBytes: Bool = false,
-                                    then: @escaping @Sendable (FileOutcome) -> T, consume: (T) -> Void) {
-        stream(FileFeed(entries), keepBytes: keepBytes, then: then, consume: consume)
+    /// Checks every file; `then` runs on the worker thread with the outcome, `consume` on the
+    /// calling thread, in order.
+    public func stream<T: Sendable>(_ entries: [FileEntry], then: @escaping @Sendable (FileOutcome) -> T, consume: (T) -> Void) {
+        stream(FileFeed(entries), then: then, consume: consume)
     }
 
     /// The same over the files of a walk that may still be going on.
-    public func stream<T: Sendable>(_ files: FileFeed, keepBytes: Bool = false,
-                                    then: @escaping @Sendable (FileOutcome) -> T, consume: (T) -> Void) {
-        _ = stream(files, keepBytes: keepBytes, local: {}, then: { outcome, _ in then(outcome) }, consume: consume)
+    public func stream<T: Sendable>(_ files: FileFeed, then: @escaping @Sendable (FileOutcome) -> T, consume: (T) -> Void) {
+        _ = stream(files, local: {}, then: { outcome, _ in then(outcome) }, consume: consume)
     }
 
     /// The same with a value of each thread's own (`local`), which `then` updates with each of
     /// the thread's outcomes; returns every thread's value once the run is over. (What is only
     /// summed, such as counts, need not travel with each file to the consumer.)
-    public func stream<T: Sendable, Local: Sendable>(_ files: FileFeed, keepBytes: Bool = false, local: @escaping @Sendable () -> Local,
+    public func stream<T: Sendable, Local: Sendable>(_ files: FileFeed, local: @escaping @Sendable () -> Local,
                                                      then: @escaping @Sendable (FileOutcome, inout Local) -> T, consume: (T) -> Void) -> [Local] {
-        run(files, keepBytes: keepBytes, local: local, then: { outcome, local, _ in then(outcome, &local) }, consume: consume)
+        run(files, local: local, then: { outcome, local, _ in then(outcome, &local) }, consume: consume)
     }
 
     /// The same, `then` also given the bytes of the file it has the outcome of, read in place
@@ -91,12 +82,12 @@ public struct LintRun: Sendable {
     /// when the file was not read.
     public func stream<T: Sendable>(_ files: FileFeed, then: @escaping @Sendable (FileOutcome, UnsafeBufferPointer<UInt8>?) -> T,
                                     consume: (T) -> Void) {
-        _ = run(files, keepBytes: false, local: {}, then: { outcome, _, bytes in then(outcome, bytes) }, consume: consume)
+        _ = run(files, local: {}, then: { outcome, _, bytes in then(outcome, bytes) }, consume: consume)
     }
 
     /// What every `stream` runs: each thread checks files with a scratch, a read buffer and a
     /// value of its own, and hands `then` each outcome with the bytes it was read from.
-    private func run<T: Sendable, Local: Sendable>(_ files: FileFeed, keepBytes: Bool, local: @escaping @Sendable () -> Local,
+    private func run<T: Sendable, Local: Sendable>(_ files: FileFeed, local: @escaping @Sendable () -> Local,
                                                    then: @escaping @Sendable (FileOutcome, inout Local, UnsafeBufferPointer<UInt8>?) -> T,
                                                    consume: (T) -> Void) -> [Local] {
         let linter = self.linter
@@ -106,7 +97,7 @@ public struct LintRun: Sendable {
         let locals = Gathered<Local>()
         Parallel.ordered(items: files, threads: threads, makeState: { (Scratch(rules: rules), ReadBuffer(), local()) },
                          work: { i, state in
-                             let outcome = Self.check(files[i], linter: linter, keepBytes: keepBytes, scratch: state.0, buffer: state.1, sourceLines: lines)
+                             let outcome = Self.check(files[i], linter: linter, scratch: state.0, buffer: state.1, sourceLines: lines)
                              return then(outcome, &state.2, outcome.status == .scanned ? state.1.last : nil)
                          },
                          finish: { state in locals.add(state.2) }, consume: consume)
@@ -114,13 +105,13 @@ public struct LintRun: Sendable {
     }
 
     /// All outcomes at once (tests and small runs).
-    public func run(_ entries: [FileEntry], keepBytes: Bool = false) -> [FileOutcome] {
+    public func run(_ entries: [FileEntry]) -> [FileOutcome] {
         var all: [FileOutcome] = []
-        stream(entries, keepBytes: keepBytes, then: { $0 }, consume: { all.append($0) })
+        stream(entries, then: { $0 }, consume: { all.append($0) })
         return all
     }
 
-    static func check(_ entry: FileEntry, linter: Linter, keepBytes: Bool, scratch: Scratch, buffer: ReadBuffer, sourceLines: Bool = true) -> FileOutcome {
+    static func check(_ entry: FileEntry, linter: Linter, scratch: Scratch, buffer: ReadBuffer, sourceLines: Bool = true) -> FileOutcome {
         let b: UnsafeBufferPointer<UInt8>
         do {
             switch try buffer.read(entry.path, limit: entry.sizeLimit) {
@@ -128,25 +119,24 @@ public struct LintRun: Sendable {
             case .tooLarge(let size):
                 return FileOutcome(path: entry.path, status: .skipped, findings: [],
                                    note: "\(entry.path): skipped, \(size) bytes is over the size limit of \(entry.sizeLimit) (max_file_size)",
-                                   bytes: nil, language: entry.language)
+                                   language: entry.language)
             }
         } catch {
-            return FileOutcome(path: entry.path, status: .unreadable, findings: [], note: error.description, bytes: nil, language: entry.language)
+            return FileOutcome(path: entry.path, status: .unreadable, findings: [], note: error.description, language: entry.language)
         }
         if Encoding.isBinary(b) {
             return FileOutcome(path: entry.path, status: .skipped, findings: [], note: entry.explicit ? "\(entry.path): skipped, binary file" : nil,
-                               bytes: nil, language: entry.language)
+                               language: entry.language)
         }
         let (invalid, ascii) = Encoding.check(b)
         if let bad = invalid {
             return FileOutcome(path: entry.path, status: .notUTF8, findings: [],
-                               note: "\(entry.path): skipped, not valid UTF-8 (byte \(bad))", bytes: nil, language: entry.language)
+                               note: "\(entry.path): skipped, not valid UTF-8 (byte \(bad))", language: entry.language)
         }
         var result = linter.check(b, language: entry.language, path: entry.path, scratch: scratch)
-        let keep = keepBytes && result.findings.contains { $0.fix != nil }
         // The findings move into the located ones (not copied, their references not counted).
         let located = Locator.locate(moving: &result.findings, in: b, sourceLines: sourceLines, ascii: ascii)
-        return FileOutcome(path: entry.path, status: .scanned, findings: located, note: result.problem, bytes: keep ? Array(b) : nil, language: entry.language)
+        return FileOutcome(path: entry.path, status: .scanned, findings: located, note: result.problem, language: entry.language)
     }
 
     public static func locate(_ findings: [Finding], in source: SourceFile) -> [LocatedFinding] {
