@@ -358,6 +358,15 @@ static const nomen_byteset *python_stops(void) {
     return &python_stop_set;
 }
 
+// What each stop is, for the block loop: a table read rather than a switch, whose jumps
+// the branch predictor cannot learn.
+enum { PY_LINE_FEED = 0, PY_OPEN = 1, PY_CLOSE = 2, PY_QUOTE = 3, PY_BACKSLASH = 4 };
+static const uint8_t python_stop_kind[256] = {
+    ['('] = PY_OPEN, ['['] = PY_OPEN, ['{'] = PY_OPEN,
+    [')'] = PY_CLOSE, [']'] = PY_CLOSE, ['}'] = PY_CLOSE,
+    ['\''] = PY_QUOTE, ['"'] = PY_QUOTE, ['#'] = PY_QUOTE, ['\\'] = PY_BACKSLASH,
+};
+
 static int python_blank(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f'; }
 static int python_word(uint8_t c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c >= 0x80;
@@ -442,24 +451,37 @@ static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_pytho
         size_t cur = 0;  // offset in the block of the first byte not yet read
         while (pending) {
             size_t j = (size_t)__builtin_ctzll(pending);
-            if (!token && (nonblank & bit_range(cur, j))) token = 1;
+            // Without branches: which stop comes is as good as random.
+            token |= (nonblank & bit_range(cur, j)) != 0;
             uint8_t c = p[base + j];
-            if (c == '\'' || c == '"' || c == '#') {
-                // The line's state before the run of identifier bytes and dots that ends here.
-                size_t k = base + j;
-                while (k > seg && python_word(p[k - 1])) k--;
-                int run = seg_token;
-                for (size_t x = seg; !run && x < k; x++) if (!python_blank(p[x])) run = 1;
-                state->run_token = run;
-                state->depth = depth;
-                state->line_has_token = token;
-                return base + j;
+            int kind = python_stop_kind[c];
+            if (__builtin_expect(kind >= PY_QUOTE, 0)) {
+                if (kind == PY_QUOTE) {
+                    // The line's state before the run of identifier bytes and dots that ends here.
+                    size_t k = base + j;
+                    while (k > seg && python_word(p[k - 1])) k--;
+                    int run = seg_token;
+                    for (size_t x = seg; !run && x < k; x++) if (!python_blank(p[x])) run = 1;
+                    state->run_token = run;
+                    state->depth = depth;
+                    state->line_has_token = token;
+                    return base + j;
+                }
+                size_t next = python_layout(c, p, n, base + j + 1, &depth, &token);
+                seg = next;
+                seg_token = token;
+                cur = next - base;
+                pending &= ~bit_range(0, cur < 64 ? cur : 64);
+                continue;
             }
-            size_t next = python_layout(c, p, n, base + j + 1, &depth, &token);
-            seg = next;
+            // A line feed, or a bracket (which counts as a token).
+            long d = depth + (kind == PY_OPEN) - (kind == PY_CLOSE);
+            depth = d < 0 ? 0 : d;
+            token = (kind != PY_LINE_FEED) | (token & (depth != 0));
+            cur = j + 1;
+            seg = base + cur;
             seg_token = token;
-            cur = next - base;
-            pending &= ~bit_range(0, cur < 64 ? cur : 64);
+            pending &= pending - 1;
         }
         if (cur < 32 && !token && (nonblank & bit_range(cur, 32))) token = 1;
         i = base + (cur > 32 ? cur : 32);
