@@ -358,15 +358,6 @@ static const nomen_byteset *python_stops(void) {
     return &python_stop_set;
 }
 
-// What each stop is, for the block loop: a table read rather than a switch, whose jumps
-// the branch predictor cannot learn.
-enum { PY_LINE_FEED = 0, PY_OPEN = 1, PY_CLOSE = 2, PY_QUOTE = 3, PY_BACKSLASH = 4 };
-static const uint8_t python_stop_kind[256] = {
-    ['('] = PY_OPEN, ['['] = PY_OPEN, ['{'] = PY_OPEN,
-    [')'] = PY_CLOSE, [']'] = PY_CLOSE, ['}'] = PY_CLOSE,
-    ['\''] = PY_QUOTE, ['"'] = PY_QUOTE, ['#'] = PY_QUOTE, ['\\'] = PY_BACKSLASH,
-};
-
 static int python_blank(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f'; }
 static int python_word(uint8_t c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c >= 0x80;
@@ -424,17 +415,39 @@ static inline uint64_t bit_range(size_t a, size_t b) {
     return below_b & ~below_a;
 }
 
-// nomen_python_code 32 bytes at a time: one load gives the stops and the blanks of a block,
-// and the stops are taken from the mask in order. The stretch since the last stop (`seg`)
-// may span blocks: at a quote its word run is read from `seg`, and the tail is handed to the
-// scalar loop from `seg` with the state there.
+// The stops of one block's bits `pending` (line feeds and brackets only) taken one by one,
+// as the scalar loop does: for a block where a closing bracket would take the depth below 0
+// (code that does not parse), which the whole-block arithmetic below does not model.
+static inline void python_block_by_stop(const uint8_t *p, size_t n, size_t base, uint32_t pending, uint32_t nonblank,
+                                        long *depth, int *token, size_t *seg, int *seg_token) {
+    size_t cur = *seg > base ? *seg - base : 0;
+    while (pending) {
+        size_t j = (size_t)__builtin_ctz(pending);
+        *token |= (nonblank & bit_range(cur, j)) != 0;
+        python_layout(p[base + j], p, n, base + j + 1, depth, token);
+        cur = j + 1;
+        *seg = base + cur;
+        *seg_token = *token;
+        pending &= pending - 1;
+    }
+    if (cur < 32) *token |= (nonblank & bit_range(cur, 32)) != 0;
+}
+
+// nomen_python_code 32 bytes at a time, without a branch per stop: up to the block's first
+// quote, `#` or backslash, the bracket depth after each byte is a prefix sum of +1 (opening)
+// and -1 (closing) bytes, worked out in a few vector steps. A line feed where it is 0 clears
+// the line's token; what follows the last such line feed, or everything when there is none,
+// may set it again. `seg` is just after the last stop, `seg_token` the token value there:
+// at a quote, the word run before it is read from `seg` (it may span blocks), and the tail
+// is handed to the scalar loop from `seg` with the state there.
 __attribute__((target("avx2")))
 static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_python_state *state) {
-    const nomen_byteset *stops = python_stops();
-    const __m256i nibble = _mm256_set1_epi8(0x0F);
-    const __m256i zero = _mm256_setzero_si256();
-    const __m256i lo = _mm256_loadu_si256((const __m256i *)stops->lo), hi = _mm256_loadu_si256((const __m256i *)stops->hi);
     const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t'), cr = _mm256_set1_epi8('\r'), ff = _mm256_set1_epi8('\f');
+    const __m256i lf = _mm256_set1_epi8('\n');
+    const __m256i quote = _mm256_set1_epi8('\''), dquote = _mm256_set1_epi8('"'), hash = _mm256_set1_epi8('#'), backslash = _mm256_set1_epi8('\\');
+    const __m256i paren = _mm256_set1_epi8('('), bracket = _mm256_set1_epi8('['), brace = _mm256_set1_epi8('{');
+    const __m256i cparen = _mm256_set1_epi8(')'), cbracket = _mm256_set1_epi8(']'), cbrace = _mm256_set1_epi8('}');
+    const __m256i byte15 = _mm256_set1_epi8(15);
     long depth = state->depth;
     int token = state->line_has_token;
     size_t seg = i;          // just after the last stop
@@ -442,49 +455,97 @@ static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_pytho
     while (i + 32 <= n) {
         const size_t base = i;
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + base));
-        __m256i m = _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(v, nibble)),
-                                     _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)));
-        uint64_t pending = (uint32_t)~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
         __m256i blank = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, sp), _mm256_cmpeq_epi8(v, tab)),
                                         _mm256_or_si256(_mm256_cmpeq_epi8(v, cr), _mm256_cmpeq_epi8(v, ff)));
-        const uint64_t nonblank = (uint32_t)~(uint32_t)_mm256_movemask_epi8(blank);
-        size_t cur = 0;  // offset in the block of the first byte not yet read
-        while (pending) {
-            size_t j = (size_t)__builtin_ctzll(pending);
-            // Without branches: which stop comes is as good as random.
-            token |= (nonblank & bit_range(cur, j)) != 0;
-            uint8_t c = p[base + j];
-            int kind = python_stop_kind[c];
-            if (__builtin_expect(kind >= PY_QUOTE, 0)) {
-                if (kind == PY_QUOTE) {
-                    // The line's state before the run of identifier bytes and dots that ends here.
-                    size_t k = base + j;
-                    while (k > seg && python_word(p[k - 1])) k--;
-                    int run = seg_token;
-                    for (size_t x = seg; !run && x < k; x++) if (!python_blank(p[x])) run = 1;
-                    state->run_token = run;
-                    state->depth = depth;
-                    state->line_has_token = token;
-                    return base + j;
+        __m256i special = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, dquote)),
+                                          _mm256_or_si256(_mm256_cmpeq_epi8(v, hash), _mm256_cmpeq_epi8(v, backslash)));
+        __m256i open = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, paren), _mm256_cmpeq_epi8(v, bracket)), _mm256_cmpeq_epi8(v, brace));
+        __m256i close = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, cparen), _mm256_cmpeq_epi8(v, cbracket)), _mm256_cmpeq_epi8(v, cbrace));
+        __m256i newline = _mm256_cmpeq_epi8(v, lf);
+        const uint32_t specials = (uint32_t)_mm256_movemask_epi8(special);
+        const size_t limit = specials ? (size_t)__builtin_ctz(specials) : 32;
+        const uint32_t in = limit == 32 ? ~0u : ((1u << limit) - 1);
+        const uint32_t lfs = (uint32_t)_mm256_movemask_epi8(newline) & in;
+        const uint32_t opens = (uint32_t)_mm256_movemask_epi8(open) & in;
+        const uint32_t closes = (uint32_t)_mm256_movemask_epi8(close) & in;
+        const uint32_t nonblank = ~(uint32_t)_mm256_movemask_epi8(blank);
+        // Bytes that give the line a token: all but blanks and line feeds (brackets do).
+        const uint32_t tokens = nonblank & ~lfs & in;
+        const uint32_t stops = lfs | opens | closes;
+        if (stops) {
+            const size_t last = 31 - (size_t)__builtin_clz(stops);
+            uint32_t resets;  // line feeds where the depth is 0
+            long after = depth;
+            int by_stop = 0;
+            if ((opens | closes) == 0) {
+                resets = depth == 0 ? lfs : 0;
+            } else {
+                // The depth change after each byte: +1 -1 0 bytes summed in each 16-byte lane
+                // (four shifted adds), then the low lane's total added to the high lane.
+                __m256i d = _mm256_sub_epi8(_mm256_and_si256(open, _mm256_set1_epi8(1)), _mm256_and_si256(close, _mm256_set1_epi8(1)));
+                // Only bytes before the first special count.
+                const __m256i index = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                                                       16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+                d = _mm256_and_si256(d, _mm256_cmpgt_epi8(_mm256_set1_epi8((char)limit), index));
+                d = _mm256_add_epi8(d, _mm256_slli_si256(d, 1));
+                d = _mm256_add_epi8(d, _mm256_slli_si256(d, 2));
+                d = _mm256_add_epi8(d, _mm256_slli_si256(d, 4));
+                d = _mm256_add_epi8(d, _mm256_slli_si256(d, 8));
+                __m256i low_total = _mm256_shuffle_epi8(_mm256_permute2x128_si256(d, d, 0x08), byte15);
+                d = _mm256_add_epi8(d, low_total);
+                after = depth + (int8_t)_mm256_extract_epi8(d, 31);
+                if (depth >= 32) {
+                    resets = 0;  // neither 0 nor below it within 32 bytes
+                } else {
+                    const __m256i floor = _mm256_set1_epi8((char)-depth);
+                    if ((uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(floor, d)) & in) by_stop = 1;
+                    resets = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(d, floor)) & lfs;
                 }
-                size_t next = python_layout(c, p, n, base + j + 1, &depth, &token);
-                seg = next;
-                seg_token = token;
-                cur = next - base;
-                pending &= ~bit_range(0, cur < 64 ? cur : 64);
-                continue;
             }
-            // A line feed, or a bracket (which counts as a token).
-            long d = depth + (kind == PY_OPEN) - (kind == PY_CLOSE);
-            depth = d < 0 ? 0 : d;
-            token = (kind != PY_LINE_FEED) | (token & (depth != 0));
-            cur = j + 1;
-            seg = base + cur;
-            seg_token = token;
-            pending &= pending - 1;
+            if (by_stop) {
+                python_block_by_stop(p, n, base, stops, nonblank & in, &depth, &token, &seg, &seg_token);
+            } else {
+                // The token just after the last stop: a bracket sets it; a line feed where the
+                // depth is 0 clears it; another keeps what the line had before it.
+                if (!((lfs >> last) & 1)) {
+                    seg_token = 1;
+                } else if ((resets >> last) & 1) {
+                    seg_token = 0;
+                } else if (resets) {
+                    const size_t r = 31 - (size_t)__builtin_clz(resets);
+                    seg_token = (tokens & bit_range(r + 1, last)) != 0;
+                } else {
+                    seg_token = token | ((tokens & bit_range(0, last)) != 0);
+                }
+                seg = base + last + 1;
+                token = seg_token | ((tokens & bit_range(last + 1, 32)) != 0);
+                depth = after;
+            }
+        } else {
+            token |= tokens != 0;
         }
-        if (cur < 32 && !token && (nonblank & bit_range(cur, 32))) token = 1;
-        i = base + (cur > 32 ? cur : 32);
+        if (specials) {
+            const size_t j = base + limit;
+            const uint8_t c = p[j];
+            if (c != '\\') {
+                // The line's state before the run of identifier bytes and dots that ends here.
+                size_t k = j;
+                while (k > seg && python_word(p[k - 1])) k--;
+                int run = seg_token;
+                for (size_t x = seg; !run && x < k; x++) if (!python_blank(p[x])) run = 1;
+                state->run_token = run;
+                state->depth = depth;
+                state->line_has_token = token;
+                return j;
+            }
+            // A line continuation: the logical line goes on.
+            const size_t next = python_layout(c, p, n, j + 1, &depth, &token);
+            seg = next;
+            seg_token = token;
+            i = next;
+            continue;
+        }
+        i = base + 32;
     }
     // The tail, read again from the last stop (no stop lies between it and `i`).
     state->depth = depth;

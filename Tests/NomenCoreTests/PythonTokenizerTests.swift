@@ -219,6 +219,16 @@ import Testing
                         "\(text.debugDescription)")
             }
         }
+        // Closing brackets with none open (the depth stays 0: a block's arithmetic gives way to
+        // the stop-by-stop loop), and depths of 32 and more (no line feed can clear the token).
+        let unbalanced = ["x", "\n", "\n", ")", ")", "]", "(", "    ", String(repeating: "(", count: 40), String(repeating: ")", count: 40),
+                          String(repeating: "}", count: 7), "\n'''d'''\n", "\n    r'''d'''\n", "\\\n", "# c\n"]
+        for text in Fixture.generatedTexts(unbalanced, count: 600, seed: 29, base: 10, spread: 120) {
+            Array(text.utf8).withUnsafeBufferPointer { b in
+                #expect(PythonTokenizer.regions(in: b, range: 0..<b.count) == PythonTokenizer.regionsByteByByte(in: b, range: 0..<b.count),
+                        "\(text.debugDescription)")
+            }
+        }
     }
 
     /// Keeping only the strings and comments that hold given offsets drops exactly the other
