@@ -705,35 +705,90 @@ __attribute__((always_inline)) static inline int sql_word(const uint8_t *p, size
 }
 
 #if defined(__x86_64__)
-// nomen_looks_like_sql 32 bytes at a time: the word starts of a block (identifier-start bytes
-// after a non-identifier byte) come from two masks, and only those words are read.
+// The identifier bytes of p[k ..< min(k + 32, end)] as bits (0 past `end`), by table.
+static inline uint32_t identifier_bits(const uint8_t *p, size_t k, size_t end) {
+    uint32_t bits = 0;
+    for (size_t x = k; x < end && x < k + 32; x++) bits |= (uint32_t)(identifier_class[p[x]] != 0) << (x - k);
+    return bits;
+}
+
+// nomen_looks_like_sql 32 bytes at a time, the last block too when the buffer holds 32
+// bytes from it (its bytes past `end` are masked off). A keyword is a word of 3 to 6
+// identifier bytes whose first is one of c d f i j m s t u v: the word starts of a block
+// that are so come from masks (the block's identifier bits and the next block's), and only
+// those words are read, by one load. (Word by word, which word is one was as good as random.)
 __attribute__((target("avx2")))
-static int looks_like_sql_avx2(const uint8_t *p, size_t start, size_t end) {
+static int looks_like_sql_avx2(const uint8_t *p, size_t n, size_t start, size_t end) {
     const __m256i a = _mm256_set1_epi8('a'), zero = _mm256_set1_epi8('0'), under = _mm256_set1_epi8('_');
     const __m256i case_bit = _mm256_set1_epi8(0x20), twenty_five = _mm256_set1_epi8(25), nine = _mm256_set1_epi8(9);
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    // Keyword initials by low nibble, after `| 0x20`: c d f i j m (high nibble 6), s t u v (7).
+    const __m256i initials6 = _mm256_setr_epi8(0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0,
+                                               0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0);
+    const __m256i initials7 = _mm256_setr_epi8(0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                               0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     uint32_t seen = 0;
     size_t k = start;
     uint32_t before = 0;  // whether the byte before the block is an identifier byte
-    while (k + 32 <= end) {
+    while (k < end && k + 32 <= n) {
+        const uint32_t in = end - k >= 32 ? ~0u : ((1u << (end - k)) - 1);
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + k));
-        __m256i t = _mm256_sub_epi8(_mm256_or_si256(v, case_bit), a);
+        __m256i lower = _mm256_or_si256(v, case_bit);
+        __m256i t = _mm256_sub_epi8(lower, a);
         __m256i letter = _mm256_cmpeq_epi8(_mm256_min_epu8(t, twenty_five), t);
         __m256i d = _mm256_sub_epi8(v, zero);
         __m256i digit = _mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d);
         uint32_t high = (uint32_t)_mm256_movemask_epi8(v);
-        uint32_t starts_class = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(letter, _mm256_cmpeq_epi8(v, under))) | high;
-        uint32_t ident = starts_class | (uint32_t)_mm256_movemask_epi8(digit);
+        uint32_t starts_class = ((uint32_t)_mm256_movemask_epi8(_mm256_or_si256(letter, _mm256_cmpeq_epi8(v, under))) | high) & in;
+        uint32_t ident = starts_class | ((uint32_t)_mm256_movemask_epi8(digit) & in);
         uint32_t starts = starts_class & ~((ident << 1) | before);
-        while (starts) {
-            size_t s = k + (size_t)__builtin_ctz(starts);
-            starts &= starts - 1;
-            if (sql_word(p, s, end, &seen)) return 1;
+        __m256i lo = _mm256_and_si256(lower, nibble), hi = _mm256_and_si256(_mm256_srli_epi16(lower, 4), nibble);
+        __m256i initial = _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(hi, _mm256_set1_epi8(6)), _mm256_shuffle_epi8(initials6, lo)),
+                                          _mm256_and_si256(_mm256_cmpeq_epi8(hi, _mm256_set1_epi8(7)), _mm256_shuffle_epi8(initials7, lo)));
+        uint32_t candidates = starts & ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(initial, _mm256_setzero_si256()));
+        if (candidates) {
+            // The next block's identifier bits: a word near the block's end goes on there.
+            uint32_t next_ident = 0;
+            if (k + 64 <= end) {
+                __m256i w = _mm256_loadu_si256((const __m256i *)(p + k + 32));
+                __m256i tw = _mm256_sub_epi8(_mm256_or_si256(w, case_bit), a);
+                __m256i dw = _mm256_sub_epi8(w, zero);
+                next_ident = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(tw, twenty_five), tw),
+                                                                                            _mm256_cmpeq_epi8(_mm256_min_epu8(dw, nine), dw)),
+                                                                            _mm256_cmpeq_epi8(w, under)))
+                    | (uint32_t)_mm256_movemask_epi8(w);
+            } else if (k + 32 < end) {
+                next_ident = identifier_bits(p, k + 32, end);
+            }
+            const uint64_t bits = (uint64_t)ident | (uint64_t)next_ident << 32;
+            const uint64_t three = bits & (bits >> 1) & (bits >> 2);
+            const uint64_t seven = three & (bits >> 3) & (bits >> 4) & (bits >> 5) & (bits >> 6);
+            candidates &= (uint32_t)three & ~(uint32_t)seven;
+            while (candidates) {
+                const size_t j = (size_t)__builtin_ctz(candidates);
+                candidates &= candidates - 1;
+                const size_t length = (size_t)__builtin_ctzll(~(bits >> j));
+                const size_t s = k + j;
+                uint64_t word = 0;
+                if (s + 8 <= n) {
+                    memcpy(&word, p + s, 8);
+                    word = __builtin_bswap64(word) >> (8 * (8 - length));
+                } else {
+                    for (size_t x = s; x < s + length; x++) word = word << 8 | p[x];
+                }
+                // `| 0x20` on every byte, as the scalar loop reads a word.
+                word |= 0x2020202020202020ULL >> (8 * (8 - length));
+                const int bit = sql_keyword_bit(word);
+                if (bit < 0) continue;
+                seen |= 1u << bit;
+                if (sql_seen_is_sql(seen)) return 1;
+            }
         }
         before = ident >> 31;
         k += 32;
     }
-    // The rest a byte at a time; a word that began in the last block is passed over (its
-    // start was read there).
+    // Near the buffer's end, a byte at a time; a word that began in the last block is passed
+    // over (its start was read there).
     while (k < end) {
         if (identifier_class[p[k]] == 0) { k++; before = 0; continue; }
         if (identifier_class[p[k]] == 1 && !before && sql_word(p, k, end, &seen)) return 1;
@@ -744,10 +799,10 @@ static int looks_like_sql_avx2(const uint8_t *p, size_t start, size_t end) {
 }
 #endif
 
-int nomen_looks_like_sql(const uint8_t *p, size_t start, size_t end) {
+int nomen_looks_like_sql(const uint8_t *p, size_t n, size_t start, size_t end) {
     pthread_once(&identifier_once, identifier_class_init);
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2")) return looks_like_sql_avx2(p, start, end);
+    if (__builtin_cpu_supports("avx2")) return looks_like_sql_avx2(p, n, start, end);
 #endif
     uint32_t seen = 0;
     size_t k = start;

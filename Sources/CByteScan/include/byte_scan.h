@@ -128,8 +128,9 @@ size_t nomen_line_starts(const uint8_t *p, size_t n, long *starts);
 
 // Whether [start, end) reads as SQL: it holds words (Python identifiers, any case) that make
 // a statement: SELECT … FROM, INSERT INTO, CREATE TABLE/VIEW, MERGE … INTO, UPDATE … SET,
-// DELETE FROM, or JOIN (see SQLTokenizer.looksLikeSQL, its byte-by-byte twin).
-int nomen_looks_like_sql(const uint8_t *p, size_t start, size_t end);
+// DELETE FROM, or JOIN (see SQLTokenizer.looksLikeSQL, its byte-by-byte twin). The buffer
+// holds n >= end bytes: those past `end` may be read, never counted.
+int nomen_looks_like_sql(const uint8_t *p, size_t n, size_t start, size_t end);
 
 // Passes over one JSON value from *at (white space first), checking its syntax as strictly
 // as reading it: strings end at an unescaped quote, objects and arrays are balanced with

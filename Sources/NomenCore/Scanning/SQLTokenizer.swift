@@ -91,7 +91,7 @@ struct SQLTokenizer {
     /// every string with a match in it is asked.
     static func looksLikeSQL(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
         guard let base = b.baseAddress, !r.isEmpty else { return false }
-        return nomen_looks_like_sql(base, r.lowerBound, r.upperBound) != 0
+        return nomen_looks_like_sql(base, b.count, r.lowerBound, r.upperBound) != 0
     }
 
     /// `looksLikeSQL` one byte at a time, in Swift: the oracle its tests compare against.
