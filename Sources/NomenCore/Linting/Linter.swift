@@ -710,8 +710,8 @@ struct FileScan {
             let name = text(r)
             return rules.exceptions.contains { $0.name == name }
         }
-        let bytes = UnsafeBufferPointer(rebasing: b[r])
-        return rules.exceptions.contains { $0.name.hasSameBytes(as: bytes) }
+        // (Bytes against bytes: a string per exception read here counted references each time.)
+        return rules.index.exceptionBytes.contains(UnsafeBufferPointer(rebasing: b[r]))
     }
 
     /// `patterns(forWord:default:)` for the word at `r`, without making a string of it when it

@@ -26,6 +26,8 @@ public final class RuleSet: Sendable {
         var keptDatasets: Set<String> = []
         /// The same names as bytes, compared in place with the bytes of a file.
         var keptDatasetBytes = ByteNames([])
+        /// The exceptions' names as bytes (for an ASCII name: bytes compare as the strings do).
+        var exceptionBytes = ByteNames([])
     }
 
     /// Names as bytes in one buffer of their own (written once, in `init`, only read after),
@@ -98,6 +100,7 @@ public final class RuleSet: Sendable {
         }
         index.keptDatasets = Set(datasets.filter { rulesByDataset[$0] == nil })
         index.keptDatasetBytes = ByteNames(datasets.filter { rulesByDataset[$0] == nil })
+        index.exceptionBytes = ByteNames(exceptions.map(\.name))
         self.index = index
     }
 

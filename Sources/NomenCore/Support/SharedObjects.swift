@@ -97,6 +97,7 @@ extension RuleSet {
         }
         SharedObjects.pin(storageOf: index.keptDatasets)
         SharedObjects.pin(index.keptDatasetBytes)
+        SharedObjects.pin(index.exceptionBytes)
     }
 }
 
