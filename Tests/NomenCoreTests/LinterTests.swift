@@ -361,3 +361,20 @@ extension LinterTests {
         }
     }
 }
+
+extension LinterTests {
+    /// An exception is the whole name, byte for byte for an ASCII one (the trigger's lookahead
+    /// keeps exceptions from most hits, so this guard is asked directly).
+    @Test func exceptionsAreWholeNames() {
+        let linter = Fixture.linter()
+        let scratch = Scratch(rules: Fixture.rules)
+        for (text, expected) in [("regime_calendar", true), ("regime_weights", true), ("regime_calendarx", false), ("Regime_calendar", false),
+                                 ("regime_calenda", false), ("x", false), ("régime_calendar", false)] {
+            let bytes = Array(("  " + text + " ").utf8)
+            bytes.withUnsafeBufferPointer { b in
+                let scan = FileScan(linter: linter, b: b, language: .python, path: "t", scratch: scratch)
+                #expect(scan.isException(2..<(b.count - 1)) == expected, "\(text)")
+            }
+        }
+    }
+}
