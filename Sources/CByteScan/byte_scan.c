@@ -495,7 +495,7 @@ static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_pytho
                 d = _mm256_add_epi8(d, low_total);
                 after = depth + (int8_t)_mm256_extract_epi8(d, 31);
                 if (depth >= 32) {
-                    resets = 0;  // neither 0 nor below it within 32 bytes
+                    resets = 0;  // no line feed where it is 0, and never below 0, within 32 bytes
                 } else {
                     const __m256i floor = _mm256_set1_epi8((char)-depth);
                     if ((uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(floor, d)) & in) by_stop = 1;
@@ -556,7 +556,9 @@ static size_t python_code_avx2(const uint8_t *p, size_t n, size_t i, nomen_pytho
 
 size_t nomen_python_code(const uint8_t *p, size_t n, size_t i, nomen_python_state *state) {
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2")) return python_code_avx2(p, n, i, state);
+    // (The block arithmetic compares the depth as a byte: a negative one, which the tokenizer
+    // never passes, is left to the scalar loop.)
+    if (state->depth >= 0 && __builtin_cpu_supports("avx2")) return python_code_avx2(p, n, i, state);
 #endif
     return python_code_scalar(p, n, i, state);
 }
@@ -810,8 +812,8 @@ int nomen_looks_like_sql(const uint8_t *p, size_t n, size_t start, size_t end) {
         if (identifier_class[p[k]] != 1) { k++; continue; }
         size_t s = k;
         while (k < end && identifier_class[p[k]] != 0) k++;
-        size_t n = k - s;
-        if (n < 3 || n > 6) continue;
+        size_t length = k - s;
+        if (length < 3 || length > 6) continue;
         if (s != start && identifier_class[p[s - 1]] != 0) continue;
         uint64_t v = 0;
         for (size_t x = s; x < k; x++) v = v << 8 | (uint8_t)(p[x] | 0x20);
