@@ -21,11 +21,13 @@ public enum UnifiedDiff {
 
     /// `indexWholeFile`: find the hunks' lines in an index of every line even when no edit
     /// moves a line (the tests hold the usual way to it).
-    static func render(path: String, old: [UInt8], edits unordered: [Edit], indexWholeFile: Bool) -> [UInt8] {
-        old.withUnsafeBufferPointer { render(path: path, old: $0, edits: unordered, indexWholeFile: indexWholeFile) }
+    /// `lineByLine`: append each line to the array as it comes, rather than write a hunk's
+    /// lines through a pointer into room made for them (the tests hold one to the other).
+    static func render(path: String, old: [UInt8], edits unordered: [Edit], indexWholeFile: Bool, lineByLine: Bool = false) -> [UInt8] {
+        old.withUnsafeBufferPointer { render(path: path, old: $0, edits: unordered, indexWholeFile: indexWholeFile, lineByLine: lineByLine) }
     }
 
-    static func render(path: String, old: UnsafeBufferPointer<UInt8>, edits unordered: [Edit], indexWholeFile: Bool) -> [UInt8] {
+    static func render(path: String, old: UnsafeBufferPointer<UInt8>, edits unordered: [Edit], indexWholeFile: Bool, lineByLine: Bool = false) -> [UInt8] {
         let inOrder = zip(unordered, unordered.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
         let edits = inOrder ? unordered : unordered.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
         // When no edit takes or adds a line break (names never do), each new line is its old
@@ -137,6 +139,49 @@ public enum UnifiedDiff {
                 append(&out, " @@\n")
                 localStarts.withUnsafeBufferPointer { starts in
                 let lines = Lines(bytes: b, starts: starts, first: firstLine)
+                if newIndex == nil, !lineByLine {
+                    // Line for line, the hunk is written through a pointer into room made for
+                    // it at once (an append per line costs more than its copy): each old line
+                    // at most twice (as context or `-`, and as `+`), a marker each, the
+                    // replacements of the hunk's edits, and the notes of a last line.
+                    let span = lines.bounds(end).upperBound - lines.bounds(start).lowerBound
+                    let hunkEnd = lines.bounds(tail.last).upperBound
+                    var replaced = 0
+                    var j = nextEdit
+                    while j < edits.count, edits[j].range.lowerBound < hunkEnd || (hunkEnd == b.count && edits[j].range.lowerBound == hunkEnd) {
+                        replaced += edits[j].replacement.count
+                        j += 1
+                    }
+                    let bound = 2 * span + 2 * (end - start + 2) + replaced + 4 * noNewline.count
+                    let before = out.count
+                    // (Made from a page of zeros: appending repeated zeros goes element by element.)
+                    UnifiedDiff.zeros.withUnsafeBufferPointer { page in
+                        var left = bound
+                        while left > 0 {
+                            let n = min(left, page.count)
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: page[0..<n]))
+                            left -= n
+                        }
+                    }
+                    let written = out.withUnsafeMutableBufferPointer { buffer -> Int in
+                        let from = buffer.baseAddress! + before
+                        var w = from
+                        var o = start
+                        edits.withUnsafeBufferPointer { es in
+                            for c in g {
+                                while o < c.first { lines.write(&w, UInt8(ascii: " "), o); o += 1 }
+                                for k in c.first...c.last where k <= lastLine { lines.write(&w, UInt8(ascii: "-"), k) }
+                                for k in c.first...c.last { lines.writeEdited(&w, line: k, edits: es, next: &nextEdit) }
+                                o = c.last + 1
+                            }
+                        }
+                        while o <= end { lines.write(&w, UInt8(ascii: " "), o); o += 1 }
+                        return from.distance(to: w)
+                    }
+                    precondition(written <= bound, "a hunk outgrew its room")
+                    out.removeLast(bound - written)
+                    return
+                }
                 var o = start
                 for c in g {
                     while o < c.first { lines.emit(&out, UInt8(ascii: " "), o); o += 1 }
@@ -194,6 +239,47 @@ public enum UnifiedDiff {
             if r.isEmpty || bytes[r.upperBound - 1] != 0x0A { out += noNewline }
         }
 
+        /// `emit` through a pointer (the room is made).
+        @inline(__always)
+        func write(_ w: inout UnsafeMutablePointer<UInt8>, _ marker: UInt8, _ k: Int) {
+            let r = bounds(k)
+            w.pointee = marker
+            w += 1
+            put(&w, r)
+            if r.isEmpty || bytes[r.upperBound - 1] != 0x0A { UnifiedDiff.writeNoNewline(&w) }
+        }
+
+        @inline(__always)
+        private func put(_ w: inout UnsafeMutablePointer<UInt8>, _ r: Range<Int>) {
+            guard !r.isEmpty else { return }
+            w.update(from: bytes.baseAddress! + r.lowerBound, count: r.count)
+            w += r.count
+        }
+
+        /// `emitEdited` through a pointer (the room is made).
+        func writeEdited(_ w: inout UnsafeMutablePointer<UInt8>, line k: Int, edits: UnsafeBufferPointer<Edit>, next: inout Int) {
+            let r = bounds(k)
+            let end = r.upperBound
+            w.pointee = UInt8(ascii: "+")
+            w += 1
+            var cursor = r.lowerBound
+            var last: UInt8? = nil
+            // An insertion at the very end of the file belongs to the last line.
+            while next < edits.count, edits[next].range.lowerBound < end || (end == bytes.count && edits[next].range.lowerBound == end) {
+                let range = edits[next].range
+                put(&w, cursor..<range.lowerBound)
+                edits[next].replacement.withUnsafeBufferPointer { rep in
+                    if let base = rep.baseAddress, !rep.isEmpty { w.update(from: base, count: rep.count); w += rep.count }
+                }
+                if let r = edits[next].replacement.last { last = r } else if range.lowerBound > cursor { last = bytes[range.lowerBound - 1] }
+                cursor = range.upperBound
+                next += 1
+            }
+            put(&w, cursor..<end)
+            if end > cursor { last = bytes[end - 1] }
+            if last != 0x0A { UnifiedDiff.writeNoNewline(&w) }
+        }
+
         /// `+` and line `k` with the edits that lie in it applied (edits from `next` on, in
         /// order; `next` moves past those used).
         func emitEdited(_ out: inout [UInt8], line k: Int, edits: UnsafeBufferPointer<Edit>, next: inout Int) {
@@ -227,6 +313,15 @@ public enum UnifiedDiff {
     }
 
     private static let noNewline = SharedObjects.pinned(Array("\n\\ No newline at end of file\n".utf8))
+
+    private static let zeros = SharedObjects.pinned([UInt8](repeating: 0, count: 4096))
+
+    private static func writeNoNewline(_ w: inout UnsafeMutablePointer<UInt8>) {
+        noNewline.withUnsafeBufferPointer { note in
+            w.update(from: note.baseAddress!, count: note.count)
+            w += note.count
+        }
+    }
 
     /// A constant piece, from the binary's bytes.
     private static func append(_ out: inout [UInt8], _ s: StaticString) {
