@@ -21,13 +21,11 @@ public enum UnifiedDiff {
 
     /// `indexWholeFile`: find the hunks' lines in an index of every line even when no edit
     /// moves a line (the tests hold the usual way to it).
-    /// `lineByLine`: append each line to the array as it comes, rather than write a hunk's
-    /// lines through a pointer into room made for them (the tests hold one to the other).
-    static func render(path: String, old: [UInt8], edits unordered: [Edit], indexWholeFile: Bool, lineByLine: Bool = false) -> [UInt8] {
-        old.withUnsafeBufferPointer { render(path: path, old: $0, edits: unordered, indexWholeFile: indexWholeFile, lineByLine: lineByLine) }
+    static func render(path: String, old: [UInt8], edits unordered: [Edit], indexWholeFile: Bool) -> [UInt8] {
+        old.withUnsafeBufferPointer { render(path: path, old: $0, edits: unordered, indexWholeFile: indexWholeFile) }
     }
 
-    static func render(path: String, old: UnsafeBufferPointer<UInt8>, edits unordered: [Edit], indexWholeFile: Bool, lineByLine: Bool = false) -> [UInt8] {
+    static func render(path: String, old: UnsafeBufferPointer<UInt8>, edits unordered: [Edit], indexWholeFile: Bool) -> [UInt8] {
         let inOrder = zip(unordered, unordered.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
         let edits = inOrder ? unordered : unordered.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
         // When no edit takes or adds a line break (names never do), each new line is its old
@@ -139,63 +137,58 @@ public enum UnifiedDiff {
                 append(&out, " @@\n")
                 localStarts.withUnsafeBufferPointer { starts in
                 let lines = Lines(bytes: b, starts: starts, first: firstLine)
-                if newIndex == nil, !lineByLine {
-                    // Line for line, the hunk is written through a pointer into room made for
-                    // it at once (an append per line costs more than its copy): each old line
-                    // at most twice (as context or `-`, and as `+`), a marker each, the
-                    // replacements of the hunk's edits, and the notes of a last line.
-                    let span = lines.bounds(end).upperBound - lines.bounds(start).lowerBound
-                    let hunkEnd = lines.bounds(tail.last).upperBound
-                    var replaced = 0
-                    var j = nextEdit
-                    while j < edits.count, edits[j].range.lowerBound < hunkEnd || (hunkEnd == b.count && edits[j].range.lowerBound == hunkEnd) {
-                        replaced += edits[j].replacement.count
-                        j += 1
+                if let newIndex {
+                    // Lines move: the `+` lines are the new version's, from its index.
+                    var o = start
+                    for c in g {
+                        while o < c.first { lines.emit(&out, UInt8(ascii: " "), o); o += 1 }
+                        for k in c.first...c.last where k <= lastLine { lines.emit(&out, UInt8(ascii: "-"), k) }
+                        for k in c.newFirst...c.newLast { emit(&out, UInt8(ascii: "+"), newIndex.line(k)) }
+                        o = c.last + 1
                     }
-                    let bound = 2 * span + 2 * (end - start + 2) + replaced + 4 * noNewline.count
-                    let before = out.count
-                    // (Made from a page of zeros: appending repeated zeros goes element by element.)
-                    UnifiedDiff.zeros.withUnsafeBufferPointer { page in
-                        var left = bound
-                        while left > 0 {
-                            let n = min(left, page.count)
-                            out.append(contentsOf: UnsafeBufferPointer(rebasing: page[0..<n]))
-                            left -= n
-                        }
-                    }
-                    let written = out.withUnsafeMutableBufferPointer { buffer -> Int in
-                        let from = buffer.baseAddress! + before
-                        var w = from
-                        var o = start
-                        edits.withUnsafeBufferPointer { es in
-                            for c in g {
-                                while o < c.first { lines.write(&w, UInt8(ascii: " "), o); o += 1 }
-                                for k in c.first...c.last where k <= lastLine { lines.write(&w, UInt8(ascii: "-"), k) }
-                                for k in c.first...c.last { lines.writeEdited(&w, line: k, edits: es, next: &nextEdit) }
-                                o = c.last + 1
-                            }
-                        }
-                        while o <= end { lines.write(&w, UInt8(ascii: " "), o); o += 1 }
-                        return from.distance(to: w)
-                    }
-                    precondition(written <= bound, "a hunk outgrew its room")
-                    out.removeLast(bound - written)
+                    while o <= end { lines.emit(&out, UInt8(ascii: " "), o); o += 1 }
                     return
                 }
-                var o = start
-                for c in g {
-                    while o < c.first { lines.emit(&out, UInt8(ascii: " "), o); o += 1 }
-                    for k in c.first...c.last where k <= lastLine { lines.emit(&out, UInt8(ascii: "-"), k) }
-                    if let newIndex {
-                        for k in c.newFirst...c.newLast { emit(&out, UInt8(ascii: "+"), newIndex.line(k)) }
-                    } else {
-                        edits.withUnsafeBufferPointer { es in
-                            for k in c.first...c.last { lines.emitEdited(&out, line: k, edits: es, next: &nextEdit) }
+                // Line for line, the hunk is written through a pointer into room made for it at
+                // once (an append per line costs more than its copy): each old line at most twice
+                // (as context or `-`, and as `+`), a marker each, the replacements of the hunk's
+                // edits, and the notes of a last line.
+                let span = lines.bounds(end).upperBound - lines.bounds(start).lowerBound
+                let hunkEnd = lines.bounds(tail.last).upperBound
+                var replaced = 0
+                var j = nextEdit
+                while j < edits.count, edits[j].range.lowerBound < hunkEnd || (hunkEnd == b.count && edits[j].range.lowerBound == hunkEnd) {
+                    replaced += edits[j].replacement.count
+                    j += 1
+                }
+                let bound = 2 * span + 2 * (end - start + 2) + replaced + 4 * noNewline.count
+                let before = out.count
+                // (Made from a page of zeros: appending repeated zeros goes element by element.)
+                UnifiedDiff.zeros.withUnsafeBufferPointer { page in
+                    var left = bound
+                    while left > 0 {
+                        let n = min(left, page.count)
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: page[0..<n]))
+                        left -= n
+                    }
+                }
+                let written = out.withUnsafeMutableBufferPointer { buffer -> Int in
+                    let from = buffer.baseAddress! + before
+                    var w = from
+                    var o = start
+                    edits.withUnsafeBufferPointer { es in
+                        for c in g {
+                            while o < c.first { lines.write(&w, UInt8(ascii: " "), o); o += 1 }
+                            for k in c.first...c.last where k <= lastLine { lines.write(&w, UInt8(ascii: "-"), k) }
+                            for k in c.first...c.last { lines.writeEdited(&w, line: k, edits: es, next: &nextEdit) }
+                            o = c.last + 1
                         }
                     }
-                    o = c.last + 1
+                    while o <= end { lines.write(&w, UInt8(ascii: " "), o); o += 1 }
+                    return from.distance(to: w)
                 }
-                while o <= end { lines.emit(&out, UInt8(ascii: " "), o); o += 1 }
+                precondition(written <= bound, "a hunk outgrew its room")
+                out.removeLast(bound - written)
                 }
             }
         }
@@ -239,7 +232,8 @@ public enum UnifiedDiff {
             if r.isEmpty || bytes[r.upperBound - 1] != 0x0A { out += noNewline }
         }
 
-        /// `emit` through a pointer (the room is made).
+        /// `marker` and line `k` through a pointer (the room is made), with a note when it has
+        /// no line break.
         @inline(__always)
         func write(_ w: inout UnsafeMutablePointer<UInt8>, _ marker: UInt8, _ k: Int) {
             let r = bounds(k)
@@ -256,7 +250,8 @@ public enum UnifiedDiff {
             w += r.count
         }
 
-        /// `emitEdited` through a pointer (the room is made).
+        /// `+` and line `k` with the edits that lie in it applied (edits from `next` on, in
+        /// order; `next` moves past those used), through a pointer (the room is made).
         func writeEdited(_ w: inout UnsafeMutablePointer<UInt8>, line k: Int, edits: UnsafeBufferPointer<Edit>, next: inout Int) {
             let r = bounds(k)
             let end = r.upperBound
@@ -278,28 +273,6 @@ public enum UnifiedDiff {
             put(&w, cursor..<end)
             if end > cursor { last = bytes[end - 1] }
             if last != 0x0A { UnifiedDiff.writeNoNewline(&w) }
-        }
-
-        /// `+` and line `k` with the edits that lie in it applied (edits from `next` on, in
-        /// order; `next` moves past those used).
-        func emitEdited(_ out: inout [UInt8], line k: Int, edits: UnsafeBufferPointer<Edit>, next: inout Int) {
-            let r = bounds(k)
-            let end = r.upperBound
-            out.append(UInt8(ascii: "+"))
-            var cursor = r.lowerBound
-            var last: UInt8? = nil
-            // An insertion at the very end of the file belongs to the last line.
-            while next < edits.count, edits[next].range.lowerBound < end || (end == bytes.count && edits[next].range.lowerBound == end) {
-                let range = edits[next].range
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<range.lowerBound]))
-                edits[next].replacement.withUnsafeBufferPointer { out.append(contentsOf: $0) }
-                if let r = edits[next].replacement.last { last = r } else if range.lowerBound > cursor { last = bytes[range.lowerBound - 1] }
-                cursor = range.upperBound
-                next += 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<end]))
-            if end > cursor { last = bytes[end - 1] }
-            if last != 0x0A { out += noNewline }
         }
     }
 
