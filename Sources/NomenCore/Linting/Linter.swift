@@ -269,7 +269,14 @@ struct FileScan {
         /// Where qualifiers are looked for.
         var bounds: Range<Int>
         /// Where a missing capture (a horizon) is looked for.
-        var inferenceScope: Range<Int>
+        var inferenceScope: InferenceScope
+    }
+
+    /// A range, or the token around the match within bounds, worked out only when a missing
+    /// capture is looked for (most matches need none, and a place is made for every match).
+    enum InferenceScope {
+        case range(Range<Int>)
+        case token(around: Range<Int>, within: Range<Int>)
     }
 
     /// What the linter asks of the region a match lies in (a plain value: a `Region` carries
@@ -293,7 +300,7 @@ struct FileScan {
     mutating func place(of r: Range<Int>) -> Place {
         let all = 0..<b.count
         guard let k = regionIndex(around: r) else {
-            return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
+            return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: .token(around: r, within: all))
         }
         // Most matches lie in a plain string or comment: no field or nested region to look into.
         // (Read through a buffer: an element of `tokenized` passed to a method of self copies self.)
@@ -302,9 +309,9 @@ struct FileScan {
         // The region is known: only its fields and nested regions are looked into.
         switch RegionLookup.place(of: r, within: tokenized![k]) {
         case .code:
-            return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: token(around: r, within: all))
+            return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: .token(around: r, within: all))
         case .field(let region, let field):
-            return Place(context: .identifier, region: RegionFacts(region), bounds: field.expression, inferenceScope: r)
+            return Place(context: .identifier, region: RegionFacts(region), bounds: field.expression, inferenceScope: .range(r))
         case .region(let region):
             return place(in: RegionFacts(region), context: region.context, r)
         }
@@ -320,7 +327,7 @@ struct FileScan {
             context = .template
         }
         let pythonString = region.kind == .string && !region.holdsSQL && (context == .string || context == .fstring || context == .template)
-        let scope = pythonString ? region.content : token(around: r, within: region.content)
+        let scope: InferenceScope = pythonString ? .range(region.content) : .token(around: r, within: region.content)
         return Place(context: context, region: region, bounds: region.content, inferenceScope: scope)
     }
 
@@ -637,7 +644,11 @@ struct FileScan {
 
     func infer(_ inference: Inference, place: Place, excluding span: Range<Int>) -> Inferred {
         var found: [String] = []
-        let scope = place.inferenceScope
+        let scope: Range<Int>
+        switch place.inferenceScope {
+        case .range(let r): scope = r
+        case .token(let r, let bounds): scope = token(around: r, within: bounds)
+        }
         if let region = place.region, region.isFString {
             for field in region.fields where scope.contains(field.range.lowerBound) {
                 var expr = text(field.expression)
