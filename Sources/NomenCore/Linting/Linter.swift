@@ -401,9 +401,12 @@ struct FileScan {
         // at the end of the buffer too, has none and is no placeholder.)
         if !r.isEmpty, b[r.lowerBound] == UInt8(ascii: "{") || b[r.lowerBound] == UInt8(ascii: "%") || b[r.lowerBound] == UInt8(ascii: "$"),
            rule.regex.groupNames.values.contains(where: { $0 < m.groups.count && m.groups[$0] == r }) { return }
-        let reference = Reference.around(r, in: b, bounds: place.bounds)
+        // Only a name right after a `.` (or a backticked one's backtick) can be qualified: most
+        // are not, and need no reference worked out.
+        let mayBeQualified = r.lowerBound > place.bounds.lowerBound && (b[r.lowerBound - 1] == UInt8(ascii: ".") || b[r.lowerBound - 1] == UInt8(ascii: "`"))
+        let reference = rule.hasReplacement && mayBeQualified ? Reference.around(r, in: b, bounds: place.bounds) : nil
         var noFix: String? = nil
-        if rule.hasReplacement, reference.index > 0, reference.index == reference.parts.count - 1 {
+        if let reference, reference.index > 0, reference.index == reference.parts.count - 1 {
             // A qualified name keeps its dataset: fine for a known dataset that no rule moves,
             // not for a dataset nomen cannot see (`{cfg['dataset']}`) or one that must change.
             let qualifier = reference.parts[reference.index - 1]
