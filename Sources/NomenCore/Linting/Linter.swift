@@ -930,7 +930,8 @@ struct FileScan {
                 }
             }
         }
-        if mayHaveIgnores { all.removeAll(where: isIgnored) }
+        // (The marker is looked for only when there is a finding it could silence.)
+        if !all.isEmpty, mayHaveIgnores { all.removeAll(where: isIgnored) }
         return all
     }
 
