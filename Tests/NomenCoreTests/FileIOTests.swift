@@ -65,6 +65,56 @@ import Testing
         #expect(got.map { Array($0.prefix(while: { $0 != 0x0A })) } == Array(expected.prefix(while: { $0 != 0x0A })))
     }
 
+    /// Walked files are opened by name in their folder, which a buffer keeps open while the
+    /// next file is in it too: files of the same name in different folders, read in any order
+    /// (as threads take them), come from their own folder. (Files of the working folder, whose
+    /// folder is `.`, are read in every end-to-end test: the binary runs in the fixture's folder.)
+    @Test func walkedFilesAreReadFromTheirOwnFolder() throws {
+        let dir = try Fixture.tempDir()
+        // (A folder of fewer than four files has its files opened by their paths: `d/`.)
+        for folder in ["", "a/", "b/", "a/c/", "d/"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + folder, withIntermediateDirectories: true)
+            for name in folder == "d/" ? ["x.py"] : ["w.py", "x.py", "y.sql", "z.sh"] {
+                try Data((folder + name).utf8).write(to: URL(fileURLWithPath: dir + "/" + folder + name))
+            }
+        }
+        do {
+            var walker = Walker(configuration: Configuration(root: dir))
+            let entries = try walker.collect([dir])
+            #expect(entries.count == 17)
+            #expect(entries.allSatisfy { ($0.folder == nil) == $0.path.hasSuffix("/d/x.py") })
+            // Two passes, the second in an order that changes folder at nearly every file.
+            let buffer = ReadBuffer(capacity: 64)
+            for order in [Array(entries.indices), [0, 4, 8, 12, 16, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15, 15, 0]] {
+                for k in order {
+                    let e = entries[k]
+                    let expected = String(e.path.dropFirst(dir.count + 1))
+                    #expect(try Self.read(buffer, e).map { String(decoding: $0, as: UTF8.self) } == expected, "\(e.path)")
+                }
+            }
+        }
+        // A folder that cannot be opened any more: the file is opened by its path, and its
+        // error is the path's.
+        var walker = Walker(configuration: Configuration(root: dir))
+        let entries = try walker.collect([dir])
+        let buffer = ReadBuffer(capacity: 64)
+        #expect(try Self.read(buffer, entries[0]) != nil)
+        try FileManager.default.removeItem(atPath: dir + "/a")
+        do {
+            _ = try buffer.read(entries.first { $0.path.hasSuffix("/a/x.py") }!)
+            Issue.record("a removed file was read")
+        } catch {
+            #expect(error.description.hasPrefix("\(dir)/a/x.py: cannot open: "))
+        }
+    }
+
+    static func read(_ buffer: ReadBuffer, _ entry: FileEntry) throws -> [UInt8]? {
+        switch try buffer.read(entry) {
+        case .bytes(let b): return Array(b)
+        case .tooLarge: return nil
+        }
+    }
+
     @Test func failuresNameThePathAndTheCause() throws {
         let dir = try Fixture.tempDir()
         let buffer = ReadBuffer(capacity: 64)

@@ -114,7 +114,7 @@ public struct LintRun: Sendable {
     static func check(_ entry: FileEntry, linter: Linter, scratch: Scratch, buffer: ReadBuffer, sourceLines: Bool = true) -> FileOutcome {
         let b: UnsafeBufferPointer<UInt8>
         do {
-            switch try buffer.read(entry.path, limit: entry.sizeLimit) {
+            switch try buffer.read(entry) {
             case .bytes(let bytes): b = bytes
             case .tooLarge(let size):
                 return FileOutcome(path: entry.path, status: .skipped, findings: [],

@@ -127,7 +127,10 @@ public final class ReadBuffer {
         base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        base.deallocate()
+        if folderFD >= 0 { close(folderFD) }
+    }
 
     private func grow(to newCapacity: Int, keeping count: Int) {
         let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
@@ -147,17 +150,56 @@ public final class ReadBuffer {
     public private(set) var last: UnsafeBufferPointer<UInt8>? = nil
 
     /// The file's bytes, valid until the next `read`.
+    public func read(_ path: String, limit: Int = .max) throws(IOFailure) -> Outcome {
+        // (Through `withCString`: a native string passed as a C string by conversion is copied
+        // into a new array first.)
+        try read(opened: path.withCString { Glibc.open($0, O_RDONLY | O_CLOEXEC) }, path: path, limit: limit)
+    }
+
+    /// A walked file's bytes, the same way; opened by its name in its folder, which stays open
+    /// while the files that follow are in it too (the walk's order: a thread takes its files a
+    /// run at a time). The kernel then looks up one name per file, not every folder of its path
+    /// (on the benchmark corpus, 19,420 files in 701 folders: 7-13 ms of 140-160 ms of kernel
+    /// time per pass).
+    public func read(_ entry: FileEntry) throws(IOFailure) -> Outcome {
+        try read(opened: open(entry), path: entry.path, limit: entry.sizeLimit)
+    }
+
+    /// The folder of the last walked file opened, and its descriptor (-1: none, or it could not
+    /// be opened, and files are opened by their paths).
+    private var folderID = -1
+    private var folderFD: Int32 = -1
+
+    private func open(_ entry: FileEntry) -> Int32 {
+        let flags = O_RDONLY | O_CLOEXEC
+        guard let folder = entry.folder else { return entry.path.withCString { Glibc.open($0, flags) } }
+        if folder.id != folderID {
+            if folderFD >= 0 { close(folderFD) }
+            folderID = folder.id
+            folderFD = entry.path.withCString { path in
+                guard folder.nameStart > 0 else { return Glibc.open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+                // The folder's path: the bytes before the name (with its slash).
+                let copy = UnsafeMutablePointer<CChar>.allocate(capacity: folder.nameStart + 1)
+                defer { copy.deallocate() }
+                copy.update(from: path, count: folder.nameStart)
+                copy[folder.nameStart] = 0
+                return Glibc.open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            }
+        }
+        return entry.path.withCString { path in
+            folderFD >= 0 ? openat(folderFD, path + folder.nameStart, flags) : Glibc.open(path, flags)
+        }
+    }
+
+    /// `fd` from `open` (negative: its error is in `errno`), read and closed.
     ///
     /// Read until a read gives nothing, without asking the file's size first: for the small
     /// files most are, a read that returns 0 costs a third of an `fstat` (on the 250 MB
     /// benchmark corpus, 19,420 files: 155 against 173 ms of system time per pass). Only a file
     /// that fills the buffer is asked its size, to check the limit before reading on and to make
     /// room for all of it at once.
-    public func read(_ path: String, limit: Int = .max) throws(IOFailure) -> Outcome {
+    private func read(opened fd: Int32, path: String, limit: Int) throws(IOFailure) -> Outcome {
         last = nil
-        // (Through `withCString`: a native string passed as a C string by conversion is copied
-        // into a new array first.)
-        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw IOFailure.errno(path, "cannot open") }
         defer { close(fd) }
         var count = 0

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,28 @@ public struct FileEntry: Sendable {
     public let explicit: Bool
     /// Files over this many bytes are skipped with a note (checked when the file is read).
     public let sizeLimit: Int
+    /// The walked folder the file was listed in: it is opened by its name in that folder
+    /// (see `ReadBuffer.read(_:)`). nil for a file named on the command line.
+    public let folder: Folder?
+
+    /// A walked folder (its number is no other folder's in the process) and where the file's
+    /// name starts in `path`, after the folder's path and its slash.
+    public struct Folder: Sendable, Equatable {
+        public let id: Int
+        public let nameStart: Int
+
+        /// A number for a folder a walk lists.
+        static func nextID() -> Int { counter.add(1, ordering: .relaxed).oldValue }
+        private static let counter = Atomic<Int>(0)
+    }
+
+    public init(path: String, language: Language, explicit: Bool, sizeLimit: Int, folder: Folder? = nil) {
+        self.path = path
+        self.language = language
+        self.explicit = explicit
+        self.sizeLimit = sizeLimit
+        self.folder = folder
+    }
 }
 
 /// Walks the given paths with `readdir`: honours nested `.gitignore` files (with negation),
@@ -229,6 +252,11 @@ public struct Walker: Sendable {
         if listsIgnoreFile, let text = Self.readText(prefix + ".gitignore") {
             ignores.append(IgnoreFile(base: here, text: text))
         }
+        // A folder of several files has them opened by name in it: one lookup of its path, not
+        // one per file. (Opening and closing the folder costs about what three files' lookups
+        // of a few folders each save.)
+        let fileCount = children.count { !$0.isDir }
+        let folder = fileCount >= 4 ? FileEntry.Folder.nextID() : nil
         // In order: a file's entry, or the subfolder (by its number) whose entries go there.
         enum Slot { case file(FileEntry), folder(Int) }
         var slots: [Slot] = []
@@ -272,7 +300,8 @@ public struct Walker: Sendable {
                     let nameString = { String(decoding: name, as: UTF8.self) }
                     guard let language = (language ?? Language.of(fileName: nameString())) ?? languageOf(relative: String(decoding: rel, as: UTF8.self), name: nameString())
                     else { continue }
-                    slots.append(.file(FileEntry(path: path, language: language, explicit: false, sizeLimit: configuration.maxFileSize)))
+                    slots.append(.file(FileEntry(path: path, language: language, explicit: false, sizeLimit: configuration.maxFileSize,
+                                                 folder: folder.map { FileEntry.Folder(id: $0, nameStart: fullBase) })))
                 }
             }
         }
