@@ -27,6 +27,15 @@ final class ResultSlots<T>: @unchecked Sendable {
 
 }
 
+/// A value handed to another thread to be freed there.
+private final class Parked<Value>: @unchecked Sendable {
+    private var value: Value?
+
+    init(_ value: consuming Value) { self.value = value }
+
+    func free() { DispatchQueue.global().async { self.value = nil } }
+}
+
 public enum Machine {
     public static var cores: Int {
         #if canImport(Glibc)
@@ -104,8 +113,12 @@ extension Parallel {
                 var state = makeState()
                 while run(shared.claim(), &state) {}
                 shared.giveBack()
-                finish(state)
-                shared.group.leave()
+                // The state (a scratch with its memo tables: thousands of objects) is freed
+                // after the run is told this thread is done, not while the run waits for it.
+                withExtendedLifetime(state) {
+                    finish(state)
+                    shared.group.leave()
+                }
             }
         }
         // The next chunk to hand on, in order.
@@ -135,6 +148,9 @@ extension Parallel {
             break
         }
         finish(state)
+        // This thread's state is freed on another thread, while the caller goes on with the
+        // results (a process that exits does not wait for it).
+        Parked(consume state).free()
         // This thread's last claim lay past the last item: the count is final, and every
         // chunk before that claim was taken by some thread.
         let total = items.available(upTo: Int.max)

@@ -152,8 +152,7 @@ struct LintCommand: ParsableCommand {
                 ioError = true
             }
         }
-        if ioError { throw ExitCode(2) }
-        if tally.errors > 0 { throw ExitCode(1) }
+        RunEnd.exit(ioError ? 2 : tally.errors > 0 ? 1 : 0)
     }
 }
 

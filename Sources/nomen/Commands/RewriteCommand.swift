@@ -149,12 +149,9 @@ struct RewriteCommand: ParsableCommand {
             if !applied.isEmpty { summary += " (" + applied.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")" }
             summary += ", \(leftCount) finding\(leftCount == 1 ? "" : "s") left for a human"
             Output.note(summary)
-            if ioError { throw ExitCode(2) }
-            if leftCount > 0 { throw ExitCode(1) }
-        } else {
-            if ioError { throw ExitCode(2) }
-            if pending { throw ExitCode(1) }
+            RunEnd.exit(ioError ? 2 : leftCount > 0 ? 1 : 0)
         }
+        RunEnd.exit(ioError ? 2 : pending ? 1 : 0)
     }
 
     /// The path relative to the working folder (a patch's `a/` and `b/` are relative to it).
