@@ -313,35 +313,53 @@ static int same_bytes(const uint8_t *a, const uint8_t *b, size_t m) {
     return 1;
 }
 
+// The first k in [i, end) with k + m <= end where needle starts; end when there is none.
+// Blocks may be read up to n (>= end): a short stretch inside a buffer is still searched 32
+// bytes at a time.
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
-static size_t find_avx2(const uint8_t *p, size_t n, size_t i, const uint8_t *needle, size_t m) {
+static size_t find_avx2(const uint8_t *p, size_t n, size_t i, size_t end, const uint8_t *needle, size_t m) {
     const __m256i first = _mm256_set1_epi8((char)needle[0]);
     const __m256i last = _mm256_set1_epi8((char)needle[m - 1]);
     // Block starts i ..< i + 32; the last byte of each candidate is m - 1 further on.
-    while (i + m - 1 + 32 <= n) {
+    while (i + m <= end && i + m - 1 + 32 <= n) {
         __m256i a = _mm256_loadu_si256((const __m256i *)(p + i));
         __m256i b = _mm256_loadu_si256((const __m256i *)(p + i + m - 1));
         uint32_t hits = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(b, last)));
         while (hits) {
             size_t k = i + (size_t)__builtin_ctz(hits);
+            if (k + m > end) return end;
             if (same_bytes(p + k, needle, m)) return k;
             hits &= hits - 1;
         }
         i += 32;
     }
-    for (; i + m <= n; i++) if (p[i] == needle[0] && same_bytes(p + i, needle, m)) return i;
-    return n;
+    for (; i + m <= end; i++) if (p[i] == needle[0] && same_bytes(p + i, needle, m)) return i;
+    return end;
 }
 #endif
 
-size_t nomen_find(const uint8_t *p, size_t n, size_t from, const uint8_t *needle, size_t m) {
-    if (m == 0 || from >= n || n - from < m) return n;
+static size_t find_in(const uint8_t *p, size_t n, size_t from, size_t end, const uint8_t *needle, size_t m) {
+    if (m == 0 || from >= end || end - from < m) return end;
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2")) return find_avx2(p, n, from, needle, m);
+    if (__builtin_cpu_supports("avx2")) return find_avx2(p, n, from, end, needle, m);
 #endif
-    for (size_t i = from; i + m <= n; i++) if (p[i] == needle[0] && same_bytes(p + i, needle, m)) return i;
-    return n;
+    for (size_t i = from; i + m <= end; i++) if (p[i] == needle[0] && same_bytes(p + i, needle, m)) return i;
+    return end;
+}
+
+size_t nomen_find(const uint8_t *p, size_t n, size_t from, const uint8_t *needle, size_t m) {
+    return find_in(p, n, from, n, needle, m);
+}
+
+size_t nomen_line_find(const uint8_t *p, size_t n, size_t at, const uint8_t *needle, size_t m, size_t *start, size_t *end) {
+    if (at > n) at = n;
+    size_t s = nomen_line_start(p, at);
+    const uint8_t *lf = at < n ? memchr(p + at, '\n', n - at) : NULL;
+    size_t e = lf ? (size_t)(lf - p) : n;
+    *start = s;
+    *end = e;
+    return find_in(p, n, s, e, needle, m);
 }
 
 // What ends a stretch of Python code that nomen_python_code passes over in bulk: built once.

@@ -19,6 +19,30 @@ import Testing
         }
     }
 
+    /// The line around an offset and where a needle first lies in it, for every offset of
+    /// generated texts (lines of 0 to 200 bytes, so that both ends and the needle are found
+    /// across 32-byte blocks, and a needle that runs past the line's end is not in it).
+    @Test func lineSearchAgreesWithTheByteLoop() {
+        let needle = Array("nomen: ignore".utf8)
+        let texts = Fixture.generatedTexts(["nomen: ignore", "nomen: ignor", "\n", "\r\n", "x = 1 ", String(repeating: "y", count: 40), "n", "e"],
+                                           count: 80, seed: 5, base: 1, spread: 50)
+        for (round, text) in texts.enumerated() {
+            let b = Array(text.utf8)
+            b.withUnsafeBufferPointer { buf in
+                for at in 0...b.count {
+                    var s = min(at, b.count)
+                    while s > 0, b[s - 1] != 0x0A { s -= 1 }
+                    var e = min(at, b.count)
+                    while e < b.count, b[e] != 0x0A { e += 1 }
+                    let found = s + needle.count <= e ? (s...(e - needle.count)).first { Array(b[$0..<($0 + needle.count)]) == needle } : nil
+                    var start = -1, end = -1
+                    let got = needle.withUnsafeBufferPointer { nomen_line_find(buf.baseAddress!, b.count, at, $0.baseAddress, $0.count, &start, &end) }
+                    #expect(start == s && end == e && got == (found ?? e), "text \(round) at \(at)")
+                }
+            }
+        }
+    }
+
     /// Reference parts: ASCII letters, digits, `_` and `-` (`Reference.isPartByte`).
     @Test func partRunsAgreeWithTheByteLoop() {
         Self.positions(seed: 31) { b, lower, upper, k in

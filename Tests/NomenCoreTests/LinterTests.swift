@@ -105,6 +105,24 @@ import Testing
         #expect(fs.map(\.found) == ["production_training_data_3m"])
     }
 
+    /// The marker counts on the finding's own line wherever it stands there (before the
+    /// name, after it, past 32 bytes, on a last line without a line feed, with CRLF), for
+    /// every finding of that line; a marker on the line before or after counts for nothing.
+    @Test func inlineIgnoresHoldOnTheirLineOnly() {
+        let pad = String(repeating: " ", count: 40)
+        let fs = Fixture.findings("""
+        # nomen: ignore
+        a = "production_training_data_1w"
+        b = "production_training_data_1m"\(pad)# see above; nomen: ignore[legacy-training-table] and more\(pad)
+        c = "production_training_data_3m"
+        d = ("daily_forecasts", "production_training_data_6m")  # nomen: ignore[legacy-daily-forecasts]
+        e = "production_training_data_12m" # nomen: ignore
+        # nomen: ignore
+        f = "production_training_data_1w"; g = "daily_forecasts"\(pad)# nomen: ignore
+        """)
+        #expect(fs.map(\.found) == ["production_training_data_1w", "production_training_data_3m", "production_training_data_6m"])
+    }
+
     @Test func shellAndConfig() {
         let sh = check("""
         # load ‹production_training_data_1w›

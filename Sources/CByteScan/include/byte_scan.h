@@ -100,6 +100,10 @@ size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t from);
 // are the positions whose first and last needle bytes agree, 32 at a time.
 size_t nomen_find(const uint8_t *p, size_t n, size_t from, const uint8_t *needle, size_t m);
 
+// The line around offset `at` of p[0..<n] ([*start, *end): from after the line feed before
+// `at` up to the next line feed or n) and where `needle` first lies in it (*end if nowhere).
+size_t nomen_line_find(const uint8_t *p, size_t n, size_t at, const uint8_t *needle, size_t m, size_t *start, size_t *end);
+
 // Python code between strings and comments, as the tokenizer reads it: from `from`, passes
 // over identifiers, numbers, operators, blanks, line ends, brackets and line continuations,
 // and stops at a quote or `#` (or n). Updates the bracket depth and whether the logical line
