@@ -10,6 +10,8 @@ enum ShellTokenizer {
     /// Jumps from stop to stop (SIMD); the same regions as `regionsByteByByte`.
     static func regions(in b: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Region] {
         var regions: [Region] = []
+        // Room for a typical file's strings and comments at once (not grown from 1, 2, 4, …).
+        regions.reserveCapacity(range.count / 128)
         var i = range.lowerBound
         let end = range.upperBound
         var heredoc: [UInt8]? = nil
@@ -165,6 +167,7 @@ enum ConfigTokenizer {
     static func regions(in b: UnsafeBufferPointer<UInt8>, range: Range<Int>, json: Bool) -> [Region] {
         guard !json else { return [] }
         var regions: [Region] = []
+        regions.reserveCapacity(range.count / 128)
         var i = range.lowerBound
         let end = range.upperBound
         var lineStart = true
