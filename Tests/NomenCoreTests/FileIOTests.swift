@@ -26,12 +26,18 @@ import Testing
         // One buffer for all (as a thread reuses its own): it grows, and a smaller file after a
         // larger one gets only its own bytes.
         let buffer = ReadBuffer(capacity: 64)
-        for n in [0, 1, 63, 64, 65, 127, 128, 129, 1000, 5, 64, 70_000, 3] {
+        // Sizes around the capacity and around the first read's 64 KB.
+        let first = ReadBuffer.firstRead
+        for n in [0, 1, 63, 64, 65, 127, 128, 129, 1000, 5, 64, first - 1, first, first + 1, 3 * first, 3] {
             let content = Self.bytes(n, seed: UInt64(n))
             let path = dir + "/f\(n)"
             try Data(content).write(to: URL(fileURLWithPath: path))
             #expect(try Self.read(buffer, path) == content, "a file of \(n) bytes")
             #expect(buffer.last.map(Array.init) == content)
+            // And with a buffer of its own, at that capacity, one less and one more.
+            for capacity in [64, max(1, n - 1), n, n + 1] {
+                #expect(try Self.read(ReadBuffer(capacity: capacity), path) == content, "a file of \(n) bytes, capacity \(capacity)")
+            }
         }
     }
 
@@ -42,7 +48,7 @@ import Testing
         // A limit under the capacity: the file is read (it fits), then found too large.
         // A limit over it: the size is asked when the buffer fills. Either way the exact size
         // is reported, and nothing is left as the last bytes.
-        for (capacity, limit) in [(1024, 299), (64, 299), (64, 100), (16, 64)] {
+        for (capacity, limit) in [(1024, 299), (64, 299), (64, 100), (16, 64), (1024, 0), (300, 299), (301, 299)] {
             let buffer = ReadBuffer(capacity: capacity)
             guard case .tooLarge(let size) = try buffer.read(path, limit: limit) else {
                 Issue.record("capacity \(capacity), limit \(limit): not refused")
@@ -68,7 +74,8 @@ import Testing
     /// Walked files are opened by name in their folder, which a buffer keeps open while the
     /// next file is in it too: files of the same name in different folders, read in any order
     /// (as threads take them), come from their own folder. (Files of the working folder, whose
-    /// folder is `.`, are read in every end-to-end test: the binary runs in the fixture's folder.)
+    /// folder is `.`, are read by `EndToEndTests.walkerHonoursIgnoresAndSkips`: the binary runs
+    /// in the fixture's folder, which holds several files to check.)
     @Test func walkedFilesAreReadFromTheirOwnFolder() throws {
         let dir = try Fixture.tempDir()
         // (A folder of fewer than four files has its files opened by their paths: `d/`.)
@@ -127,6 +134,7 @@ import Testing
         }
         do {
             _ = try buffer.read(dir + "/missing")
+            Issue.record("a missing file was read")
         } catch {
             #expect(error.description.hasPrefix("\(dir)/missing: cannot open: "))
         }

@@ -115,12 +115,17 @@ import Testing
         a = "production_training_data_1w"
         b = "production_training_data_1m"\(pad)# see above; nomen: ignore[legacy-training-table] and more\(pad)
         c = "production_training_data_3m"
-        d = ("daily_forecasts", "production_training_data_6m")  # nomen: ignore[legacy-daily-forecasts]
-        e = "production_training_data_12m" # nomen: ignore
+        d = ("daily_forecasts", "production_training_data_6m")  # nomen: ignore[legacy-daily-forecasts]\r
+        e = "production_training_data_12m" # nomen: ignore\r
         # nomen: ignore
         f = "production_training_data_1w"; g = "daily_forecasts"\(pad)# nomen: ignore
         """)
         #expect(fs.map(\.found) == ["production_training_data_1w", "production_training_data_3m", "production_training_data_6m"])
+        // Before the name, in a SQL block comment; a CRLF file's last line.
+        let sql = Fixture.findings("/* nomen: ignore */ SELECT * FROM production_training_data_1w;\r\nSELECT * FROM daily_forecasts; -- nomen: ignore", .sql)
+        #expect(sql.isEmpty)
+        let kept = Fixture.findings("SELECT * FROM production_training_data_1w;\r\n/* nomen: ignore */ SELECT * FROM daily_forecasts;", .sql)
+        #expect(kept.map(\.found) == ["production_training_data_1w"])
     }
 
     @Test func shellAndConfig() {

@@ -13,7 +13,8 @@ public struct FileEntry: Sendable {
     /// Files over this many bytes are skipped with a note (checked when the file is read).
     public let sizeLimit: Int
     /// The walked folder the file was listed in: it is opened by its name in that folder
-    /// (see `ReadBuffer.read(_:)`). nil for a file named on the command line.
+    /// (see `ReadBuffer.read(_:)`). nil for a file named on the command line, and for the files
+    /// of a folder with fewer than four files to check (opened by their paths).
     public let folder: Folder?
 
     /// A walked folder (its number is no other folder's in the process) and where the file's
@@ -252,13 +253,9 @@ public struct Walker: Sendable {
         if listsIgnoreFile, let text = Self.readText(prefix + ".gitignore") {
             ignores.append(IgnoreFile(base: here, text: text))
         }
-        // A folder of several files has them opened by name in it: one lookup of its path, not
-        // one per file. (Opening and closing the folder costs about what three files' lookups
-        // of a few folders each save.)
-        let fileCount = children.count { !$0.isDir }
-        let folder = fileCount >= 4 ? FileEntry.Folder.nextID() : nil
-        // In order: a file's entry, or the subfolder (by its number) whose entries go there.
-        enum Slot { case file(FileEntry), folder(Int) }
+        // In order: a file to check (its path and language), or the subfolder (by its number)
+        // whose entries go there.
+        enum Slot { case file(String, Language), folder(Int) }
         var slots: [Slot] = []
         var subfolders: [(dir: String, relative: String)] = []
         // The paths a child is known by, built in place: the reported path (`dir/name`), the
@@ -300,16 +297,20 @@ public struct Walker: Sendable {
                     let nameString = { String(decoding: name, as: UTF8.self) }
                     guard let language = (language ?? Language.of(fileName: nameString())) ?? languageOf(relative: String(decoding: rel, as: UTF8.self), name: nameString())
                     else { continue }
-                    slots.append(.file(FileEntry(path: path, language: language, explicit: false, sizeLimit: configuration.maxFileSize,
-                                                 folder: folder.map { FileEntry.Folder(id: $0, nameStart: fullBase) })))
+                    slots.append(.file(path, language))
                 }
             }
         }
+        // A folder of several files to check has them opened by name in it: one lookup of its
+        // path, not one per file. (Opening and closing the folder costs about what three files'
+        // lookups of a few folders each save.)
+        let fileCount = slots.count { if case .file = $0 { true } else { false } }
+        let folder = fileCount >= 4 ? FileEntry.Folder(id: FileEntry.Folder.nextID(), nameStart: fullBase) : nil
         // Walked in place, in order.
         for slot in slots {
             switch slot {
-            case .file(let entry):
-                entries.append(entry)
+            case .file(let path, let language):
+                entries.append(FileEntry(path: path, language: language, explicit: false, sizeLimit: configuration.maxFileSize, folder: folder))
                 publishIfDue()
             case .folder(let k): walk(dir: subfolders[k].dir, relative: subfolders[k].relative, inRepo: inRepo, ignores: ignores)
             }
