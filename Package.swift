@@ -3,6 +3,12 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [
     .unsafeFlags(["-warnings-as-errors"], .when(configuration: .debug)),
+    // Our generic types (a `Set<Context>`'s storage) are instantiated through their metadata
+    // accessors, not from their mangled names: a name decoded at run time has its generic
+    // requirements checked, and the first check of each conformance scans every conformance
+    // record of the binary (5,700, Foundation's included). Callgrind, `nomen lint` on 10
+    // files: 52.1M -> 49.3M instructions; wall 15.3 -> 14.7 ms (40 alternated runs each).
+    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
 ]
 /// Release builds of the engine skip run-time exclusivity checks (the debug build and the
 /// tests keep them): they cost a call on every access to a class's stored property.

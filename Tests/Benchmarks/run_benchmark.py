@@ -21,7 +21,8 @@ corpus is read, untimed, so that every run starts with its files in the page cac
 
     low, high  nomen lint --format json C | rg -P --no-unicode -c -f PCRE C |
                rg --no-unicode -c -f RUST C | nomen rewrite C
-    threads    nomen lint --threads 1 ... vs --threads 2 ... on `low`
+    threads    nomen lint --threads 1 ... vs --threads 2 ... on `low`, and rg -j1 vs
+               rg -j2 (rg --no-unicode -c -f RUST) for reference
     scaling    nomen lint on scale-1x, scale-2x, scale-4x
     tiny       nomen lint on tiny10 (and rg -P for reference), --small-runs times
     RSS        /usr/bin/time -v (Maximum resident set size) of nomen lint on low and high
@@ -647,9 +648,13 @@ def main(argv=None) -> int:
     t1, t2 = args.threads
     if "threads" not in args.skip:
         c = corpora["low"]["path"]
+        # rg at the same thread counts: what the machine gives a grep that splits its work
+        # over threads (its files and kernel calls as nomen's), for reference.
         groups["threads"] = bench_group("threads", [
             Cmd(f"nomen lint --threads {t1}", [nomen, "lint", "--threads", str(t1), "--format", "json", c], reads=c),
             Cmd(f"nomen lint --threads {t2}", [nomen, "lint", "--threads", str(t2), "--format", "json", c], reads=c),
+            Cmd(f"rg -j{t1}", [rg, f"-j{t1}", "--no-unicode", "-c", "-f", R, c], "rg", reads=c),
+            Cmd(f"rg -j{t2}", [rg, f"-j{t2}", "--no-unicode", "-c", "-f", R, c], "rg", reads=c),
         ], rounds(args.runs), args.timeout, work)
 
     if "scaling" not in args.skip:
@@ -688,7 +693,9 @@ def main(argv=None) -> int:
                          "lint_mb_per_s": ratio(corpora[dens]["bytes"] / 1e6, lint)}
     if groups.get("threads"):
         a, b = med(groups["threads"], f"nomen lint --threads {t1}"), med(groups["threads"], f"nomen lint --threads {t2}")
-        summary["threads"] = {f"threads_{t1}_s": a, f"threads_{t2}_s": b, "speedup": ratio(a, b)}
+        ra, rb = med(groups["threads"], f"rg -j{t1}"), med(groups["threads"], f"rg -j{t2}")
+        summary["threads"] = {f"threads_{t1}_s": a, f"threads_{t2}_s": b, "speedup": ratio(a, b),
+                              f"rg_j{t1}_s": ra, f"rg_j{t2}_s": rb, "rg_speedup": ratio(ra, rb)}
     if groups.get("scaling"):
         s = {k: med(groups["scaling"], f"nomen lint {k}") for k in ("1x", "2x", "4x")}
         summary["scaling"] = {"1x_s": s["1x"], "2x_s": s["2x"], "4x_s": s["4x"],
@@ -733,7 +740,7 @@ def main(argv=None) -> int:
                   f"lint/rg {fmt_r(s['lint_over_rg'])}, rewrite/lint {fmt_r(s['rewrite_over_lint'])}")
     if "threads" in summary:
         s = summary["threads"]
-        print(f"  threads {t1}->{t2} speed-up: {fmt_r(s['speedup'])}")
+        print(f"  threads {t1}->{t2} speed-up: {fmt_r(s['speedup'])} (rg -j{t1} -> -j{t2}: {fmt_r(s['rg_speedup'])})")
     if "scaling" in summary:
         s = summary["scaling"]
         print(f"  scaling 1x/2x/4x of {args.base_mb:g} MB: {fmt_s(s['1x_s'])} / {fmt_s(s['2x_s'])} / "
