@@ -143,6 +143,54 @@ import Glibc
         #expect(seen.threads.withLock { $0.count } == 2)
     }
 
+    /// Entries read while the feed grows, without a lock, across the places where its storage
+    /// gains a segment (after 1,024, 3,072 and 7,168 entries): two readers see every entry, in
+    /// order, as it was fed; a feed finished with a segment part full is freed.
+    @Test func feedReadWhileGrowingAcrossSegments() {
+        let total = 9_000
+        let feed = FileFeed(skipping: ["skip-me"])
+        let entry: @Sendable (Int) -> FileEntry = { k in
+            FileEntry(path: "dir\(k % 7)/file-\(k).py", language: k % 2 == 0 ? .python : .sql, explicit: false, sizeLimit: k)
+        }
+        DispatchQueue.global().async {
+            var k = 0
+            while k < total {
+                // Batches of 1 to 97, with a skipped path in some: boundaries fall inside them.
+                let n = min(total - k, 1 + (k * 31) % 97)
+                var batch = (k..<(k + n)).map(entry)
+                if k % 3 == 0 { batch.insert(FileEntry(path: "skip-me", language: .text, explicit: false, sizeLimit: 0), at: batch.count / 2) }
+                feed.append(batch)
+                k += n
+                if k % 5 == 0 { usleep(20) }
+            }
+            feed.finish()
+        }
+        final class Mismatches: Sendable { let list = Mutex<[Int]>([]) }
+        let bad = Mismatches()
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            group.enter()
+            DispatchQueue.global().async {
+                var i = 0
+                while true {
+                    let n = feed.available(upTo: i + 1 + i % 13)
+                    if n <= i { break }
+                    for j in i..<n {
+                        let e = feed[j], want = entry(j)
+                        if e.path != want.path || e.language != want.language || e.sizeLimit != want.sizeLimit { bad.list.withLock { $0.append(j) } }
+                    }
+                    i = n
+                }
+                if i != total { bad.list.withLock { $0.append(-i) } }
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(bad.list.withLock { $0 }.isEmpty)
+        #expect(feed.finalCount == total)
+        #expect(feed.all.count == total && feed.all.last?.path == entry(total - 1).path)
+    }
+
     /// A feed skips nomen's own reports, and hands its whole list on once finished.
     @Test func feedSkipsOwnOutputs() {
         let feed = FileFeed(skipping: ["report.json"])
