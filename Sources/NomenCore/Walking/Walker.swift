@@ -242,9 +242,9 @@ public struct Walker: Sendable {
             }
             if type == UInt8(DT_DIR) {
                 names.append(UInt8(ascii: "/"))
-                children.append(Child(start: start, count: count + 1, isDir: true))
+                children.append(Child(start: start, count: count + 1, isDir: true, names: names))
             } else if type == UInt8(DT_REG) {
-                children.append(Child(start: start, count: count, isDir: false))
+                children.append(Child(start: start, count: count, isDir: false, names: names))
             } else {
                 names.removeLast(count)
             }
@@ -264,6 +264,7 @@ public struct Walker: Sendable {
         let (fullBase, relBase, repoBase) = (full.count, rel.count, repoRel.count)
         names.withUnsafeBufferPointer { all in
             children.sort { a, b in
+                if a.head != b.head { return a.head < b.head }
                 let n = min(a.count, b.count)
                 let c = n == 0 ? 0 : memcmp(all.baseAddress! + a.start, all.baseAddress! + b.start, n)
                 return c != 0 ? c < 0 : a.count < b.count
@@ -335,6 +336,20 @@ public struct Walker: Sendable {
         var start: Int
         var count: Int
         var isDir: Bool
+        /// The name's first 8 bytes, big-endian, zero-padded: two names whose heads differ
+        /// compare as their heads do (a name holds no zero byte, so a shorter one that is a
+        /// prefix of the other sorts first, as it should); equal heads compare in full.
+        /// (Sorting by `memcmp` alone took 9.3M of the walk's 82M instructions on 19,426 files.)
+        var head: UInt64
+
+        init(start: Int, count: Int, isDir: Bool, names: [UInt8]) {
+            self.start = start
+            self.count = count
+            self.isDir = isDir
+            var head: UInt64 = 0
+            for k in 0..<min(8, count) { head |= UInt64(names[start + k]) << (56 - 8 * UInt64(k)) }
+            self.head = head
+        }
     }
 
     /// `.`, `..` and `.git` are never walked.
