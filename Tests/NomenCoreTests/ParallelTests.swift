@@ -191,6 +191,19 @@ import Glibc
         #expect(feed.all.count == total && feed.all.last?.path == entry(total - 1).path)
     }
 
+    /// Feeds that end just before, on and just after a segment's end hand on every entry,
+    /// and are freed (under the address sanitizer, a wrong count of entries to free shows).
+    @Test func feedsEndingAtSegmentBoundaries() {
+        for total in [0, 1, 1023, 1024, 1025, 3071, 3072, 3073, 7168] {
+            var feed: FileFeed? = FileFeed((0..<total).map { FileEntry(path: "p\($0)", language: .python, explicit: false, sizeLimit: $0) })
+            #expect(feed?.finalCount == total)
+            #expect(feed?.available(upTo: total + 5) == total)
+            let all = feed?.all ?? []
+            #expect(all.count == total && all.enumerated().allSatisfy { $0.element.path == "p\($0.offset)" && $0.element.sizeLimit == $0.offset })
+            feed = nil
+        }
+    }
+
     /// A feed skips nomen's own reports, and hands its whole list on once finished.
     @Test func feedSkipsOwnOutputs() {
         let feed = FileFeed(skipping: ["report.json"])

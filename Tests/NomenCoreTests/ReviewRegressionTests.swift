@@ -42,12 +42,14 @@ import Glibc
     /// each folder's children sorted with a `/` after folder names (`a-b.py` before `a/`,
     /// `a.py` before `a/` and after `a-b.py`); fed to a run as found, in the same order.
     /// Names that share their first 8 bytes (the sort compares those first) or end inside
-    /// them are ordered by the rest.
+    /// them are ordered by the rest, and a short name before a longer one it begins
+    /// (`c.py` before `c.py.py`).
     @Test func walkListsPathsInByteOrder() throws {
         let dir = try Fixture.tempDir()
         let files = ["a/x.py", "a-b.py", "a.py", "a0/y.py", "b.py", "A.py", "a/b/c.py", "a/b-c.py", "a/b.sql", "_/z.py", "é/e.py", "a b/s.py", "a/bb/q.py",
                      "features_b.py", "features_a.py", "features.py", "features/x.py", "features-x.py", "featuresX.py", "features_a.sql",
-                     "abcdefgh/z.py", "abcdefg/w.py", "abcdefgh.py", "abcdefgh-/v.py", "abcdefghi/u.py", "abcdefg.py"]
+                     "abcdefgh/z.py", "abcdefg/w.py", "abcdefgh.py", "abcdefgh-/v.py", "abcdefghi/u.py", "abcdefg.py",
+                     "c.py.py", "c.py", "c.py-d/k.py"]
         for f in files { try Fixture.write("x = 1\n", to: dir + "/" + f) }
         let expected = files.map { dir + "/" + $0 }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         var walker = Walker(configuration: Configuration(root: dir))

@@ -15,7 +15,8 @@ import Glibc
 public final class FileFeed: ItemCount, @unchecked Sendable {
     /// Segment `k` holds entries `first * (2^k - 1) ..< first * (2^(k+1) - 1)`.
     private static let first = 1024
-    /// Enough segments for any count an `Int` holds.
+    /// Segments for about 2^62 entries (an append past them traps); one more would hold
+    /// `1024 << 52` entries, a size past what `allocate` takes.
     private static let maxSegments = 52
     private let segments: UnsafeMutablePointer<UnsafeMutablePointer<FileEntry>?>
     /// Entries below this are written and may be read (stored after they are written).
