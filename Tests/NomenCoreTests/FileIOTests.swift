@@ -71,6 +71,34 @@ import Testing
         #expect(got.map { Array($0.prefix(while: { $0 != 0x0A })) } == Array(expected.prefix(while: { $0 != 0x0A })))
     }
 
+    /// A file is read at offsets (`pread`); a named pipe, which has none, is read as a stream,
+    /// in pieces as the writer sends them, to its end. The limit holds there too.
+    @Test func aNamedPipeIsReadAsAStream() throws {
+        // The reader stops at the limit and closes the pipe while the writer is still writing:
+        // the writer's next write fails (EPIPE) instead of raising SIGPIPE in the test process.
+        signal(SIGPIPE, SIG_IGN)
+        let dir = try Fixture.tempDir()
+        let expected = Self.bytes(200_000, seed: 11)
+        for limit in [Int.max, 100_000] {
+            let fifo = dir + "/pipe-\(limit)"
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let writer = Thread {
+                let fd = open(fifo, O_WRONLY)
+                var at = 0
+                // Pieces of 7,000 bytes: the reader gets short reads before the end.
+                while at < expected.count, fd >= 0 {
+                    let n = expected[at..<min(at + 7_000, expected.count)].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                    if n <= 0 { break }
+                    at += n
+                }
+                close(fd)
+            }
+            writer.start()
+            let got = try Self.read(ReadBuffer(capacity: 4096), fifo, limit: limit)
+            #expect(got == (limit == Int.max ? expected : nil))
+        }
+    }
+
     /// Walked files are opened by name in their folder, which a buffer keeps open while the
     /// next file is in it too: files of the same name in different folders, read in any order
     /// (as threads take them), come from their own folder. (Files of the working folder, whose

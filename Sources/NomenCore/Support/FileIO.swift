@@ -208,6 +208,10 @@ public final class ReadBuffer {
         defer { close(fd) }
         var count = 0
         var sized = false
+        // `pread` at the count read so far: unlike `read`, it takes no lock on the file's
+        // position, which the kernel takes for every `read` in a process of several threads.
+        // A pipe or other stream (ESPIPE) is read with `read`.
+        var positioned = true
         // How far the next reads may fill the buffer before the file is looked at again.
         var stretch = min(capacity, Self.firstRead, limit < Int.max ? limit + 1 : Int.max)
         while true {
@@ -225,9 +229,10 @@ public final class ReadBuffer {
                 if capacity <= size { grow(to: max(capacity * 2, size + 1), keeping: count) }
                 stretch = capacity
             }
-            let n = Glibc.read(fd, base + count, stretch - count)
+            let n = positioned ? pread(fd, base + count, stretch - count, off_t(count)) : Glibc.read(fd, base + count, stretch - count)
             if n < 0 {
                 if Glibc.errno == EINTR { continue }
+                if Glibc.errno == ESPIPE, positioned, count == 0 { positioned = false; continue }
                 if Glibc.errno == EISDIR { throw IOFailure(path: path, reason: "is a directory") }
                 throw IOFailure.errno(path, "cannot read")
             }
