@@ -83,7 +83,7 @@ public final class FileFeed: ItemCount, @unchecked Sendable {
             var n = published.load(ordering: .relaxed)
             for entry in batch where skipping.isEmpty || !skipping.contains(entry.path) {
                 let (k, offset) = Self.place(n)
-                precondition(k < Self.maxSegments, "a feed of more files than an Int counts")
+                precondition(k < Self.maxSegments, "a feed of more files than its segments hold")
                 if segments[k] == nil { segments[k] = .allocate(capacity: Self.first << k) }
                 (segments[k]! + offset).initialize(to: entry)
                 n += 1
