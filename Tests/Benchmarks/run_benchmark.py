@@ -17,7 +17,9 @@ while the generator and its arguments are unchanged):
 Measurements (wall time with time.perf_counter around subprocess.run, stdout to
 /dev/null; one untimed warm-up of every command first, then the commands of a group
 run round-robin, rotating the start each round; before each timed run the command's
-corpus is read, untimed, so that every run starts with its files in the page cache):
+corpus is read, untimed, so that every run starts with its files in the page cache;
+a quick group runs more rounds than --runs, enough for --min-time seconds (default 3)
+of its quickest command, at most 4 x --runs, as hyperfine does):
 
     low, high  nomen lint --format json C | rg -P --no-unicode -c -f PCRE C |
                rg --no-unicode -c -f RUST C | nomen rewrite C
@@ -43,6 +45,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import platform
 import re
@@ -451,7 +454,10 @@ def warm_cache(path: str | None) -> None:
                 pass
 
 
-def bench_group(name: str, cmds: list, rounds: int, timeout: float, work: str) -> list:
+def bench_group(name: str, cmds: list, rounds: int, timeout: float, work: str, min_time: float = 0.0) -> list:
+    """Runs `rounds` rounds, or more when the group is quick: as many as give its quickest
+    command (by its warm-up) `min_time` seconds of timed runs, at most 4 x `rounds`
+    (hyperfine's rule of at least 3 s per command: a short run's median is noisier)."""
     log(f"[{name}] warm-up: " + ", ".join(c.label for c in cmds))
     for c in cmds:
         capture = os.path.join(work, f"stdout-{os.getpid()}.tmp") if c.sanity else None
@@ -472,6 +478,12 @@ def bench_group(name: str, cmds: list, rounds: int, timeout: float, work: str) -
         if capture and os.path.exists(capture):
             os.remove(capture)
     live = [c for c in cmds if c.error is None]
+    if live and min_time > 0:
+        quickest = max(min(c.warmup for c in live), 1e-3)
+        wanted = min(4 * rounds, math.ceil(min_time / quickest))
+        if wanted > rounds:
+            log(f"[{name}] {wanted} rounds (quickest warm-up {quickest:.3f}s, --min-time {min_time:g}s)")
+            rounds = wanted
     for r in range(rounds):
         order = live[r % len(live):] + live[:r % len(live)] if live else []
         for c in order:
@@ -573,6 +585,9 @@ def main(argv=None) -> int:
     ap.add_argument("--base-mb", type=float, default=None,
                     help="1x size for the scaling test (default size-mb / 4, which lets `low` reuse the 4x parts)")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per command on big corpora (default 5)")
+    ap.add_argument("--min-time", type=float, default=3.0,
+                    help="seconds of timed runs wanted of a group's quickest command: quick groups run more "
+                         "rounds than --runs, up to 4 x --runs (default 3, as hyperfine; 0 = exactly --runs)")
     ap.add_argument("--small-runs", type=int, default=30, help="timed runs on the 10-file corpus (default 30, min 20)")
     ap.add_argument("--threads", type=int, nargs=2, default=[1, 2], metavar=("A", "B"),
                     help="thread counts compared (default 1 2)")
@@ -626,6 +641,9 @@ def main(argv=None) -> int:
             return min(n, 3)
         return n
 
+    def min_time():
+        return args.min_time if time.perf_counter() - start <= args.budget else 0.0
+
     def big_cmds(c):
         return [Cmd("nomen lint", [nomen, "lint", "--format", "json", c], "lint", reads=c),
                 Cmd("rg -P", [rg, "-P", "--no-unicode", "-c", "-f", P, c], "rg", reads=c),
@@ -637,7 +655,7 @@ def main(argv=None) -> int:
             continue
         c = corpora[dens]["path"]
         before = _walk_stats(c)
-        groups[dens] = bench_group(dens, big_cmds(c), rounds(args.runs), args.timeout, work)
+        groups[dens] = bench_group(dens, big_cmds(c), rounds(args.runs), args.timeout, work, min_time())
         after = _walk_stats(c)
         if before != after:
             log(f"WARNING: the {dens} corpus changed during the benchmark (did `nomen rewrite` write files?); "
@@ -655,12 +673,12 @@ def main(argv=None) -> int:
             Cmd(f"nomen lint --threads {t2}", [nomen, "lint", "--threads", str(t2), "--format", "json", c], reads=c),
             Cmd(f"rg -j{t1}", [rg, f"-j{t1}", "--no-unicode", "-c", "-f", R, c], "rg", reads=c),
             Cmd(f"rg -j{t2}", [rg, f"-j{t2}", "--no-unicode", "-c", "-f", R, c], "rg", reads=c),
-        ], rounds(args.runs), args.timeout, work)
+        ], rounds(args.runs), args.timeout, work, min_time())
 
     if "scaling" not in args.skip:
         groups["scaling"] = bench_group("scaling", [
             Cmd(f"nomen lint {k}", [nomen, "lint", "--format", "json", corpora[f"scale-{k}"]["path"]], reads=corpora[f"scale-{k}"]["path"])
-            for k in ("1x", "2x", "4x")], rounds(args.runs), args.timeout, work)
+            for k in ("1x", "2x", "4x")], rounds(args.runs), args.timeout, work, min_time())
 
     if "tiny" not in args.skip:
         c = corpora["tiny10"]["path"]
