@@ -278,7 +278,8 @@ size_t nomen_skip_ascii(const uint8_t *p, size_t n, size_t i) {
 }
 
 int nomen_prefilter_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
-                         int word_start, const nomen_trigger_matchers *m, size_t *at, size_t *end, int *trigger, uint64_t *pending) {
+                         int word_start, const nomen_trigger_matchers *m, size_t *at, size_t *end, int *trigger, int *groups_set,
+                         uint64_t *pending) {
     size_t i = from;
     while (i < n) {
         uint64_t triggers = 0;
@@ -292,7 +293,7 @@ int nomen_prefilter_next(const nomen_teddy *t, const nomen_literal_table *lt, co
             if (rc >= 0) {
                 size_t s, e;
                 m->range(m->match_data[k], &s, &e);
-                if (s == c) { *at = c; *end = e; *trigger = k; return 1; }
+                if (s == c) { *at = c; *end = e; *trigger = k; *groups_set = rc; return 1; }
             } else if (rc != -1) {  // PCRE2_ERROR_NOMATCH is -1; any other is the caller's to report
                 break;
             }

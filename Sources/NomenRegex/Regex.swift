@@ -148,6 +148,11 @@ public struct Match: Sendable, Equatable {
     public let mark: String?
     public var range: Range<Int> { groups[0]! }
 
+    public init(groups: [Range<Int>?], mark: String?) {
+        self.groups = groups
+        self.mark = mark
+    }
+
     public func group(_ name: String, in regex: Regex) -> Range<Int>? {
         guard let n = regex.groupNames[name], n < groups.count else { return nil }
         return groups[n]
@@ -232,6 +237,11 @@ public final class Matcher {
         }
         return Match(groups: groups, mark: currentMark())
     }
+
+    /// The match data's offset pairs (`regex.groupCount + 1` of them; -1, PCRE2's unset
+    /// offset read as an `Int`, for a group that is not set): valid while this matcher lives,
+    /// holding its last match until the next.
+    public var ovector: UnsafeMutablePointer<Int> { pcre2_get_ovector_pointer_8(matchData)! }
 
     /// The hot-path form: only the range of the whole match and the mark, no allocation
     /// beyond the mark lookup.

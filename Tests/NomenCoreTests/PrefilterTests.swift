@@ -126,6 +126,33 @@ import NomenRegex
         }
     }
 
+    /// A rule's match is kept from the prefilter (its trigger's pattern is the rule's): its
+    /// captures, set or not, give what matching again gives, in every message and fix.
+    @Test func keptTriggerMatchesGiveTheRulesCaptures() throws {
+        let yaml = """
+          - id: alt
+            match: 'old_(?:(?<a>one)|(?<b>two))(?:_(?<c>x))?'
+            replace: 'new_{a}'
+          - id: tail
+            match: 'tbl_(?<h>1w|1m)(?<rest>_v[0-9])?'
+            replace: 'table_{h}'
+        """
+        let fast = try Fixture.linter(legacy: yaml, file: "kept.yaml")
+        var plain = LintOptions(today: Fixture.today)
+        plain.prefilter = false
+        let slow = Linter(rules: fast.rules, options: plain)
+        let text = "a = 'old_one' + 'old_two_x' + \"old_one_x\"\nb = f'tbl_1w_v2 {x} tbl_1m'\n# old_two tbl_1w\n"
+        let source = SourceFile(path: "t.py", bytes: Array(text.utf8), language: .python)
+        let a = fast.findings(in: source), b = slow.findings(in: source)
+        func describe(_ fs: [Finding]) -> [String] {
+            fs.map { "\($0.range) \($0.rule) \($0.message) \($0.fix.map { $0.edits.map { String(decoding: $0.replacement, as: UTF8.self) } } ?? [])" }
+        }
+        #expect(a.count == 7)
+        #expect(describe(a) == describe(b))
+        // `old_two` sets no `a`: no fix (an earlier match's `a` must not show through).
+        #expect(a.map { $0.replacement ?? "-" } == ["new_one", "-", "new_one", "table_1w", "table_1m", "-", "table_1w"])
+    }
+
     /// Names at every alignment against the 32-byte blocks, in a long deterministic text.
     @Test(arguments: [Language.python, .sql, .text])
     func sameFindingsOnGeneratedText(_ language: Language) {

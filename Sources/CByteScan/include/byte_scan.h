@@ -65,11 +65,14 @@ typedef struct {
 
 // nomen_literal_next, each candidate's triggers then checked in order (lowest first) at the
 // candidate. Returns 1 with *at and *end the match of trigger *trigger (the first whose match
-// starts at the candidate); 0 when no candidate is left; -1 when the candidate *at needs the
-// caller: trigger *trigger has no matcher yet or its match failed with an error. Then
-// *pending holds that trigger and the candidate's later ones, to be checked by the caller.
+// starts at the candidate), its match data holding the match and *groups_set the match's
+// return code (the number of groups set, or 0 when the ovector was too small); 0 when no
+// candidate is left; -1 when the candidate *at needs the caller: trigger *trigger has no
+// matcher yet or its match failed with an error. Then *pending holds that trigger and the
+// candidate's later ones, to be checked by the caller.
 int nomen_prefilter_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
-                         int word_start, const nomen_trigger_matchers *m, size_t *at, size_t *end, int *trigger, uint64_t *pending);
+                         int word_start, const nomen_trigger_matchers *m, size_t *at, size_t *end, int *trigger, int *groups_set,
+                         uint64_t *pending);
 
 // A set of bytes, tested 32 at a time by two nibble lookups: byte c is in the set when
 // lo[c & 15] & hi[c >> 4] is not zero (each high nibble of a member has a bit of its own,

@@ -60,18 +60,28 @@ public final class Scratch {
         self.jit = jit
         prefilterMatchers = rules.triggers.prefilter.map { Prefilter.Matchers($0, jit: jit) }
         legacyMatchers = Array(repeating: nil, count: 2 * rules.legacy.count)
+        ruleTriggers = rules.triggers.triggers.map { if case .rule = $0 { true } else { false } }
     }
 
     /// Legacy findings' details by what they depend on (see `MemoTable`).
     let memos = MemoTable()
-    /// Trigger hits of the file being scanned (reused from file to file).
-    var hits: [(trigger: Int, range: Range<Int>)] = []
+    /// Trigger hits of the file being scanned (reused from file to file), each with where
+    /// its match's groups start in `hitGroups` (-1: not kept; see `FileScan.ruleHit`).
+    var hits: [Hit] = []
+    /// The groups of rule triggers' prefilter matches, as offset pairs (-1: not set).
+    var hitGroups: [Int] = []
+    /// Which triggers are rules' (their prefilter matches' groups are kept).
+    let ruleTriggers: [Bool]
     /// The groups of a legacy rule's match: one array, shared by each match while it lives
     /// (a match is let go before the next is made, so the array is reused, not copied).
     var groups: [Range<Int>?] = []
     /// Grammar findings' details by pattern, context, name, issue and suggestion.
     let grammarDetails = ByteKeyedCache<GrammarDetail>(limit: 50_000)
 }
+
+/// A trigger match in a file: its trigger, its range, and where its groups are kept in
+/// `Scratch.hitGroups` (-1: not kept).
+typealias Hit = (trigger: Int, range: Range<Int>, groups: Int)
 
 /// Turns a scanned file into findings, each with an optional fix. Never prints, never writes.
 public struct Linter: Sendable {
@@ -111,7 +121,7 @@ public struct Linter: Sendable {
         do {
             if options.prefilter, let prefilter = rules.triggers.prefilter, let matchers = scratch.prefilterMatchers {
                 var found = false
-                try prefilter.scan(b, matchers: matchers, wordStart: false) { _, _ in found = true; return false }
+                try prefilter.scan(b, matchers: matchers, wordStart: false) { _, _, _ in found = true; return false }
                 return found
             }
             return try scratch.matcher().nextRange(in: UnsafeRawBufferPointer(b), from: 0) != nil
@@ -121,17 +131,29 @@ public struct Linter: Sendable {
     /// Finds trigger matches first; a buffer is tokenized only when a match needs its context.
     func scan(_ b: UnsafeBufferPointer<UInt8>, language: Language, path: String, scratch: Scratch) -> FileResult {
         // The thread's hit list, taken (so it stays uniquely referenced) and handed back.
-        var hits = scratch.hits
+        var hits = scratch.hits, hitGroups = scratch.hitGroups
         scratch.hits = []
+        scratch.hitGroups = []
         hits.removeAll(keepingCapacity: true)
-        defer { scratch.hits = hits }
+        hitGroups.removeAll(keepingCapacity: true)
+        defer {
+            scratch.hits = hits
+            scratch.hitGroups = hitGroups
+        }
         var problem: String? = nil
         let raw = UnsafeRawBufferPointer(b)
         var pos = 0
         if options.prefilter, let prefilter = rules.triggers.prefilter, let matchers = scratch.prefilterMatchers {
             do {
-                try prefilter.scan(b, matchers: matchers) { range, trigger in
-                    hits.append((trigger, range))
+                let ruleTriggers = scratch.ruleTriggers
+                try prefilter.scan(b, matchers: matchers) { range, trigger, groupsSet in
+                    // A rule's match is kept with its groups: the rule need not match again.
+                    let at = hitGroups.count
+                    if groupsSet > 0, ruleTriggers[trigger], matchers.appendGroups(of: trigger, set: groupsSet, to: &hitGroups) {
+                        hits.append((trigger, range, at))
+                    } else {
+                        hits.append((trigger, range, -1))
+                    }
                     return true
                 }
             } catch {
@@ -147,7 +169,7 @@ public struct Linter: Sendable {
                     pos = range.lowerBound + 1
                     continue
                 }
-                if let mark, let t = Prefilter.markIndex(mark, count: rules.triggers.triggers.count) { hits.append((t, range)) }
+                if let mark, let t = Prefilter.markIndex(mark, count: rules.triggers.triggers.count) { hits.append((t, range, -1)) }
                 pos = range.isEmpty ? range.upperBound + 1 : range.upperBound
             } catch {
                 problem = "\(path): search stopped at byte \(pos): \(error)"
@@ -155,7 +177,7 @@ public struct Linter: Sendable {
             }
         }
         guard !hits.isEmpty else { return FileResult(findings: [], problem: problem) }
-        var scan = FileScan(linter: self, b: b, language: language, path: path, scratch: scratch)
+        var scan = FileScan(linter: self, b: b, language: language, path: path, scratch: scratch, hitGroups: hitGroups)
         return FileResult(findings: scan.run(hits), problem: problem)
     }
 }
@@ -178,13 +200,16 @@ struct FileScan {
     /// through the rule set and the scratch on every match, each read counts references).
     let legacy: [LegacyRule]
     let memos: MemoTable
+    /// The kept groups of the hits' matches (see `Hit`).
+    let hitGroups: [Int]
 
-    init(linter: Linter, b: UnsafeBufferPointer<UInt8>, language: Language, path: String, scratch: Scratch) {
+    init(linter: Linter, b: UnsafeBufferPointer<UInt8>, language: Language, path: String, scratch: Scratch, hitGroups: [Int] = []) {
         self.linter = linter
         self.b = b
         self.language = language
         self.path = path
         self.scratch = scratch
+        self.hitGroups = hitGroups
         legacy = linter.rules.legacy
         memos = scratch.memos
     }
@@ -232,7 +257,7 @@ struct FileScan {
 
     var rules: RuleSet { linter.rules }
 
-    mutating func run(_ hits: [(trigger: Int, range: Range<Int>)]) -> [Finding] {
+    mutating func run(_ hits: [Hit]) -> [Finding] {
         var starts = hits.map(\.range.lowerBound)
         if zip(starts, starts.dropFirst()).contains(where: { $0 > $1 }) { starts.sort() }
         hitStarts = starts
@@ -247,7 +272,7 @@ struct FileScan {
             switch rules.triggers.triggers[hit.trigger] {
             case .rule(let i):
                 if let covering, covering.lowerBound <= hit.range.lowerBound, hit.range.upperBound <= covering.upperBound { continue }
-                ruleHit(i, hit.range)
+                ruleHit(i, hit.range, groups: hit.groups)
             case .dataset:
                 datasetHit(rules.index.datasetByTrigger[hit.trigger]!, hit.range)
             case .prefix(let p):
@@ -392,10 +417,29 @@ struct FileScan {
         return out
     }
 
-    mutating func ruleHit(_ index: Int, _ r: Range<Int>) {
+    /// The match of legacy rule `index` over `r` whose groups are kept at `k` in `hitGroups`:
+    /// the prefilter's match of the rule's trigger, whose pattern is the rule's anchored one
+    /// (`TriggerSet`), so it is the match `match(of:over:)` would make again.
+    func keptMatch(of index: Int, at k: Int) -> Match {
+        let pairs = legacy[index].anchored.groupCount + 1
+        scratch.groups.removeAll(keepingCapacity: true)
+        hitGroups.withUnsafeBufferPointer { g in
+            for j in 0..<pairs {
+                let s = g[k + 2 * j], e = g[k + 2 * j + 1]
+                scratch.groups.append(s < 0 ? nil : s..<e)
+            }
+        }
+        return Match(groups: scratch.groups, mark: nil)
+    }
+
+    /// `groups`: where the hit's match is kept in `hitGroups`, or -1 (matched again here).
+    mutating func ruleHit(_ index: Int, _ r: Range<Int>, groups: Int = -1) {
         let rule = legacy[index]
         let place = place(of: r)
-        guard rule.applies(in: place.context), let m = match(of: index, over: r) else { return }
+        guard rule.applies(in: place.context) else { return }
+        let found = groups >= 0 ? keptMatch(of: index, at: groups) : match(of: index, over: r)
+        assert(groups < 0 || found?.groups == match(of: index, over: r)?.groups, "a kept trigger match differs from the rule's")
+        guard let m = found else { return }
         // A match that is nothing but a placeholder (in a named capture) names nothing.
         // (The first byte is looked at first: it rules out nearly every match. An empty match,
         // at the end of the buffer too, has none and is no placeholder.)

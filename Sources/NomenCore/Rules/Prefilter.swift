@@ -191,6 +191,9 @@ final class Prefilter: Sendable {
         private let contexts: UnsafeMutableBufferPointer<UnsafeMutableRawPointer?>
         private let matchFunctions: UnsafeMutableBufferPointer<nomen_match_fn?>
         let table: UnsafeMutablePointer<nomen_trigger_matchers>
+        /// Each made matcher's offset pairs and how many pairs it has (see `appendGroups`).
+        private let ovectors: UnsafeMutableBufferPointer<UnsafeMutablePointer<Int>?>
+        private let pairCounts: UnsafeMutableBufferPointer<Int>
 
         init(_ prefilter: Prefilter, jit: Bool = true) {
             self.prefilter = prefilter
@@ -205,6 +208,10 @@ final class Prefilter: Sendable {
             contexts.initialize(repeating: nil)
             matchFunctions = .allocate(capacity: count)
             matchFunctions.initialize(repeating: nil)
+            ovectors = .allocate(capacity: count)
+            ovectors.initialize(repeating: nil)
+            pairCounts = .allocate(capacity: count)
+            pairCounts.initialize(repeating: 0)
             table = .allocate(capacity: 1)
             table.initialize(to: nomen_trigger_matchers(code: UnsafePointer(codes.baseAddress), match_data: UnsafePointer(matchData.baseAddress),
                                                         context: UnsafePointer(contexts.baseAddress), match: UnsafePointer(matchFunctions.baseAddress),
@@ -216,6 +223,8 @@ final class Prefilter: Sendable {
             matchData.deallocate()
             contexts.deallocate()
             matchFunctions.deallocate()
+            ovectors.deallocate()
+            pairCounts.deallocate()
             table.deallocate()
         }
 
@@ -231,7 +240,10 @@ final class Prefilter: Sendable {
                 m.use(stack!)
             }
             each[t] = m
-            if let h = m?.handles {
+            if let m {
+                let h = m.handles
+                ovectors[t] = m.ovector
+                pairCounts[t] = m.regex.groupCount + 1
                 // The match function first: the C loop takes a trigger with a pattern as ready.
                 matchFunctions[t] = h.match
                 matchData[t] = h.matchData
@@ -241,18 +253,35 @@ final class Prefilter: Sendable {
             }
             return m
         }
+
+        /// Appends the offset pairs of trigger `t`'s match, which its matcher holds (`scan`'s
+        /// `hit` was told so, with `set`, the number of groups set), to `out`: -1 for a group
+        /// that is not set. False when the trigger has no matcher.
+        @inline(__always)
+        func appendGroups(of t: Int, set: Int, to out: inout [Int]) -> Bool {
+            guard let ovector = ovectors[t] else { return false }
+            let pairs = pairCounts[t]
+            let start = out.count
+            out.append(contentsOf: UnsafeBufferPointer(start: ovector, count: 2 * pairs))
+            // Pairs past the ones PCRE2 set may hold an earlier match's offsets.
+            if set < pairs { for k in (start + 2 * set)..<(start + 2 * pairs) { out[k] = -1 } }
+            return true
+        }
     }
 
     /// Calls `hit` with each trigger match (range and trigger index) that starts at a word
     /// start, or anywhere when `wordStart` is false; `hit` returns false to stop. The same
     /// matches, in the same order, as the combined pattern searched over the whole buffer.
+    /// The third argument is nonzero when trigger `t`'s own matcher (`matchers.matcher(t)`)
+    /// made the match and still holds it, during the call: PCRE2's return code, the number of
+    /// groups it set (see `Matcher.appendGroups`).
     func scan(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, wordStart: Bool = true,
-              hit: (Range<Int>, Int) -> Bool) throws(RegexError) {
+              hit: (Range<Int>, Int, Int) -> Bool) throws(RegexError) {
         guard !uncovered.isEmpty else {
             guard !b.isEmpty else { return }
             var i = 0
-            while let (range, trigger) = try nextCovered(b, matchers: matchers, from: i, wordStart: wordStart) {
-                if !hit(range, trigger) { return }
+            while let (range, trigger, groupsSet) = try nextCovered(b, matchers: matchers, from: i, wordStart: wordStart) {
+                if !hit(range, trigger, groupsSet) { return }
                 i = max(range.upperBound, range.lowerBound + 1)
             }
             return
@@ -270,7 +299,7 @@ final class Prefilter: Sendable {
                 return nil
             }
         }
-        var covered = try nextCovered(b, matchers: matchers, from: 0, wordStart: wordStart)
+        var covered = try nextCovered(b, matchers: matchers, from: 0, wordStart: wordStart).map { ($0.0, $0.1) }
         var other = uncoveredNext(from: 0)
         while true {
             let taken: (Range<Int>, Int)
@@ -284,15 +313,17 @@ final class Prefilter: Sendable {
             case (nil, let u?): taken = u
             case (let c?, let u?): taken = (c.0.lowerBound, c.1) <= (u.0.lowerBound, u.1) ? c : u
             }
-            if !hit(taken.0, taken.1) { return }
+            // (Held matches are not handed on here: the other search may have run since.)
+            if !hit(taken.0, taken.1, 0) { return }
             let next = max(taken.0.upperBound, taken.0.lowerBound + 1)
-            if let c = covered, c.0.lowerBound < next { covered = try nextCovered(b, matchers: matchers, from: next, wordStart: wordStart) }
+            if let c = covered, c.0.lowerBound < next { covered = try nextCovered(b, matchers: matchers, from: next, wordStart: wordStart).map { ($0.0, $0.1) } }
             if let u = other, u.0.lowerBound < next { other = uncoveredNext(from: next) }
         }
     }
 
-    /// The first match at or after `from` of a trigger with literals.
-    private func nextCovered(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, from: Int, wordStart: Bool) throws(RegexError) -> (Range<Int>, Int)? {
+    /// The first match at or after `from` of a trigger with literals, and the number of groups
+    /// its trigger's matcher set when that matcher holds it (0 when another matcher made it).
+    private func nextCovered(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, from: Int, wordStart: Bool) throws(RegexError) -> (Range<Int>, Int, Int)? {
         let n = b.count
         guard let p = b.baseAddress else { return nil }
         let raw = UnsafeRawBufferPointer(b)
@@ -306,9 +337,10 @@ final class Prefilter: Sendable {
                 // Candidates are checked in C; it comes back with a match, with nothing, or with
                 // a candidate whose remaining triggers need this loop (a matcher to make, an
                 // error to report).
-                var at = 0, end = 0, trigger: Int32 = 0
-                switch literals.verifiedNext(p, n, from: i, wordStart: wordStart, matchers: matchers.table, at: &at, end: &end, trigger: &trigger, pending: &triggers) {
-                case 1: return (at..<end, Int(trigger))
+                var at = 0, end = 0, trigger: Int32 = 0, groupsSet: Int32 = 0
+                switch literals.verifiedNext(p, n, from: i, wordStart: wordStart, matchers: matchers.table, at: &at, end: &end, trigger: &trigger,
+                                             groupsSet: &groupsSet, pending: &triggers) {
+                case 1: return (at..<end, Int(trigger), Int(groupsSet))
                 case 0: return nil
                 default: c = at
                 }
@@ -318,7 +350,7 @@ final class Prefilter: Sendable {
             if bodies.isEmpty {
                 if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c,
                    let mark, let t = Self.markIndex(mark, count: triggerCount) {
-                    return (range, t)
+                    return (range, t, 0)
                 }
                 continue
             }
@@ -329,12 +361,13 @@ final class Prefilter: Sendable {
                     // Never in practice (each body compiled inside the combined pattern).
                     if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c,
                        let mark, let t = Self.markIndex(mark, count: triggerCount) {
-                        return (range, t)
+                        return (range, t, 0)
                     }
                     break
                 }
                 if let (range, _) = try matcher.nextRange(in: raw, from: c), range.lowerBound == c {
-                    return (range, t)
+                    // (Its group count is not known here: the caller matches again if it needs groups.)
+                    return (range, t, 0)
                 }
             }
         }
@@ -467,8 +500,8 @@ final class LiteralSearch: @unchecked Sendable {
     /// `nomen_prefilter_next` (1: a match; 0: none left; -1: a candidate for the caller).
     @inline(__always)
     func verifiedNext(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, wordStart: Bool, matchers: UnsafePointer<nomen_trigger_matchers>,
-                      at: inout Int, end: inout Int, trigger: inout Int32, pending: inout UInt64) -> Int32 {
-        nomen_prefilter_next(teddy, table, p, n, from, wordStart ? 1 : 0, matchers, &at, &end, &trigger, &pending)
+                      at: inout Int, end: inout Int, trigger: inout Int32, groupsSet: inout Int32, pending: inout UInt64) -> Int32 {
+        nomen_prefilter_next(teddy, table, p, n, from, wordStart ? 1 : 0, matchers, &at, &end, &trigger, &groupsSet, &pending)
     }
 
     /// The first position at or after `from` whose first four bytes could begin an entry

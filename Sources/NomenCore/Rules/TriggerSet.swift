@@ -47,7 +47,9 @@ final class TriggerSet: Sendable {
         var bodies: [String] = []
         for (i, rule) in legacy.enumerated() where rule.dataset == nil {
             triggers.append(.rule(i))
-            bodies.append("(?:\(RegexSource.allowingPlaceholders(rule.source, for: Set(rule.replacement?.captures ?? []))))(?!\(Self.word))")
+            // The rule's own anchored pattern: a prefilter match of this trigger is then the
+            // rule's match, captures and all (`FileScan.ruleHit` takes it as it is).
+            bodies.append(rule.anchored.pattern)
         }
         // Each pattern's valid names as a regex, made once (several triggers share them).
         let validNames = Dictionary(uniqueKeysWithValues: patterns.map { (ObjectIdentifier($0), ValidNames.regex($0)) })
