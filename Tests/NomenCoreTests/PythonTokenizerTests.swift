@@ -2,7 +2,8 @@ import Testing
 @testable import NomenCore
 
 @Suite struct PythonTokenizerTests {
-    func regions(_ code: String) -> [Region] { PythonTokenizer.regions(in: Array(code.utf8)) }
+    func tree(_ code: String) -> RegionTree { PythonTokenizer.regions(in: Array(code.utf8)) }
+    func regions(_ code: String) -> [Region] { tree(code).regions }
     func text(_ code: String, _ r: Range<Int>) -> String { Fixture.text(Array(code.utf8), r) }
 
     static let prefixes = ["", "r", "u", "b", "f", "t", "R", "U", "B", "F", "T", "rb", "br", "Rb", "bR", "fr", "rf", "Fr", "rF", "FR", "RF", "tr", "rt"]
@@ -62,28 +63,49 @@ import Testing
 
     @Test func fstringFieldsConversionsAndFormatSpecs() {
         let code = #"s = f"{a!r:>{width}} {b:{fill}^10} {{lit}} {c=} {d['k']}""#
-        let rs = regions(code)
-        #expect(rs.count == 1)
-        let fields = rs[0].fields
+        let t = tree(code)
+        #expect(t.regions.count == 1)
+        let fields = Array(t.fields(of: t.regions[0]))
         #expect(fields.map { text(code, $0.expression) } == ["a", "b", "c=", "d['k']"])
         #expect(fields.map { text(code, $0.range) } == ["{a!r:>{width}}", "{b:{fill}^10}", "{c=}", "{d['k']}"])
-        #expect(fields[3].strings.map { text(code, $0.content) } == ["k"])
+        #expect(t.strings(of: fields[3]).map { text(code, $0.content) } == ["k"])
     }
 
     @Test func nestedFStringsAndPEP701Quotes() {
         let code = #"s = f"{f'{x}'} and {d["key"]} and {'}'}" + 'z'"#
-        let rs = regions(code)
+        let t = tree(code)
+        let rs = t.regions
         #expect(rs.count == 2)
         #expect(text(code, rs[0].range) == #"f"{f'{x}'} and {d["key"]} and {'}'}""#)
-        #expect(rs[0].fields.count == 3)
-        #expect(rs[0].fields[0].strings.first?.fields.count == 1)
+        let fields = Array(t.fields(of: rs[0]))
+        #expect(fields.count == 3)
+        #expect(t.strings(of: fields[0]).first.map { t.fields(of: $0).count } == 1)
         #expect(text(code, rs[1].range) == "'z'")
+    }
+
+    /// Trees compare by what lies inside their regions, not by where in the tables it lies.
+    @Test func treesCompareTheirFieldsAndNestedRegions() {
+        let t = tree(#"s = f"{a!r} {d['k']}" + "SELECT a FROM t -- n""#)
+        // Two fields; the string `'k'` in the second, the SQL comment in the second string.
+        #expect(t.fieldTable.count == 2 && t.nested.count == 2)
+        // The same tree with its tables laid out otherwise: an unused entry first.
+        var moved = t
+        moved.nested.insert(moved.nested[1], at: 0)
+        moved.fieldTable[1].stringSpan.start += 1
+        moved.regions[1].childSpan.start += 1
+        #expect(moved == t)
+        var otherField = t
+        otherField.fieldTable[0].expression = otherField.fieldTable[0].expression.lowerBound..<(otherField.fieldTable[0].expression.upperBound + 1)
+        #expect(otherField != t)
+        var otherString = t
+        otherString.nested[0].content = otherString.nested[0].content.dropFirst()
+        #expect(otherString != t)
     }
 
     @Test func fstringFieldWithComparisonAndDict() {
         let code = #"s = f"{a != b} {x[1:2]} {(lambda: 1)()} {dict(a=1)['a']}""#
-        let rs = regions(code)
-        #expect(rs[0].fields.map { text(code, $0.expression) } == ["a != b", "x[1:2]", "(lambda: 1)()", "dict(a=1)['a']"])
+        let t = tree(code)
+        #expect(t.fields(of: t.regions[0]).map { text(code, $0.expression) } == ["a != b", "x[1:2]", "(lambda: 1)()", "dict(a=1)['a']"])
     }
 
     @Test func unterminatedStringsAtEndOfFile() {
@@ -126,9 +148,10 @@ import Testing
 
     @Test func sqlInsideStringsIsScannedAgain() {
         let code = "q = \"\"\"\nSELECT a -- note\nFROM `p.models_v4.t` WHERE s = 'x'\n/* block */\n\"\"\"\nmsg = 'select your table from the list'\n"
-        let rs = regions(code)
+        let t = tree(code)
+        let rs = t.regions
         #expect(rs[0].holdsSQL)
-        #expect(rs[0].children.map(\.context) == [.comment, .sqlString, .comment])
+        #expect(t.children(of: rs[0]).map(\.context) == [.comment, .sqlString, .comment])
         #expect(rs[1].holdsSQL, "two keywords (select, from) make SQL")
         let prose = regions("msg = 'pick one from the list'\n")
         #expect(!prose[0].holdsSQL)
@@ -161,7 +184,7 @@ import Testing
     @Test(arguments: cases)
     func boundaries(_ c: Case) {
         let bytes = Array(c.code.utf8)
-        let regions = PythonTokenizer.regions(in: bytes)
+        let regions = PythonTokenizer.regions(in: bytes).regions
         #expect(regions.map { Fixture.text(bytes, $0.range) } == c.tokens)
     }
 }
@@ -252,10 +275,14 @@ import Testing
                 for gap in [3, 20 + round % 50] {
                     let offsets = Array(stride(from: round % gap, to: b.count, by: gap))
                     let kept = PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true, keeping: offsets)
-                    let expected = all.filter { r in offsets.contains { r.range.contains($0) } }
+                    // The same regions, fields and strings (wherever in the tables these lie).
+                    let expected = RegionTree(regions: all.regions.filter { r in offsets.contains { r.range.contains($0) } },
+                                              nested: all.nested, fieldTable: all.fieldTable)
                     #expect(kept == expected, "\(text.debugDescription) gap \(gap)")
                 }
-                #expect(PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true, keeping: []).isEmpty)
+                let none = PythonTokenizer.regions(in: b, range: 0..<b.count, deferSQL: true, keeping: [])
+                // A string that is not kept leaves nothing in the tables either.
+                #expect(none.regions.isEmpty && none.nested.isEmpty && none.fieldTable.isEmpty)
             }
         }
     }

@@ -91,7 +91,7 @@ import Glibc
 
     @Test func stringAfterALineContinuationIsNotADocstring() {
         let code = "q = \\\n    \"SELECT * FROM training.zl_trainng_prod_allhistory_1w\"\n"
-        let regions = PythonTokenizer.regions(in: Array(code.utf8))
+        let regions = PythonTokenizer.regions(in: Array(code.utf8)).regions
         #expect(regions.first?.context == .string)
         #expect(regions.first?.holdsSQL == true)
         #expect(Fixture.findings(code).contains { $0.rule == "training-table" })

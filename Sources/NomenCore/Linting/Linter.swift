@@ -190,7 +190,7 @@ struct FileScan {
     let path: String
     let scratch: Scratch
     /// Tokenized on first need.
-    var tokenized: [Region]? = nil
+    var tokenized: RegionTree? = nil
     /// Where the trigger matches start (sorted): the only places regions are looked up.
     var hitStarts: [Int]? = nil
     var legacyFindings: [Finding] = []
@@ -229,8 +229,8 @@ struct FileScan {
         tokenized = r
         if language == .python {
             // (Appended: `Array(repeating:count:)` allocates through generic code.)
-            sqlChecked.reserveCapacity(r.count)
-            sqlChecked.append(contentsOf: repeatElement(false, count: r.count))
+            sqlChecked.reserveCapacity(r.regions.count)
+            sqlChecked.append(contentsOf: repeatElement(false, count: r.regions.count))
         }
     }
 
@@ -239,17 +239,17 @@ struct FileScan {
     mutating func regionIndex(around r: Range<Int>) -> Int? {
         tokenizeIfNeeded()
         let hint = regionHint
-        let (found, last) = tokenized!.withUnsafeBufferPointer { RegionLookup.index(containing: r, in: $0, from: hint) }
+        let (found, last) = tokenized!.regions.withUnsafeBufferPointer { RegionLookup.index(containing: r, in: $0, from: hint) }
         regionHint = last
         guard let k = found else { return nil }
         guard language == .python, !sqlChecked[k] else { return k }
         sqlChecked[k] = true
         // Read and changed in place (the array stays uniquely referenced; the region is not
         // copied out): most strings with a match hold no SQL and are only looked at.
-        let content = tokenized!.withUnsafeBufferPointer { all -> Range<Int>? in
+        let content = tokenized!.regions.withUnsafeBufferPointer { all -> Range<Int>? in
             PythonTokenizer.mayHoldSQL(kind: all[k].kind, context: all[k].context, isBytes: all[k].isBytes) ? all[k].content : nil
         }
-        if let content, SQLTokenizer.mayHoldSQL(content, in: b) { SQLTokenizer.markSQL(&tokenized![k], in: b) }
+        if let content, SQLTokenizer.mayHoldSQL(content, in: b) { tokenized!.markSQL(k, in: b) }
         return k
     }
 
@@ -290,7 +290,7 @@ struct FileScan {
 
     struct Place {
         var context: Context
-        var region: RegionFacts?
+        var region: Region?
         /// Where qualifiers are looked for.
         var bounds: Range<Int>
         /// Where a missing capture (a horizon) is looked for.
@@ -304,24 +304,6 @@ struct FileScan {
         case token(around: Range<Int>, within: Range<Int>)
     }
 
-    /// What the linter asks of the region a match lies in (a plain value: a `Region` carries
-    /// arrays, and a place is made for every match). `fields` only for an f-string.
-    struct RegionFacts {
-        var kind: Region.Kind
-        var content: Range<Int>
-        var isFString: Bool
-        var holdsSQL: Bool
-        var fields: [Field]
-
-        init(_ region: Region) {
-            kind = region.kind
-            content = region.content
-            isFString = region.isFString
-            holdsSQL = region.holdsSQL
-            fields = region.isFString ? region.fields : []
-        }
-    }
-
     mutating func place(of r: Range<Int>) -> Place {
         let all = 0..<b.count
         guard let k = regionIndex(around: r) else {
@@ -329,22 +311,22 @@ struct FileScan {
         }
         // Most matches lie in a plain string or comment: no field or nested region to look into.
         // (Read through a buffer: an element of `tokenized` passed to a method of self copies self.)
-        let plain = tokenized!.withUnsafeBufferPointer { $0[k].fields.isEmpty && $0[k].children.isEmpty ? (RegionFacts($0[k]), $0[k].context) : nil }
-        if let (facts, context) = plain { return place(in: facts, context: context, r) }
+        let region = tokenized!.regions[k]
+        if !region.hasInside { return place(in: region, context: region.context, r) }
         // The region is known: only its fields and nested regions are looked into.
-        switch RegionLookup.place(of: r, within: tokenized![k]) {
+        switch RegionLookup.place(of: r, within: region, in: tokenized!) {
         case .code:
             return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: .token(around: r, within: all))
         case .field(let region, let field):
-            return Place(context: .identifier, region: RegionFacts(region), bounds: field.expression, inferenceScope: .range(r))
+            return Place(context: .identifier, region: region, bounds: field.expression, inferenceScope: .range(r))
         case .region(let region):
-            return place(in: RegionFacts(region), context: region.context, r)
+            return place(in: region, context: region.context, r)
         }
     }
 
     /// The place of `r` inside `region` (the innermost region that holds it), whose tokenizer
     /// context is `context`.
-    func place(in region: RegionFacts, context tokenContext: Context, _ r: Range<Int>) -> Place {
+    func place(in region: Region, context tokenContext: Context, _ r: Range<Int>) -> Place {
         var context = tokenContext
         if region.kind == .string, region.holdsSQL {
             context = .sql
@@ -696,8 +678,8 @@ struct FileScan {
         case .range(let r): scope = r
         case .token(let r, let bounds): scope = token(around: r, within: bounds)
         }
-        if let region = place.region, region.isFString {
-            for field in region.fields where scope.contains(field.range.lowerBound) {
+        if let region = place.region, region.isFString, let tree = tokenized {
+            for field in tree.fields(of: region) where scope.contains(field.range.lowerBound) {
                 var expr = text(field.expression)
                 expr = String(expr.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " || $0 == "=" }).reversed())
                 if inference.placeholders.contains(expr) {

@@ -26,10 +26,7 @@ public enum ScanDump {
                 dump(&w, regions: regions, bytes: source.bytes, map: nil)
                 var refs: [SQLTokenizer.TableReference] = []
                 if source.language == .sql { refs = SQLTokenizer.scan(b, range: 0..<b.count).references }
-                func collect(_ rs: [Region]) {
-                    for r in rs where r.holdsSQL { refs += SQLTokenizer.scan(b, range: r.content).references }
-                }
-                collect(regions)
+                for r in regions.regions where r.holdsSQL { refs += SQLTokenizer.scan(b, range: r.content).references }
                 dumpReferences(&w, refs, bytes: source.bytes, map: nil)
             }
         }
@@ -37,9 +34,9 @@ public enum ScanDump {
         return w.output + "\n"
     }
 
-    private static func dump(_ w: inout JSONWriter, regions: [Region], bytes: [UInt8], map: OffsetMap?) {
+    private static func dump(_ w: inout JSONWriter, regions: RegionTree, bytes: [UInt8], map: OffsetMap?) {
         w.beginArray(key: "tokens")
-        for r in regions { token(&w, r, bytes: bytes, map: map) }
+        for r in regions.regions { token(&w, r, in: regions, bytes: bytes, map: map) }
         w.endArray()
     }
 
@@ -50,7 +47,7 @@ public enum ScanDump {
         w.endArray()
     }
 
-    private static func token(_ w: inout JSONWriter, _ r: Region, bytes: [UInt8], map: OffsetMap?) {
+    private static func token(_ w: inout JSONWriter, _ r: Region, in tree: RegionTree, bytes: [UInt8], map: OffsetMap?) {
         w.beginObject()
         w.string("kind", r.kind.rawValue)
         w.string("context", r.context.rawValue)
@@ -62,24 +59,24 @@ public enum ScanDump {
             w.bool("terminated", r.terminated)
         }
         if r.holdsSQL { w.bool("sql", true) }
-        if !r.fields.isEmpty {
+        if !tree.fields(of: r).isEmpty {
             w.beginArray(key: "placeholders")
-            for f in r.fields {
+            for f in tree.fields(of: r) {
                 w.beginObject()
                 span(&w, "range", f.range, map: map)
                 w.string("expression", String(decoding: bytes[f.expression], as: UTF8.self))
-                if !f.strings.isEmpty {
+                if !tree.strings(of: f).isEmpty {
                     w.beginArray(key: "strings")
-                    for s in f.strings { token(&w, s, bytes: bytes, map: map) }
+                    for s in tree.strings(of: f) { token(&w, s, in: tree, bytes: bytes, map: map) }
                     w.endArray()
                 }
                 w.endObject()
             }
             w.endArray()
         }
-        if !r.children.isEmpty {
+        if !tree.children(of: r).isEmpty {
             w.beginArray(key: "children")
-            for c in r.children { token(&w, c, bytes: bytes, map: map) }
+            for c in tree.children(of: r) { token(&w, c, in: tree, bytes: bytes, map: map) }
             w.endArray()
         }
         w.endObject()

@@ -21,12 +21,16 @@ struct PythonTokenizer {
     var fieldScratch: [Field] = []
     /// The string stop tables, read once per tokenizer rather than once per string.
     let stopTables = PythonTokenizer.stringStopTables
+    /// Fields and the regions inside strings and fields (shared with the copies that scan
+    /// nested strings).
+    let tables = RegionTables()
 
-    static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, deferSQL: Bool = false, keeping: [Int]? = nil) -> [Region] {
+    static func regions(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, deferSQL: Bool = false, keeping: [Int]? = nil) -> RegionTree {
         var t = PythonTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
         t.deferSQL = deferSQL
         t.keeping = keeping.map(KeptOffsets.init)
-        return t.run()
+        let top = t.run()
+        return RegionTree(regions: top, nested: t.tables.nested, fieldTable: t.tables.fields)
     }
 
     /// Whether a statement-level string over `r` is kept (see `keeping`).
@@ -40,7 +44,7 @@ struct PythonTokenizer {
         kind == .string && context != .docstring && !isBytes
     }
 
-    static func regions(in bytes: [UInt8]) -> [Region] {
+    static func regions(in bytes: [UInt8]) -> RegionTree {
         bytes.withUnsafeBufferPointer { regions(in: $0, range: 0..<$0.count) }
     }
 
@@ -156,9 +160,10 @@ struct PythonTokenizer {
     }
 
     /// The same regions, byte by byte: what `run` must equal (tests).
-    static func regionsByteByByte(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Region] {
+    static func regionsByteByByte(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> RegionTree {
         var t = PythonTokenizer(b: bytes, end: range.upperBound, i: range.lowerBound)
-        return t.runByteByByte()
+        let top = t.runByteByByte()
+        return RegionTree(regions: top, nested: t.tables.nested, fieldTable: t.tables.fields)
     }
 
     private mutating func runByteByByte() -> [Region] {
@@ -209,7 +214,7 @@ struct PythonTokenizer {
         if startsLine && endsStatement(after: regions[k].range.upperBound) && !regions[k].isFString {
             regions[k].context = .docstring
         } else if !regions[k].isBytes, !deferSQL {
-            SQLTokenizer.attach(to: &regions[k], in: b)
+            SQLTokenizer.attach(to: &regions[k], in: b, tables: tables)
         }
     }
 
@@ -237,6 +242,8 @@ struct PythonTokenizer {
         let q = b[prefixEnd]
         let triple = prefixEnd + 2 < end && b[prefixEnd + 1] == q && b[prefixEnd + 2] == q
         let contentStart = prefixEnd + (triple ? 3 : 1)
+        // What the string's fields add to the tables, dropped if the string is not kept.
+        let (nestedMark, fieldMark) = (tables.nested.count, tables.fields.count)
         var j = contentStart
         if !fieldScratch.isEmpty { fieldScratch.removeAll(keepingCapacity: true) }
         var contentEnd = end
@@ -297,17 +304,15 @@ struct PythonTokenizer {
         }
         if j >= end { contentEnd = end; tokenEnd = end }
         i = tokenEnd
-        if statementLevel, !keeps(start..<tokenEnd) { return }
-        // The region takes the scratch's storage; the next string with fields starts a new one.
-        var fields: [Field] = []
-        if !fieldScratch.isEmpty {
-            swap(&fields, &fieldScratch)
-            // The next string's fields start in room of their own (not grown from one).
-            fieldScratch.reserveCapacity(max(4, fields.count))
+        if statementLevel, !keeps(start..<tokenEnd) {
+            tables.truncate(nested: nestedMark, fields: fieldMark)
+            return
         }
-        list.append(Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
-                           context: isF ? .fstring : .string, prefixBytes: prefix, quoteByte: q, quoteCount: triple ? 3 : 1,
-                           terminated: terminated, fields: fields, isFString: isF, isBytes: isBytes))
+        var region = Region(kind: .string, range: start..<tokenEnd, content: contentStart..<max(contentStart, contentEnd),
+                            context: isF ? .fstring : .string, prefixBytes: prefix, quoteByte: q, quoteCount: triple ? 3 : 1,
+                            terminated: terminated, isFString: isF, isBytes: isBytes)
+        region.fieldSpan = tables.add(fields: fieldScratch)
+        list.append(region)
     }
 
     /// The bytes that may end a stretch of string text, by quote (`'`, `"`), f-string or not,
@@ -333,7 +338,7 @@ struct PythonTokenizer {
             let c = b[k]
             if !triple, c == 0x0A || c == 0x0D, expressionEnd != nil {
                 // A single-line string cannot continue its format spec over a newline.
-                return Field(range: start..<k, expression: (start + 1)..<(expressionEnd ?? k), strings: strings)
+                return Field(range: start..<k, expression: (start + 1)..<(expressionEnd ?? k), stringSpan: tables.add(nested: strings))
             }
             if expressionEnd != nil, c == UInt8(ascii: "\\") {
                 // An escape in the format spec: `\{`/`\}` keep their brace meaning.
@@ -345,7 +350,7 @@ struct PythonTokenizer {
             if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
                 if expressionEnd != nil {
                     // In the format spec a quote can only be the end of the enclosing string.
-                    return Field(range: start..<k, expression: (start + 1)..<(expressionEnd ?? k), strings: strings)
+                    return Field(range: start..<k, expression: (start + 1)..<(expressionEnd ?? k), stringSpan: tables.add(nested: strings))
                 }
                 let saved = i
                 var inner = self
@@ -373,7 +378,7 @@ struct PythonTokenizer {
                     // A nested field inside the format spec.
                     var inner = self
                     let nested = inner.scanField(at: k, quote: q, triple: triple)
-                    strings.append(contentsOf: nested.strings)
+                    strings.append(contentsOf: tables.nested[nested.stringSpan.range])
                     k = nested.range.upperBound
                     continue
                 }
@@ -382,7 +387,7 @@ struct PythonTokenizer {
                 if expressionEnd == nil { depth = max(0, depth - 1) }
             case UInt8(ascii: "}"):
                 if depth == 0 {
-                    return Field(range: start..<(k + 1), expression: (start + 1)..<(expressionEnd ?? k), strings: strings)
+                    return Field(range: start..<(k + 1), expression: (start + 1)..<(expressionEnd ?? k), stringSpan: tables.add(nested: strings))
                 }
                 depth -= 1
             case UInt8(ascii: "!"):
@@ -401,7 +406,7 @@ struct PythonTokenizer {
             }
             k += 1
         }
-        return Field(range: start..<k, expression: (start + 1)..<(expressionEnd ?? k), strings: strings)
+        return Field(range: start..<k, expression: (start + 1)..<(expressionEnd ?? k), stringSpan: tables.add(nested: strings))
     }
 
     static func isIdentifierStart(_ c: UInt8) -> Bool {

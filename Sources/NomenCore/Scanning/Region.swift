@@ -1,6 +1,11 @@
 /// A span of a file that a tokenizer recognised: a string literal, a comment, and inside a
 /// string the SQL comments and string literals it holds. Bytes outside every region are code
 /// (Python identifiers, SQL, shell words, config values). Offsets are UTF-8 byte offsets.
+///
+/// A plain value, with no references: what lies inside a region (an f-string's replacement
+/// fields, the SQL regions of a string that holds SQL) is in its `RegionTree`'s tables, which
+/// the region points into. (A region is copied for every match, and every file's regions are
+/// freed: with arrays of their own, each copy and each free counted references.)
 public struct Region: Sendable, Equatable {
     public enum Kind: String, Sendable { case string, comment }
 
@@ -16,20 +21,21 @@ public struct Region: Sendable, Equatable {
     var quoteByte: UInt8 = 0
     var quoteCount: UInt8 = 0
     public var terminated: Bool = true
-    /// Replacement fields of an f-string (or t-string), in order.
-    public var fields: [Field] = []
-    /// Regions inside this one, sorted and disjoint (SQL comments and strings inside a string).
-    public var children: [Region] = []
     /// The string holds SQL and was scanned again as SQL.
     public var holdsSQL: Bool = false
 
     /// An f-string or t-string (fields are code).
     public var isFString = false
     public var isBytes = false
+    /// Replacement fields of an f-string (or t-string), in order: in the tree's field table.
+    var fieldSpan = TableSpan.empty
+    /// Regions inside this one, sorted and disjoint (SQL comments and strings inside a
+    /// string): in the tree's table of nested regions.
+    var childSpan = TableSpan.empty
 
     @inline(__always)
     init(kind: Kind, range: Range<Int>, content: Range<Int>, context: Context, prefixBytes: UInt16 = 0, quoteByte: UInt8 = 0,
-         quoteCount: UInt8 = 0, terminated: Bool = true, fields: [Field] = [], isFString: Bool = false, isBytes: Bool = false) {
+         quoteCount: UInt8 = 0, terminated: Bool = true, isFString: Bool = false, isBytes: Bool = false) {
         self.kind = kind
         self.range = range
         self.content = content
@@ -38,7 +44,6 @@ public struct Region: Sendable, Equatable {
         self.quoteByte = quoteByte
         self.quoteCount = quoteCount
         self.terminated = terminated
-        self.fields = fields
         self.isFString = isFString
         self.isBytes = isBytes
     }
@@ -55,6 +60,9 @@ public struct Region: Sendable, Equatable {
     public var quote: String {
         String(decoding: Array(repeating: quoteByte, count: Int(quoteCount)), as: UTF8.self)
     }
+
+    /// Whether fields or nested regions lie inside (most regions have neither).
+    var hasInside: Bool { fieldSpan.count != 0 || childSpan.count != 0 }
 }
 
 /// An f-string replacement field: `{expr!r:spec}`.
@@ -63,8 +71,108 @@ public struct Field: Sendable, Equatable {
     public var range: Range<Int>
     /// The expression, without conversion or format spec.
     public var expression: Range<Int>
-    /// String literals inside the expression (and inside nested fields of the format spec).
-    public var strings: [Region] = []
+    /// String literals inside the expression (and inside nested fields of the format spec):
+    /// in the tree's table of nested regions.
+    var stringSpan = TableSpan.empty
+
+    init(range: Range<Int>, expression: Range<Int>, stringSpan: TableSpan = .empty) {
+        self.range = range
+        self.expression = expression
+        self.stringSpan = stringSpan
+    }
+}
+
+/// Where a region's or field's parts lie in one of its tree's tables.
+struct TableSpan: Sendable, Equatable {
+    var start: Int32
+    var count: Int32
+
+    static let empty = TableSpan(start: 0, count: 0)
+
+    var range: Range<Int> { Int(start)..<(Int(start) + Int(count)) }
+}
+
+/// A tokenizer's regions in a buffer: the top-level ones, sorted and disjoint, and the tables
+/// of what lies inside them (fields, and the regions inside strings and fields), which
+/// regions and fields point into. Equal trees have equal regions, fields and nested regions,
+/// wherever in the tables these lie.
+public struct RegionTree: Sendable, Equatable {
+    /// The top-level regions, sorted and disjoint.
+    public var regions: [Region]
+    /// Regions inside regions and fields.
+    var nested: [Region] = []
+    var fieldTable: [Field] = []
+
+    public init(regions: [Region] = []) {
+        self.regions = regions
+    }
+
+    init(regions: [Region], nested: [Region], fieldTable: [Field]) {
+        self.regions = regions
+        self.nested = nested
+        self.fieldTable = fieldTable
+    }
+
+    /// An f-string's replacement fields, in order.
+    public func fields(of region: Region) -> ArraySlice<Field> { fieldTable[region.fieldSpan.range] }
+
+    /// The regions inside a string that holds SQL, sorted and disjoint.
+    public func children(of region: Region) -> ArraySlice<Region> { nested[region.childSpan.range] }
+
+    /// The string literals inside a field.
+    public func strings(of field: Field) -> ArraySlice<Region> { nested[field.stringSpan.range] }
+
+    /// Marks top-level string `k` as holding SQL, its content scanned as SQL.
+    mutating func markSQL(_ k: Int, in b: UnsafeBufferPointer<UInt8>) {
+        let inside = SQLTokenizer.regions(in: b, range: regions[k].content)
+        regions[k].holdsSQL = true
+        regions[k].childSpan = TableSpan(start: Int32(nested.count), count: Int32(inside.count))
+        nested.append(contentsOf: inside)
+    }
+
+    public static func == (a: RegionTree, b: RegionTree) -> Bool {
+        a.regions.count == b.regions.count && zip(a.regions, b.regions).allSatisfy { sameRegion($0, a, $1, b) }
+    }
+
+    /// Regions equal in themselves and in what lies inside them.
+    private static func sameRegion(_ x: Region, _ a: RegionTree, _ y: Region, _ b: RegionTree) -> Bool {
+        var x0 = x, y0 = y
+        x0.fieldSpan = .empty; x0.childSpan = .empty
+        y0.fieldSpan = .empty; y0.childSpan = .empty
+        guard x0 == y0, x.fieldSpan.count == y.fieldSpan.count, x.childSpan.count == y.childSpan.count else { return false }
+        let sameFields = zip(a.fields(of: x), b.fields(of: y)).allSatisfy { f, g in
+            f.range == g.range && f.expression == g.expression && f.stringSpan.count == g.stringSpan.count
+                && zip(a.strings(of: f), b.strings(of: g)).allSatisfy { sameRegion($0, a, $1, b) }
+        }
+        return sameFields && zip(a.children(of: x), b.children(of: y)).allSatisfy { sameRegion($0, a, $1, b) }
+    }
+}
+
+/// Appends to a tree's tables while a tokenizer runs (shared by the copies of a tokenizer
+/// that scan nested strings).
+final class RegionTables {
+    var nested: [Region] = []
+    var fields: [Field] = []
+
+    func add(nested regions: some Collection<Region>) -> TableSpan {
+        guard !regions.isEmpty else { return .empty }
+        let span = TableSpan(start: Int32(nested.count), count: Int32(regions.count))
+        nested.append(contentsOf: regions)
+        return span
+    }
+
+    func add(fields list: [Field]) -> TableSpan {
+        guard !list.isEmpty else { return .empty }
+        let span = TableSpan(start: Int32(fields.count), count: Int32(list.count))
+        fields.append(contentsOf: list)
+        return span
+    }
+
+    /// Drops what was added after the given counts (a string that is not kept).
+    func truncate(nested n: Int, fields f: Int) {
+        if nested.count > n { nested.removeSubrange(n...) }
+        if fields.count > f { fields.removeSubrange(f...) }
+    }
 }
 
 /// The innermost region containing a byte range, or nil when it lies in code.
@@ -76,33 +184,39 @@ struct RegionLookup {
         case code
     }
 
-    static func place(of range: Range<Int>, in regions: [Region]) -> Place {
-        guard let region = containing(range, in: regions) else { return .code }
-        return place(of: range, within: region)
+    static func place(of range: Range<Int>, in tree: RegionTree) -> Place {
+        guard let region = containing(range, in: tree.regions) else { return .code }
+        return place(of: range, within: region, in: tree)
     }
 
-    /// The place of `range` inside `region`, a top-level region that holds it (its fields and
+    /// The place of `range` inside `region`, a region of `tree` that holds it (its fields and
     /// nested regions looked into).
-    static func place(of range: Range<Int>, within region: Region) -> Place {
-        for field in region.fields where field.range.lowerBound <= range.lowerBound && range.upperBound <= field.range.upperBound {
+    static func place(of range: Range<Int>, within region: Region, in tree: RegionTree) -> Place {
+        for field in tree.fields(of: region) where field.range.lowerBound <= range.lowerBound && range.upperBound <= field.range.upperBound {
             if field.range.lowerBound == range.lowerBound && field.range.upperBound == range.upperBound { break }
             if field.expression.lowerBound <= range.lowerBound && range.upperBound <= field.expression.upperBound {
-                if case .region(let inner) = place(of: range, in: field.strings) { return descend(inner, range) }
+                if let inner = containing(range, in: tree.strings(of: field)), case .region(let innermost) = place(of: range, within: inner, in: tree) {
+                    return descend(innermost, tree, range)
+                }
                 return .field(region, field)
             }
             return .region(region)
         }
-        return descend(region, range)
+        return descend(region, tree, range)
     }
 
-    private static func descend(_ region: Region, _ range: Range<Int>) -> Place {
-        if let child = containing(range, in: region.children) { return descend(child, range) }
+    private static func descend(_ region: Region, _ tree: RegionTree, _ range: Range<Int>) -> Place {
+        if let child = containing(range, in: tree.children(of: region)) { return descend(child, tree, range) }
         return .region(region)
     }
 
     /// Binary search over sorted disjoint regions; the match must lie inside the content.
+    static func containing(_ range: Range<Int>, in regions: ArraySlice<Region>) -> Region? {
+        regions.withUnsafeBufferPointer { index(containing: range, in: $0) }.map { regions[regions.startIndex + $0] }
+    }
+
     static func containing(_ range: Range<Int>, in regions: [Region]) -> Region? {
-        regions.withUnsafeBufferPointer { index(containing: range, in: $0) }.map { regions[$0] }
+        containing(range, in: regions[...])
     }
 
     /// The same, looked for from the region `hint` on when the range starts after that

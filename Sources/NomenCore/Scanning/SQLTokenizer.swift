@@ -55,16 +55,12 @@ struct SQLTokenizer {
         content.count >= 10 && looksLikeSQL(b, content)
     }
 
-    /// Marks a Python string as SQL and scans its content, when it reads as SQL.
-    static func attach(to region: inout Region, in b: UnsafeBufferPointer<UInt8>) {
+    /// Marks a Python string as SQL and scans its content, when it reads as SQL (its regions
+    /// go into `tables`; see `RegionTree.markSQL` for a string of a finished tree).
+    static func attach(to region: inout Region, in b: UnsafeBufferPointer<UInt8>, tables: RegionTables) {
         guard mayHoldSQL(region.content, in: b) else { return }
-        markSQL(&region, in: b)
-    }
-
-    /// Marks a string known to hold SQL and scans its content as SQL.
-    static func markSQL(_ region: inout Region, in b: UnsafeBufferPointer<UInt8>) {
         region.holdsSQL = true
-        region.children = regions(in: b, range: region.content)
+        region.childSpan = tables.add(nested: regions(in: b, range: region.content))
     }
 
     /// SQL keywords that make a string SQL: SELECT … FROM, INSERT INTO, CREATE TABLE/VIEW,

@@ -6,14 +6,14 @@ enum Tokenizers {
     /// fall in. With `keeping`, a SQL file's string literals and comments that hold none are
     /// passed over too.
     static func regions(in b: UnsafeBufferPointer<UInt8>, language: Language, path: String, deferSQL: Bool = false,
-                        keeping: [Int]? = nil) -> [Region] {
+                        keeping: [Int]? = nil) -> RegionTree {
         let all = 0..<b.count
         switch language {
         case .python: return PythonTokenizer.regions(in: b, range: all, deferSQL: deferSQL, keeping: keeping)
-        case .sql: return SQLTokenizer.regions(in: b, range: all, keeping: keeping)
-        case .shell: return ShellTokenizer.regions(in: b, range: all)
-        case .config: return ConfigTokenizer.regions(in: b, range: all, json: path.lowercased().hasSuffix(".json"))
-        case .text, .notebook: return []
+        case .sql: return RegionTree(regions: SQLTokenizer.regions(in: b, range: all, keeping: keeping))
+        case .shell: return RegionTree(regions: ShellTokenizer.regions(in: b, range: all))
+        case .config: return RegionTree(regions: ConfigTokenizer.regions(in: b, range: all, json: path.lowercased().hasSuffix(".json")))
+        case .text, .notebook: return RegionTree()
         }
     }
 }
