@@ -849,43 +849,74 @@ int nomen_looks_like_sql(const uint8_t *p, size_t n, size_t start, size_t end) {
 
 static inline int json_space(uint8_t c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
+#if defined(__x86_64__)
+// A notebook is indented: most runs of white space are a line feed and a few spaces.
+__attribute__((target("avx2")))
+static size_t json_skip_space_avx2(const uint8_t *p, size_t n, size_t i) {
+    const __m256i space = _mm256_set1_epi8(' '), lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r'), tab = _mm256_set1_epi8('\t');
+    while (i + 32 <= n) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i white = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, space), _mm256_cmpeq_epi8(v, lf)),
+                                        _mm256_or_si256(_mm256_cmpeq_epi8(v, cr), _mm256_cmpeq_epi8(v, tab)));
+        uint32_t other = ~(uint32_t)_mm256_movemask_epi8(white);
+        if (other) return i + (size_t)__builtin_ctz(other);
+        i += 32;
+    }
+    while (i < n && json_space(p[i])) i++;
+    return i;
+}
+#endif
+
 static inline size_t json_skip_space(const uint8_t *p, size_t n, size_t i) {
+    // Most places have no white space, or one byte of it.
+    if (i >= n || !json_space(p[i])) return i;
+    if (++i >= n || !json_space(p[i])) return i;
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) return json_skip_space_avx2(p, n, i);
+#endif
     while (i < n && json_space(p[i])) i++;
     return i;
 }
 
-#if defined(__x86_64__)
-__attribute__((target("avx2")))
-static size_t quote_or_backslash_avx2(const uint8_t *p, size_t n, size_t i) {
-    const __m256i quote = _mm256_set1_epi8('"'), slash = _mm256_set1_epi8('\\');
-    for (; i + 32 <= n; i += 32) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
-        uint32_t hits = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, slash)));
-        if (hits) return i + (size_t)__builtin_ctz(hits);
+static size_t json_string_end_scalar(const uint8_t *p, size_t n, size_t k) {
+    while (k < n) {
+        if (p[k] == '"') return k + 1;
+        k += p[k] == '\\' ? 2 : 1;
     }
-    for (; i < n; i++) if (p[i] == '"' || p[i] == '\\') return i;
-    return n;
+    return 0;
 }
-#endif
 
-static inline size_t quote_or_backslash(const uint8_t *p, size_t n, size_t i) {
 #if defined(__x86_64__)
-    if (i + 32 <= n && __builtin_cpu_supports("avx2")) return quote_or_backslash_avx2(p, n, i);
-#endif
-    for (; i < n; i++) if (p[i] == '"' || p[i] == '\\') return i;
-    return n;
+// 32 bytes at a time: the block's quotes and backslashes as bit masks, the escapes inside a
+// block taken from the masks (a notebook's source lines are strings full of `\"` and `\n`).
+__attribute__((target("avx2")))
+static size_t json_string_end_avx2(const uint8_t *p, size_t n, size_t k) {
+    const __m256i quote = _mm256_set1_epi8('"'), slash = _mm256_set1_epi8('\\');
+    while (k + 32 <= n) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + k));
+        uint32_t quotes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote));
+        uint32_t hits = quotes | (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, slash));
+        size_t next = k + 32;
+        while (hits) {
+            unsigned bit = (unsigned)__builtin_ctz(hits);
+            if (quotes >> bit & 1) return k + bit + 1;
+            // A backslash: the byte after it is escaped (in the next block for the last bit).
+            if (bit == 31) { next = k + 33; break; }
+            hits &= ~(3u << bit);
+        }
+        k = next;
+    }
+    return json_string_end_scalar(p, n, k);
 }
+#endif
 
 // A string whose opening quote is at i: the offset after its closing quote, or 0 when it is
 // not terminated (a string never ends at offset 0).
 static size_t json_string_end(const uint8_t *p, size_t n, size_t i) {
-    size_t k = i + 1;
-    while (1) {
-        k = k < n ? quote_or_backslash(p, n, k) : n;
-        if (k >= n) return 0;
-        if (p[k] == '"') return k + 1;
-        k += 2;
-    }
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) return json_string_end_avx2(p, n, i + 1);
+#endif
+    return json_string_end_scalar(p, n, i + 1);
 }
 
 static int json_skip(const uint8_t *p, size_t n, size_t *at, int depth) {

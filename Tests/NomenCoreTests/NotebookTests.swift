@@ -96,6 +96,21 @@ extension NotebookTests {
 
     /// The C value skipper and the Swift byte loop agree on where a value ends and whether it
     /// is well formed, over generated JSON and every truncation and one-byte corruption of it.
+    /// Strings are read 32 bytes at a time: an escape (`\"`, `\\`) at every place in a
+    /// block and across two, and runs of backslashes before the closing quote.
+    @Test func stringEndsAtEveryOffsetInABlock() {
+        for lead in 0..<70 {
+            for tail in ["\\\"b\"", "\\\\\"", "\\\\\\\"x\"", "\\\\\\\\\"", "\\n\\\"\"", "\""] {
+                let text = "\"" + String(repeating: "a", count: lead) + tail + " , [1]"
+                Array(text.utf8).withUnsafeBufferPointer { b in
+                    var fast = JSON.Parser(bytes: b), slow = JSON.Parser(bytes: b)
+                    let a = fast.skipValue(), c = slow.skipValueByteByByte()
+                    #expect(a == c && fast.i == slow.i, "\(text)")
+                }
+            }
+        }
+    }
+
     @Test func valueSkippingAgreesWithTheByteLoop() {
         var random = SeededRandom(11)
         func value(_ depth: Int) -> String {
