@@ -304,6 +304,42 @@ int nomen_prefilter_next(const nomen_teddy *t, const nomen_literal_table *lt, co
     return 0;
 }
 
+int nomen_prefilter_collect(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t *from,
+                            int word_start, const nomen_trigger_matchers *m, size_t max_pairs,
+                            nomen_hit *hits, size_t hit_cap, size_t *hit_count, ptrdiff_t *groups, size_t group_cap,
+                            size_t *group_count, size_t *at, int *trigger, uint64_t *pending) {
+    size_t i = *from;
+    while (i < n) {
+        if (*hit_count >= hit_cap || *group_count + 2 * max_pairs > group_cap) { *from = i; return 1; }
+        size_t s = 0, e = 0;
+        int k = 0, rc = 0;
+        int found = nomen_prefilter_next(t, lt, p, n, i, word_start, m, &s, &e, &k, &rc, pending);
+        if (found == 0) break;
+        if (found < 0) { *at = s; *trigger = k; *from = s; return -1; }
+        nomen_hit *h = &hits[(*hit_count)++];
+        h->at = s;
+        h->end = e;
+        h->trigger = k;
+        h->groups = -1;
+        uint32_t pairs = m->kept_pairs ? m->kept_pairs[k] : 0;
+        if (pairs && rc > 0 && m->ovector[k]) {
+            const size_t *ov = m->ovector[k];
+            ptrdiff_t *g = groups + *group_count;
+            h->groups = (int32_t)*group_count;
+            for (uint32_t j = 0; j < pairs; j++) {
+                // Pairs past the ones the match set may hold an earlier match's offsets.
+                int set = (int)j < rc && ov[2 * j] != ~(size_t)0;
+                g[2 * j] = set ? (ptrdiff_t)ov[2 * j] : -1;
+                g[2 * j + 1] = set ? (ptrdiff_t)ov[2 * j + 1] : -1;
+            }
+            *group_count += 2 * (size_t)pairs;
+        }
+        i = e > s ? e : s + 1;
+    }
+    *from = n;
+    return 0;
+}
+
 size_t nomen_teddy_next(const nomen_teddy *t, const uint8_t *p, size_t n, size_t from) {
     uint64_t unused = 0;
     return nomen_literal_next(t, NULL, p, n, from, 0, &unused);

@@ -153,6 +153,22 @@ import NomenRegex
         #expect(a.map { $0.replacement ?? "-" } == ["new_one", "-", "new_one", "table_1w", "table_1m", "-", "table_1w"])
     }
 
+    /// More matches in a file than the C loop's buffers hold (256 hits; groups): gathered a
+    /// buffer at a time, the same findings, captures and fixes as the whole-buffer search.
+    @Test func manyMatchesInOneFile() {
+        let names = ["production_training_data_1w", "models_v4.production_training_data_3m", "daily_forecasts", "Models/local/baselines/clf_6m.pkl",
+                     "training.zl_training_prod_all_1m", "raw_intelligence.soybean_oil_prices"]
+        let text = (0..<1500).map { "x\($0) = '\(names[$0 % names.count])'\n" }.joined()
+        var plain = LintOptions(today: Fixture.today)
+        plain.prefilter = false
+        let source = SourceFile(path: "t.py", bytes: Array(text.utf8), language: .python)
+        let fast = Linter(rules: Fixture.rules, options: LintOptions(today: Fixture.today)).findings(in: source)
+        let slow = Linter(rules: Fixture.rules, options: plain).findings(in: source)
+        func describe(_ fs: [Finding]) -> [String] { fs.map { "\($0.range) \($0.rule) \($0.message) \($0.replacement ?? "-")" } }
+        #expect(fast.count == 1500)
+        #expect(describe(fast) == describe(slow))
+    }
+
     /// Names at every alignment against the 32-byte blocks, in a long deterministic text.
     @Test(arguments: [Language.python, .sql, .text])
     func sameFindingsOnGeneratedText(_ language: Language) {

@@ -54,14 +54,26 @@ typedef void (*nomen_match_range_fn)(void *match_data, size_t *start, size_t *en
 
 // Each trigger's compiled pattern (anchored), match data, context and match function (the
 // JIT's or the interpreter's: a pattern's own); `code[t]` NULL when trigger t's matcher is
-// not made yet.
+// not made yet. For `nomen_prefilter_collect`: each match data's offset pairs, and how many
+// of them a match of trigger t keeps (0: none).
 typedef struct {
     const void *const *code;
     void *const *match_data;
     void *const *context;
     const nomen_match_fn *match;
     nomen_match_range_fn range;
+    const size_t *const *ovector;
+    const uint32_t *kept_pairs;
 } nomen_trigger_matchers;
+
+// A trigger match: its range, its trigger, and where its kept offset pairs start in the
+// groups buffer (-1: none kept).
+typedef struct {
+    size_t at;
+    size_t end;
+    int32_t trigger;
+    int32_t groups;
+} nomen_hit;
 
 // nomen_literal_next, each candidate's triggers then checked in order (lowest first) at the
 // candidate. Returns 1 with *at and *end the match of trigger *trigger (the first whose match
@@ -73,6 +85,18 @@ typedef struct {
 int nomen_prefilter_next(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t from,
                          int word_start, const nomen_trigger_matchers *m, size_t *at, size_t *end, int *trigger, int *groups_set,
                          uint64_t *pending);
+
+// nomen_prefilter_next over the buffer from *from on, each match appended to hits (with
+// *hit_count of them already there, at most hit_cap) and, when its trigger keeps them, its
+// offset pairs to groups (-1 for a group not set; at most group_cap values, room for
+// max_pairs pairs left before each search). The next
+// search starts after the match. Returns 0 when no candidate is left; 1 when a buffer is full
+// (go on from *from); -1 when candidate *at needs the caller (trigger *trigger and the later
+// ones in *pending, as nomen_prefilter_next), *from left at it.
+int nomen_prefilter_collect(const nomen_teddy *t, const nomen_literal_table *lt, const uint8_t *p, size_t n, size_t *from,
+                            int word_start, const nomen_trigger_matchers *m, size_t max_pairs,
+                            nomen_hit *hits, size_t hit_cap, size_t *hit_count, ptrdiff_t *groups, size_t group_cap,
+                            size_t *group_count, size_t *at, int *trigger, uint64_t *pending);
 
 // A set of bytes, tested 32 at a time by two nibble lookups: byte c is in the set when
 // lo[c & 15] & hi[c >> 4] is not zero (each high nibble of a member has a bit of its own,

@@ -58,9 +58,10 @@ public final class Scratch {
     public init(rules: RuleSet, jit: Bool = true) {
         self.rules = rules
         self.jit = jit
-        prefilterMatchers = rules.triggers.prefilter.map { Prefilter.Matchers($0, jit: jit) }
+        // A rule trigger's match is kept with its groups: the rule need not match again.
+        let ruleTriggers = rules.triggers.triggers.map { if case .rule = $0 { true } else { false } }
+        prefilterMatchers = rules.triggers.prefilter.map { Prefilter.Matchers($0, jit: jit, keepGroups: ruleTriggers) }
         legacyMatchers = Array(repeating: nil, count: 2 * rules.legacy.count)
-        ruleTriggers = rules.triggers.triggers.map { if case .rule = $0 { true } else { false } }
     }
 
     /// Legacy findings' details by what they depend on (see `MemoTable`).
@@ -70,8 +71,6 @@ public final class Scratch {
     var hits: [Hit] = []
     /// The groups of rule triggers' prefilter matches, as offset pairs (-1: not set).
     var hitGroups: [Int] = []
-    /// Which triggers are rules' (their prefilter matches' groups are kept).
-    let ruleTriggers: [Bool]
     /// The groups of a legacy rule's match: one array, shared by each match while it lives
     /// (a match is let go before the next is made, so the array is reused, not copied).
     var groups: [Range<Int>?] = []
@@ -121,7 +120,7 @@ public struct Linter: Sendable {
         do {
             if options.prefilter, let prefilter = rules.triggers.prefilter, let matchers = scratch.prefilterMatchers {
                 var found = false
-                try prefilter.scan(b, matchers: matchers, wordStart: false) { _, _, _ in found = true; return false }
+                try prefilter.scan(b, matchers: matchers, wordStart: false) { _, _ in found = true; return false }
                 return found
             }
             return try scratch.matcher().nextRange(in: UnsafeRawBufferPointer(b), from: 0) != nil
@@ -145,16 +144,13 @@ public struct Linter: Sendable {
         var pos = 0
         if options.prefilter, let prefilter = rules.triggers.prefilter, let matchers = scratch.prefilterMatchers {
             do {
-                let ruleTriggers = scratch.ruleTriggers
-                try prefilter.scan(b, matchers: matchers) { range, trigger, groupsSet in
-                    // A rule's match is kept with its groups: the rule need not match again.
-                    let at = hitGroups.count
-                    if groupsSet > 0, ruleTriggers[trigger], matchers.appendGroups(of: trigger, set: groupsSet, to: &hitGroups) {
-                        hits.append((trigger, range, at))
-                    } else {
+                if prefilter.collects {
+                    try prefilter.collect(b, matchers: matchers, into: &hits, groups: &hitGroups)
+                } else {
+                    try prefilter.scan(b, matchers: matchers) { range, trigger in
                         hits.append((trigger, range, -1))
+                        return true
                     }
-                    return true
                 }
             } catch {
                 problem = "\(path): search stopped: \(error)"

@@ -191,13 +191,22 @@ final class Prefilter: Sendable {
         private let contexts: UnsafeMutableBufferPointer<UnsafeMutableRawPointer?>
         private let matchFunctions: UnsafeMutableBufferPointer<nomen_match_fn?>
         let table: UnsafeMutablePointer<nomen_trigger_matchers>
-        /// Each made matcher's offset pairs and how many pairs it has (see `appendGroups`).
-        private let ovectors: UnsafeMutableBufferPointer<UnsafeMutablePointer<Int>?>
-        private let pairCounts: UnsafeMutableBufferPointer<Int>
+        /// Each made matcher's offset pairs, and how many of them a match keeps (see `collect`).
+        private let ovectors: UnsafeMutableBufferPointer<UnsafePointer<Int>?>
+        private let keptPairs: UnsafeMutableBufferPointer<UInt32>
+        /// Which triggers' matches keep their groups.
+        private let keep: [Bool]
+        /// The most pairs a made matcher's match keeps.
+        private(set) var maxKeptPairs = 0
+        /// Where the C loop collects hits and kept groups before they are handed over.
+        let hitBuffer: UnsafeMutableBufferPointer<nomen_hit>
+        let groupBuffer: UnsafeMutableBufferPointer<Int>
 
-        init(_ prefilter: Prefilter, jit: Bool = true) {
+        /// `keepGroups`: triggers whose matches keep their groups (`collect`); none by default.
+        init(_ prefilter: Prefilter, jit: Bool = true, keepGroups: [Bool] = []) {
             self.prefilter = prefilter
             self.jit = jit
+            keep = keepGroups
             each = Array(repeating: nil, count: prefilter.bodies.count)
             let count = max(1, prefilter.bodies.count)
             codes = .allocate(capacity: count)
@@ -210,12 +219,14 @@ final class Prefilter: Sendable {
             matchFunctions.initialize(repeating: nil)
             ovectors = .allocate(capacity: count)
             ovectors.initialize(repeating: nil)
-            pairCounts = .allocate(capacity: count)
-            pairCounts.initialize(repeating: 0)
+            keptPairs = .allocate(capacity: count)
+            keptPairs.initialize(repeating: 0)
+            hitBuffer = .allocate(capacity: 256)
+            groupBuffer = .allocate(capacity: 4096)
             table = .allocate(capacity: 1)
             table.initialize(to: nomen_trigger_matchers(code: UnsafePointer(codes.baseAddress), match_data: UnsafePointer(matchData.baseAddress),
                                                         context: UnsafePointer(contexts.baseAddress), match: UnsafePointer(matchFunctions.baseAddress),
-                                                        range: nil))
+                                                        range: nil, ovector: UnsafePointer(ovectors.baseAddress), kept_pairs: UnsafePointer(keptPairs.baseAddress)))
         }
 
         deinit {
@@ -224,7 +235,9 @@ final class Prefilter: Sendable {
             contexts.deallocate()
             matchFunctions.deallocate()
             ovectors.deallocate()
-            pairCounts.deallocate()
+            keptPairs.deallocate()
+            hitBuffer.deallocate()
+            groupBuffer.deallocate()
             table.deallocate()
         }
 
@@ -242,8 +255,13 @@ final class Prefilter: Sendable {
             each[t] = m
             if let m {
                 let h = m.handles
-                ovectors[t] = m.ovector
-                pairCounts[t] = m.regex.groupCount + 1
+                ovectors[t] = UnsafePointer(m.ovector)
+                // (A pattern with more groups than the buffer holds has them matched again.)
+                let pairs = m.regex.groupCount + 1
+                if t < keep.count, keep[t], 2 * pairs <= groupBuffer.count / 4 {
+                    keptPairs[t] = UInt32(pairs)
+                    maxKeptPairs = max(maxKeptPairs, pairs)
+                }
                 // The match function first: the C loop takes a trigger with a pattern as ready.
                 matchFunctions[t] = h.match
                 matchData[t] = h.matchData
@@ -253,35 +271,18 @@ final class Prefilter: Sendable {
             }
             return m
         }
-
-        /// Appends the offset pairs of trigger `t`'s match, which its matcher holds (`scan`'s
-        /// `hit` was told so, with `set`, the number of groups set), to `out`: -1 for a group
-        /// that is not set. False when the trigger has no matcher.
-        @inline(__always)
-        func appendGroups(of t: Int, set: Int, to out: inout [Int]) -> Bool {
-            guard let ovector = ovectors[t] else { return false }
-            let pairs = pairCounts[t]
-            let start = out.count
-            out.append(contentsOf: UnsafeBufferPointer(start: ovector, count: 2 * pairs))
-            // Pairs past the ones PCRE2 set may hold an earlier match's offsets.
-            if set < pairs { for k in (start + 2 * set)..<(start + 2 * pairs) { out[k] = -1 } }
-            return true
-        }
     }
 
     /// Calls `hit` with each trigger match (range and trigger index) that starts at a word
     /// start, or anywhere when `wordStart` is false; `hit` returns false to stop. The same
     /// matches, in the same order, as the combined pattern searched over the whole buffer.
-    /// The third argument is nonzero when trigger `t`'s own matcher (`matchers.matcher(t)`)
-    /// made the match and still holds it, during the call: PCRE2's return code, the number of
-    /// groups it set (see `Matcher.appendGroups`).
     func scan(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, wordStart: Bool = true,
-              hit: (Range<Int>, Int, Int) -> Bool) throws(RegexError) {
+              hit: (Range<Int>, Int) -> Bool) throws(RegexError) {
         guard !uncovered.isEmpty else {
             guard !b.isEmpty else { return }
             var i = 0
-            while let (range, trigger, groupsSet) = try nextCovered(b, matchers: matchers, from: i, wordStart: wordStart) {
-                if !hit(range, trigger, groupsSet) { return }
+            while let (range, trigger) = try nextCovered(b, matchers: matchers, from: i, wordStart: wordStart) {
+                if !hit(range, trigger) { return }
                 i = max(range.upperBound, range.lowerBound + 1)
             }
             return
@@ -299,7 +300,7 @@ final class Prefilter: Sendable {
                 return nil
             }
         }
-        var covered = try nextCovered(b, matchers: matchers, from: 0, wordStart: wordStart).map { ($0.0, $0.1) }
+        var covered = try nextCovered(b, matchers: matchers, from: 0, wordStart: wordStart)
         var other = uncoveredNext(from: 0)
         while true {
             let taken: (Range<Int>, Int)
@@ -313,17 +314,58 @@ final class Prefilter: Sendable {
             case (nil, let u?): taken = u
             case (let c?, let u?): taken = (c.0.lowerBound, c.1) <= (u.0.lowerBound, u.1) ? c : u
             }
-            // (Held matches are not handed on here: the other search may have run since.)
-            if !hit(taken.0, taken.1, 0) { return }
+            if !hit(taken.0, taken.1) { return }
             let next = max(taken.0.upperBound, taken.0.lowerBound + 1)
-            if let c = covered, c.0.lowerBound < next { covered = try nextCovered(b, matchers: matchers, from: next, wordStart: wordStart).map { ($0.0, $0.1) } }
+            if let c = covered, c.0.lowerBound < next { covered = try nextCovered(b, matchers: matchers, from: next, wordStart: wordStart) }
             if let u = other, u.0.lowerBound < next { other = uncoveredNext(from: next) }
         }
     }
 
-    /// The first match at or after `from` of a trigger with literals, and the number of groups
-    /// its trigger's matcher set when that matcher holds it (0 when another matcher made it).
-    private func nextCovered(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, from: Int, wordStart: Bool) throws(RegexError) -> (Range<Int>, Int, Int)? {
+    /// Whether every trigger's matches are found by the literal search and checked in C, so
+    /// that `collect` can gather them.
+    var collects: Bool { uncovered.isEmpty && !bodies.isEmpty }
+
+    /// The matches `scan` hands out (at word starts), appended to `hits` as (trigger, range,
+    /// where its groups are in `groups`), gathered in C a buffer at a time (no call back per
+    /// match). A match of a trigger whose matcher keeps groups (`Matchers.init`) has them
+    /// appended to `groups`: `regex.groupCount + 1` offset pairs, -1 for a group not set.
+    /// Only when `collects`.
+    func collect(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, into hits: inout [(trigger: Int, range: Range<Int>, groups: Int)],
+                 groups: inout [Int]) throws(RegexError) {
+        precondition(collects, "collect needs every trigger covered by literals, at most 64 of them")
+        guard let p = b.baseAddress, !b.isEmpty else { return }
+        let n = b.count
+        var from = 0
+        while true {
+            var hitCount = 0, groupCount = 0, at = 0, trigger: Int32 = 0, pending: UInt64 = 0
+            let status = nomen_prefilter_collect(literals.teddyTable, literals.literalTable, p, n, &from, 1, matchers.table, matchers.maxKeptPairs,
+                                                 matchers.hitBuffer.baseAddress, matchers.hitBuffer.count, &hitCount,
+                                                 matchers.groupBuffer.baseAddress, matchers.groupBuffer.count, &groupCount,
+                                                 &at, &trigger, &pending)
+            let base = groups.count
+            groups.append(contentsOf: UnsafeBufferPointer(rebasing: matchers.groupBuffer[..<groupCount]))
+            hits.reserveCapacity(hits.count + hitCount)
+            for k in 0..<hitCount {
+                let h = matchers.hitBuffer[k]
+                hits.append((Int(h.trigger), h.at..<h.end, h.groups < 0 ? -1 : base + Int(h.groups)))
+            }
+            switch status {
+            case 0: return
+            case 1: continue
+            default:
+                // A candidate whose triggers need a matcher made here (or an error reported).
+                if let (range, t) = try pendingMatch(b, matchers: matchers, at: at, triggers: pending) {
+                    hits.append((t, range, -1))
+                    from = max(range.upperBound, at + 1)
+                } else {
+                    from = at + 1
+                }
+            }
+        }
+    }
+
+    /// The first match at or after `from` of a trigger with literals.
+    private func nextCovered(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, from: Int, wordStart: Bool) throws(RegexError) -> (Range<Int>, Int)? {
         let n = b.count
         guard let p = b.baseAddress else { return nil }
         let raw = UnsafeRawBufferPointer(b)
@@ -340,7 +382,7 @@ final class Prefilter: Sendable {
                 var at = 0, end = 0, trigger: Int32 = 0, groupsSet: Int32 = 0
                 switch literals.verifiedNext(p, n, from: i, wordStart: wordStart, matchers: matchers.table, at: &at, end: &end, trigger: &trigger,
                                              groupsSet: &groupsSet, pending: &triggers) {
-                case 1: return (at..<end, Int(trigger), Int(groupsSet))
+                case 1: return (at..<end, Int(trigger))
                 case 0: return nil
                 default: c = at
                 }
@@ -350,25 +392,34 @@ final class Prefilter: Sendable {
             if bodies.isEmpty {
                 if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c,
                    let mark, let t = Self.markIndex(mark, count: triggerCount) {
-                    return (range, t, 0)
+                    return (range, t)
                 }
                 continue
             }
-            while triggers != 0 {
-                let t = triggers.trailingZeroBitCount
-                triggers &= triggers &- 1
-                guard let matcher = matchers.matcher(t) else {
-                    // Never in practice (each body compiled inside the combined pattern).
-                    if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c,
-                       let mark, let t = Self.markIndex(mark, count: triggerCount) {
-                        return (range, t, 0)
-                    }
-                    break
+            if let found = try pendingMatch(b, matchers: matchers, at: c, triggers: triggers) { return found }
+        }
+        return nil
+    }
+
+    /// The first of `triggers` (lowest first) whose match starts at candidate `c`, checked in
+    /// Swift: their matchers are made here (the C loop hands back a trigger without one, or
+    /// whose match failed with an error, which is thrown here).
+    private func pendingMatch(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, at c: Int, triggers pending: UInt64) throws(RegexError) -> (Range<Int>, Int)? {
+        let raw = UnsafeRawBufferPointer(b)
+        var triggers = pending
+        while triggers != 0 {
+            let t = triggers.trailingZeroBitCount
+            triggers &= triggers &- 1
+            guard let matcher = matchers.matcher(t) else {
+                // Never in practice (each body compiled inside the combined pattern).
+                if let (range, mark) = try matchers.combinedMatcher().nextRange(in: raw, from: c), range.lowerBound == c,
+                   let mark, let t = Self.markIndex(mark, count: triggerCount) {
+                    return (range, t)
                 }
-                if let (range, _) = try matcher.nextRange(in: raw, from: c), range.lowerBound == c {
-                    // (Its group count is not known here: the caller matches again if it needs groups.)
-                    return (range, t, 0)
-                }
+                return nil
+            }
+            if let (range, _) = try matcher.nextRange(in: raw, from: c), range.lowerBound == c {
+                return (range, t)
             }
         }
         return nil
@@ -418,6 +469,9 @@ final class LiteralSearch: @unchecked Sendable {
     // Written only in init, read-only afterwards: safe to share between threads.
     private let teddy: UnsafeMutablePointer<nomen_teddy>
     private let table: UnsafeMutablePointer<nomen_literal_table>
+    /// The tables, for a C loop of its own (`Prefilter.collect`).
+    var teddyTable: UnsafePointer<nomen_teddy> { UnsafePointer(teddy) }
+    var literalTable: UnsafePointer<nomen_literal_table> { UnsafePointer(table) }
     private let values: UnsafeMutableBufferPointer<UInt32>
     private let masks: UnsafeMutableBufferPointer<UInt32>
     private let tails: UnsafeMutableBufferPointer<UInt64>
