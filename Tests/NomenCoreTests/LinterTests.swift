@@ -4,6 +4,26 @@ import Testing
 
 /// Findings know where they sit: which string, which kind of string, comment, SQL, path.
 @Suite struct LinterTests {
+    /// A dataset's table name is judged by the grammar only where no legacy finding overlaps
+    /// it (`training.zl_training_prod_all_1m` is the `anomaly-regime` rule's); a grammar finding
+    /// on the same name from another hit (the pattern's prefix) is reported once.
+    @Test func datasetGrammarFindingsGiveWayToLegacyOnes() {
+        let sql = """
+        SELECT * FROM training.zl_training_prod_1m;
+        SELECT * FROM `training.zl_training_prod_all_1m`;
+        SELECT * FROM training.zl_trainng_prod_allhistory_1w JOIN predictions.zl_predictions_prod_allhistory x ON 1=1;
+        SELECT * FROM training.zl_training_prod_1m, training.zl_training_prod_1m;
+
+        """
+        let found = Fixture.findings(sql, .sql).map { f -> String in
+            let line = sql.utf8.prefix(f.range.lowerBound).filter { $0 == 0x0A }.count + 1
+            return "\(line) \(Fixture.text(Array(sql.utf8), f.range)) \(f.rule)"
+        }
+        #expect(found == ["1 zl_training_prod_1m training-table", "2 zl_training_prod_all_1m anomaly-regime",
+                          "3 zl_trainng_prod_allhistory_1w training-table", "3 zl_predictions_prod_allhistory prediction-table",
+                          "4 zl_training_prod_1m training-table", "4 zl_training_prod_1m training-table"])
+    }
+
     @discardableResult
     func check(_ marked: String, _ language: Language = .python, rule: String? = nil) -> [Finding] {
         let m = Marked(marked)

@@ -191,6 +191,10 @@ struct FileScan {
     var hitStarts: [Int]? = nil
     var legacyFindings: [Finding] = []
     var patternFindings: [Finding] = []
+    /// Table names a dataset's patterns judge, judged only in `resolve` and only when no legacy
+    /// finding overlaps them (one would win over a grammar finding there): `at` is where in
+    /// `patternFindings` the finding goes, in the order the hits came.
+    var deferredGrammar: [(at: Int, entry: RuleSet.DatasetEntry, table: Range<Int>, place: Place)] = []
 
     /// The rule set's legacy rules and the thread's memo table, held here once per file (read
     /// through the rule set and the scratch on every match, each read counts references).
@@ -520,15 +524,22 @@ struct FileScan {
         }
         // No rule: the table name must follow the dataset's patterns.
         guard entry.hasPatterns, place.context != .identifier, place.context != .comment, place.context != .docstring else { return }
-        let patterns = entry.patterns, dataset = entry.name
-        let name = text(table)
+        let patterns = entry.patterns
         let inTable = reference.backticked || isTablePosition(reference.parts[0].lowerBound, bounds: place.bounds)
         let wholeString = place.region?.kind == .string && !(place.region?.holdsSQL ?? false)
             && place.region!.content == reference.range
         guard inTable || (wholeString && ByteSearch.firstIndex(of: Array(patterns[0].separator.utf8), in: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[table]), from: 0) != nil)
         else { return }
-        if rules.exceptions.contains(where: { $0.name == name && ($0.datasets.isEmpty || $0.datasets.contains(dataset)) }) { return }
-        grammarFinding(name: name, range: table, patterns: patterns, place: place)
+        // Judged in `resolve`, unless a legacy finding overlaps it (a legacy rule for the same
+        // name, `training.zl_training_prod_all_1m`, is a later hit).
+        deferredGrammar.append((patternFindings.count, entry, table, place))
+    }
+
+    /// The grammar finding on a dataset's table name (see `deferredGrammar`), if any.
+    func datasetGrammarFinding(_ entry: RuleSet.DatasetEntry, table: Range<Int>, place: Place) -> Finding? {
+        let name = text(table), dataset = entry.name
+        if rules.exceptions.contains(where: { $0.name == name && ($0.datasets.isEmpty || $0.datasets.contains(dataset)) }) { return nil }
+        return grammarFinding(name: name, range: table, patterns: entry.patterns, place: place)
     }
 
     /// Whether the word before `p` is a keyword after which SQL names a table.
@@ -734,7 +745,7 @@ struct FileScan {
         guard place.context != .identifier else { return }
         let range = word(from: r, within: place.bounds)
         let name = text(range)
-        grammarFinding(name: name, range: range, patterns: patterns(forWord: name, default: pattern), place: place)
+        if let f = grammarFinding(name: name, range: range, patterns: patterns(forWord: name, default: pattern), place: place) { patternFindings.append(f) }
     }
 
     /// Whether the bytes at `r` are an exception's name (in any dataset).
@@ -855,17 +866,17 @@ struct FileScan {
         let path = text(token)
         let pattern = rules.patterns.first { $0.id == validation.pattern } ?? rules.patterns.first { $0.pathPrefixes.contains(prefix) }
         guard let pattern else { return }
-        addGrammarFinding(pattern: pattern, issue: issue, range: r.lowerBound..<e, name: path, suggestion: issue.suggestion, place: place)
+        patternFindings.append(grammarFinding(pattern: pattern, issue: issue, range: r.lowerBound..<e, name: path, suggestion: issue.suggestion, place: place))
     }
 
-    mutating func grammarFinding(name: String, range: Range<Int>, patterns: [NamePattern], place: Place) {
+    func grammarFinding(name: String, range: Range<Int>, patterns: [NamePattern], place: Place) -> Finding? {
         let validation = cachedValidation(name: name, patterns: patterns)
-        guard !validation.valid, let issue = validation.errors.first else { return }
+        guard !validation.valid, let issue = validation.errors.first else { return nil }
         let pattern = patterns.first { $0.id == validation.pattern } ?? patterns[0]
-        addGrammarFinding(pattern: pattern, issue: issue, range: range, name: name, suggestion: issue.suggestion, place: place)
+        return grammarFinding(pattern: pattern, issue: issue, range: range, name: name, suggestion: issue.suggestion, place: place)
     }
 
-    mutating func addGrammarFinding(pattern: NamePattern, issue: Validation.Issue, range: Range<Int>, name: String, suggestion: String?, place: Place) {
+    func grammarFinding(pattern: NamePattern, issue: Validation.Issue, range: Range<Int>, name: String, suggestion: String?, place: Place) -> Finding {
         // What the finding says depends only on these; it is worked out once per thread.
         let cache = scratch.grammarDetails
         cache.startKey()
@@ -883,7 +894,7 @@ struct FileScan {
             return GrammarDetail(detail: detail, fix: fixable ? suggestion.map { Array($0.utf8) } : nil)
         }
         let fix = said.fix.map { Fix(edits: [Edit(range: range, replacement: $0)], applicability: .unsafe) }
-        patternFindings.append(Finding(path: path, range: range, detail: said.detail, fix: fix))
+        return Finding(path: path, range: range, detail: said.detail, fix: fix)
     }
 
     // MARK: resolving overlaps and ignores
@@ -912,6 +923,7 @@ struct FileScan {
             kept += 1
         }
         legacyFindings.removeLast(legacyFindings.count - kept)
+        if !deferredGrammar.isEmpty { judgeDeferredGrammar() }
         // Kept legacy findings are disjoint, so sorted by start they are in report order.
         var all = legacyFindings
         legacyFindings = []
@@ -954,6 +966,38 @@ struct FileScan {
         }
         if !all.isEmpty { removeIgnored(&all) }
         return all
+    }
+
+    /// Judges the deferred table names that no (kept, so sorted and disjoint) legacy finding
+    /// overlaps, their findings put where they would have gone in `patternFindings`.
+    mutating func judgeDeferredGrammar() {
+        let deferred = deferredGrammar
+        deferredGrammar = []
+        func overlapsLegacy(_ r: Range<Int>) -> Bool {
+            legacyFindings.withUnsafeBufferPointer { fs in
+                // The first finding that ends after the range starts: the only one that can overlap.
+                var lo = 0, hi = fs.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if fs[mid].range.upperBound <= r.lowerBound { lo = mid + 1 } else { hi = mid }
+                }
+                return lo < fs.count && fs[lo].range.overlaps(r)
+            }
+        }
+        var made: [(at: Int, finding: Finding)] = []
+        for d in deferred where !overlapsLegacy(d.table) {
+            if let f = datasetGrammarFinding(d.entry, table: d.table, place: d.place) { made.append((d.at, f)) }
+        }
+        guard !made.isEmpty else { return }
+        var merged: [Finding] = []
+        merged.reserveCapacity(patternFindings.count + made.count)
+        var k = 0
+        for (at, f) in made {
+            while k < at { merged.append(patternFindings[k]); k += 1 }
+            merged.append(f)
+        }
+        while k < patternFindings.count { merged.append(patternFindings[k]); k += 1 }
+        patternFindings = merged
     }
 
     /// The inline-ignore marker's bytes (made once, read by every thread).
