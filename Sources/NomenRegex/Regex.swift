@@ -226,14 +226,8 @@ public final class Matcher {
                            reusing groups: inout [Range<Int>?]) throws(RegexError) -> Match? {
         guard let n = try matchCount(in: buffer, from: start, options: options) else { return nil }
         let ovector = pcre2_get_ovector_pointer_8(matchData)!
-        groups.removeAll(keepingCapacity: true)
-        groups.reserveCapacity(regex.groupCount + 1)
-        for i in 0...regex.groupCount {
-            if i < n, ovector[2 * i] != Int.max && ovector[2 * i] != ~0 {
-                groups.append(Int(ovector[2 * i])..<Int(ovector[2 * i + 1]))
-            } else {
-                groups.append(nil)
-            }
+        Self.fill(&groups, count: regex.groupCount + 1) { i in
+            i < n && ovector[2 * i] != Int.max && ovector[2 * i] != ~0 ? Int(ovector[2 * i])..<Int(ovector[2 * i + 1]) : nil
         }
         return Match(groups: groups, mark: currentMark())
     }
@@ -242,6 +236,20 @@ public final class Matcher {
     /// offset read as an `Int`, for a group that is not set): valid while this matcher lives,
     /// holding its last match until the next.
     public var ovector: UnsafeMutablePointer<Int> { pcre2_get_ovector_pointer_8(matchData)! }
+
+    /// Sets `groups` to `count` elements, element `i` being `group(i)`: written in place
+    /// through one buffer (no capacity check per element) when the array has that many and
+    /// is not shared, which is the usual case for a caller's reused array.
+    @inline(__always)
+    static func fill(_ groups: inout [Range<Int>?], count: Int, _ group: (Int) -> Range<Int>?) {
+        if groups.count != count {
+            groups.removeAll(keepingCapacity: true)
+            groups.append(contentsOf: repeatElement(nil, count: count))
+        }
+        groups.withUnsafeMutableBufferPointer { g in
+            for i in 0..<count { g[i] = group(i) }
+        }
+    }
 
     /// The hot-path form: only the range of the whole match and the mark, no allocation
     /// beyond the mark lookup.
