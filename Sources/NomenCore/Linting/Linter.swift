@@ -310,7 +310,7 @@ struct FileScan {
             return Place(context: defaultContext, region: nil, bounds: all, inferenceScope: .token(around: r, within: all))
         }
         // Most matches lie in a plain string or comment: no field or nested region to look into.
-        // (Read through a buffer: an element of `tokenized` passed to a method of self copies self.)
+        // (A region is a plain value: read out of the tree, it is copied, no reference counted.)
         let region = tokenized!.regions[k]
         if !region.hasInside { return place(in: region, context: region.context, r) }
         // The region is known: only its fields and nested regions are looked into.
