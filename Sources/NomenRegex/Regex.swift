@@ -237,11 +237,12 @@ public final class Matcher {
     /// holding its last match until the next.
     public var ovector: UnsafeMutablePointer<Int> { pcre2_get_ovector_pointer_8(matchData)! }
 
-    /// Sets `groups` to `count` elements, element `i` being `group(i)`: written in place
-    /// through one buffer (no capacity check per element) when the array has that many and
-    /// is not shared, which is the usual case for a caller's reused array.
-    @inline(__always)
-    static func fill(_ groups: inout [Range<Int>?], count: Int, _ group: (Int) -> Range<Int>?) {
+    /// Sets `groups` to `count` elements, element `i` being `group(i)`, written in place
+    /// through one buffer (no capacity check per element): for a caller's reused array, which
+    /// keeps its room when the count changes (patterns differ in their group counts) and is
+    /// not shared once the previous match is let go. (Inlinable: the closure is inlined.)
+    @inlinable
+    public static func fill(_ groups: inout [Range<Int>?], count: Int, _ group: (Int) -> Range<Int>?) {
         if groups.count != count {
             groups.removeAll(keepingCapacity: true)
             groups.append(contentsOf: repeatElement(nil, count: count))

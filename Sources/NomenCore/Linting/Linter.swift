@@ -403,20 +403,10 @@ struct FileScan {
     /// the prefilter's match of the rule's trigger, whose pattern is the rule's anchored one
     /// (`TriggerSet`), so it is the match `match(of:over:)` would make again.
     func keptMatch(of index: Int, at k: Int) -> Match {
-        let pairs = legacy[index].anchored.groupCount + 1
-        if scratch.groups.count != pairs {
-            // (Rules differ in their group counts: the array's room is kept.)
-            scratch.groups.removeAll(keepingCapacity: true)
-            scratch.groups.append(contentsOf: repeatElement(nil, count: pairs))
-        }
-        // Written in place through one buffer (the thread's array, no longer shared by the
-        // previous match): no capacity check per group.
         hitGroups.withUnsafeBufferPointer { g in
-            scratch.groups.withUnsafeMutableBufferPointer { out in
-                for j in 0..<pairs {
-                    let s = g[k + 2 * j], e = g[k + 2 * j + 1]
-                    out[j] = s < 0 ? nil : s..<e
-                }
+            Matcher.fill(&scratch.groups, count: legacy[index].anchored.groupCount + 1) { j in
+                let s = g[k + 2 * j], e = g[k + 2 * j + 1]
+                return s < 0 ? nil : s..<e
             }
         }
         return Match(groups: scratch.groups, mark: nil)
