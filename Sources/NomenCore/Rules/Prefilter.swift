@@ -330,7 +330,7 @@ final class Prefilter: Sendable {
     /// match). A match of a trigger whose matcher keeps groups (`Matchers.init`) has them
     /// appended to `groups`: `regex.groupCount + 1` offset pairs, -1 for a group not set.
     /// Only when `collects`.
-    func collect(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, into hits: inout [(trigger: Int, range: Range<Int>, groups: Int)],
+    func collect(_ b: UnsafeBufferPointer<UInt8>, matchers: Matchers, into hits: inout [Hit],
                  groups: inout [Int]) throws(RegexError) {
         precondition(collects, "collect needs every trigger covered by literals, at most 64 of them")
         guard let p = b.baseAddress, !b.isEmpty else { return }
